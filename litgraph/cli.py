@@ -1,0 +1,91 @@
+"""Command line: a thin shell over the library; each command is one library call."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from . import __version__
+from .build import InputError, build
+from .expand import LINK_TYPES
+from .outputs import ALL_FORMATS
+from .settings import Settings
+
+BUILD_HELP = """\
+Build the literature graph of trials and papers: fetch each trial's references from PubMed,
+follow their citations to --depth, and write trial, paper, author and combined graphs.
+
+SOURCE is an NCT id (fetched from ClinicalTrials.gov), a PMID, or a file: a ClinicalTrials.gov
+v2 JSON record, a record page saved as text, or a list of PMIDs.
+
+Example:
+    litgraph build examples/NCT01741857.txt
+    litgraph build NCT01741857 --depth 1 --max-papers 300 --format html,json,graphml
+"""
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="litgraph", description="A clinical trial's literature as explorable graphs.")
+    main.add_argument("--version", action="version", version=f"litgraph {__version__}")
+    commands = main.add_subparsers(dest="command", required=True)
+    cmd = commands.add_parser("build", help="build graphs from trials and papers", description=BUILD_HELP,
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+    cmd.add_argument("sources", nargs="+", metavar="SOURCE", help="NCT id, PMID or record file")
+    cmd.add_argument("--depth", type=int, default=1, help="citation hops from the seed papers (default 1)")
+    cmd.add_argument("--max-papers", type=int, default=500,
+                     help="most papers in the graph; when the limit cuts a level, the papers linked to "
+                          "the most papers already in the graph are kept (default 500)")
+    cmd.add_argument("--links", default="refs,citedin",
+                     help=f"links to follow, comma-separated from {', '.join(LINK_TYPES)} (default refs,citedin)")
+    cmd.add_argument("--out", type=Path, help="output folder (default output/<NCT id or first PMID>)")
+    cmd.add_argument("--format", default="html,json",
+                     help=f"comma-separated from {', '.join(ALL_FORMATS)} (default html,json)")
+    cmd.add_argument("--offline", action="store_true", help="use only the cache; list what is missing")
+    cmd.add_argument("--email", help="your e-mail for NCBI (default $NCBI_EMAIL)")
+    cmd.add_argument("--api-key", help="NCBI API key: 10 requests/s instead of 3 (default $NCBI_API_KEY)")
+    cmd.add_argument("--quiet", action="store_true", help="no progress output")
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return run_build(args)
+    except InputError as error:
+        print(f"litgraph: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("litgraph: interrupted; what was fetched is in the cache", file=sys.stderr)
+        return 130
+    except Exception as error:  # one line, not a traceback; LITGRAPH_DEBUG=1 shows it
+        if os.environ.get("LITGRAPH_DEBUG"):
+            raise
+        print(f"litgraph: error: {type(error).__name__}: {error}", file=sys.stderr)
+        return 1
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _warn(message: str) -> None:
+    print(f"litgraph: warning: {message}", file=sys.stderr)
+
+
+def run_build(args: argparse.Namespace) -> int:
+    formats = _split(args.format)
+    unknown = [fmt for fmt in formats if fmt not in ALL_FORMATS]
+    if unknown:
+        raise InputError(f"unknown format {unknown[0]!r}: choose from {', '.join(ALL_FORMATS)}")
+    result = build(*args.sources, depth=args.depth, max_papers=args.max_papers, links=_split(args.links),
+                   offline=args.offline, email=args.email, api_key=args.api_key,
+                   settings=Settings.from_env(), warn=_warn)
+    files = result.write(args.out, formats)
+    counts = result.summary()["counts"]
+    print(f"{result.name}: {counts['trials']} trial(s), {counts['papers']} papers "
+          f"({counts['papers_fetched']} from PubMed), {counts['authors']} authors")
+    page = next((f for f in files if f.name == "combined.html"), files[0])
+    print(f"wrote {len(files)} files to {page.parent}/ — open {page}")
+    return 0

@@ -1,0 +1,155 @@
+"""From seeds to a Corpus: fetch each level of papers, follow their citation links, stop at the
+depth and size the user set.
+
+Depth N means: papers up to N citation hops from the seeds, with metadata; links are looked up
+for papers closer than N. When `max_papers` cuts a level, the papers kept are those linked to
+the most papers already in the corpus (ties broken by PMID), so the picture stays centred on
+the seeds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from .model import Author, Corpus, Paper, Problem, Trial, paper_node_id
+from .sources.entrez import Entrez
+from .sources.pubmed import LinkSet
+from .sources.trials import parse_citation
+
+LINK_TYPES = ("refs", "citedin", "similar")
+ELINK_NAMES = {"refs": "pubmed_pubmed_refs", "citedin": "pubmed_pubmed_citedin", "similar": "pubmed_pubmed"}
+
+
+@dataclass(frozen=True)
+class Limits:
+    depth: int = 1
+    max_papers: int = 500
+    links: tuple[str, ...] = ("refs", "citedin")
+
+
+def seed_corpus(trials: Iterable[Trial], pmids: Iterable[str] = ()) -> Corpus:
+    """The corpus the records alone give: trials, their references as papers, the given PMIDs."""
+    corpus = Corpus()
+    for trial in trials:
+        corpus.trials[trial.nct_id] = trial
+        for reference in trial.references:
+            paper = corpus.papers.get(reference.node_id) or paper_from_citation(reference.pmid, reference.citation)
+            paper.retracted = paper.retracted or reference.retracted
+            _add_seed(corpus, paper)
+    for pmid in pmids:
+        _add_seed(corpus, corpus.papers.get(paper_node_id(pmid)) or Paper(pmid=pmid))
+    return corpus
+
+
+def _add_seed(corpus: Corpus, paper: Paper) -> None:
+    corpus.papers[paper.node_id] = paper
+    corpus.seeds.add(paper.node_id)
+    corpus.depth[paper.node_id] = 0
+
+
+def paper_from_citation(pmid: str, citation: str) -> Paper:
+    """What a registry citation says about a paper, until (or unless) PubMed tells more."""
+    parsed = parse_citation(citation) if citation else {}
+    return Paper(
+        pmid=pmid,
+        citation=citation,
+        title=parsed.get("title", ""),
+        journal=parsed.get("journal", ""),
+        year=parsed.get("year"),
+        doi=parsed.get("doi", ""),
+        authors=[Author(last_name=last, initials=initials) if initials else Author(collective=last)
+                 for last, initials in parsed.get("authors", [])],
+    )
+
+
+def expand(corpus: Corpus, entrez: Entrez, limits: Limits = Limits(),
+           progress: Callable[[str, int], None] | None = None) -> Corpus:
+    """Fetch the seeds and their neighbourhood into `corpus`, level by level."""
+    note = progress or (lambda stage, done: None)
+    level = [node for node in sorted(corpus.seeds) if node.startswith("pmid:")]
+    for depth in range(limits.depth + 1):
+        _fetch_papers(corpus, entrez, level)
+        note("papers", len(corpus.papers))
+        if depth == limits.depth or not level:
+            break
+        neighbours = _follow_links(corpus, entrez, level, limits.links)
+        level = _next_level(corpus, neighbours, limits.max_papers)
+        for node in level:
+            corpus.depth[node] = depth + 1
+            corpus.papers[node] = Paper(pmid=node.removeprefix("pmid:"))
+    _drop_links_outside(corpus)
+    return corpus
+
+
+def _fetch_papers(corpus: Corpus, entrez: Entrez, nodes: list[str]) -> None:
+    asked = [node.removeprefix("pmid:") for node in nodes]
+    for result in entrez.efetch(asked):
+        if result.error:
+            corpus.problems.append(Problem(result.error.what, result.error.reason, result.ids))
+            continue
+        returned = set()
+        for paper in result.records:
+            returned.add(paper.pmid)
+            known = corpus.papers.get(paper.node_id)
+            paper.retracted = paper.retracted or bool(known and known.retracted)
+            paper.citation = known.citation if known else ""
+            corpus.papers[paper.node_id] = paper
+            for cited in paper.references:
+                corpus.add_cite(paper.node_id, paper_node_id(cited), "reference-list")
+            if paper.references:
+                corpus.link_sources.setdefault(paper.node_id, set()).add("reference-list")
+        corpus.missing += [pmid for pmid in result.ids if pmid not in returned]
+
+
+def _follow_links(corpus: Corpus, entrez: Entrez, nodes: list[str], link_types: tuple[str, ...]) -> dict[str, set]:
+    """Record the links of `nodes`; for each paper they reach, which of them reach it."""
+    reach: dict[str, set] = {}
+    for result in entrez.elink(node.removeprefix("pmid:") for node in nodes):
+        if result.error:
+            corpus.problems.append(Problem(result.error.what, result.error.reason, result.ids))
+            continue
+        for link_set in result.records:
+            for neighbour in _record_links(corpus, link_set, link_types):
+                reach.setdefault(neighbour, set()).add(paper_node_id(link_set.pmid))
+    if "refs" in link_types:  # a reference list is a second source of "refs"
+        for node in nodes:
+            for cited in corpus.papers[node].references:
+                reach.setdefault(paper_node_id(cited), set()).add(node)
+    return reach
+
+
+def _record_links(corpus: Corpus, link_set: LinkSet, link_types: tuple[str, ...]) -> set[str]:
+    """Store one paper's links; return the papers reached through the link types followed."""
+    node = paper_node_id(link_set.pmid)
+    if link_set.error:
+        corpus.problems.append(Problem(f"elink PMID {link_set.pmid}", link_set.error, [link_set.pmid]))
+        return set()
+    found = {kind: [paper_node_id(p) for p in link_set.links.get(ELINK_NAMES[kind], [])] for kind in LINK_TYPES}
+    for cited in found["refs"]:
+        corpus.add_cite(node, cited, "elink-refs")
+    for citing in found["citedin"]:
+        corpus.add_cite(citing, node, "elink-citedin")
+    if "similar" in link_types:
+        for other in found["similar"]:
+            corpus.add_similar(node, other)
+    sources = {f"elink-{kind}" for kind in ("refs", "citedin") if ELINK_NAMES[kind] in link_set.links}
+    if sources:
+        corpus.link_sources.setdefault(node, set()).update(sources)
+    return {other for kind in link_types for other in found[kind] if other != node}
+
+
+def _next_level(corpus: Corpus, reach: dict[str, set], max_papers: int) -> list[str]:
+    room = max(0, max_papers - len(corpus.papers))
+    candidates = [node for node in reach if node not in corpus.papers and node.startswith("pmid:")]
+    candidates.sort(key=lambda node: (-len(reach[node]), int(node.removeprefix("pmid:"))))
+    corpus.truncated += max(0, len(candidates) - room)
+    return candidates[:room]
+
+
+def _drop_links_outside(corpus: Corpus) -> None:
+    """Links to papers beyond the depth or size limit are not part of the graph."""
+    corpus.cites = {pair: sources for pair, sources in corpus.cites.items()
+                    if pair[0] in corpus.papers and pair[1] in corpus.papers}
+    corpus.similar = {pair: sources for pair, sources in corpus.similar.items()
+                      if pair[0] in corpus.papers and pair[1] in corpus.papers}

@@ -1,0 +1,190 @@
+"""networkx graphs from a Corpus, with the node ids, attributes and edge kinds of the data contract.
+
+trial, paper and combined graphs are MultiDiGraphs keyed by edge kind, so a paper that is both
+cited by and similar to another keeps both edges, while a link seen by two sources stays one
+edge with two sources. The author graph is an undirected Graph of co-authorship.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from itertools import combinations
+
+import networkx as nx
+
+from .model import Corpus, Paper, Trial, author_key
+
+GRAPH_NAMES = ("trial", "paper", "author", "combined")
+
+
+def build_graphs(corpus: Corpus, name: str = "") -> dict[str, nx.Graph]:
+    authorship = Authorship(corpus)
+    coauthors = authorship.coauthor_graph()
+    graphs = {
+        "trial": trial_graph(corpus),
+        "paper": paper_graph(corpus),
+        "author": coauthors,
+        "combined": combined_graph(corpus, authorship, coauthors),
+    }
+    for graph_name, graph in graphs.items():
+        graph.graph.update(name=graph_name, title=f"{name} — {graph_name} graph" if name else f"{graph_name} graph")
+    return graphs
+
+
+def paper_attributes(corpus: Corpus, node: str, paper: Paper) -> dict:
+    return {
+        "type": "paper",
+        "label": paper_label(paper),
+        "pmid": paper.pmid,
+        "title": paper.title,
+        "journal": paper.journal,
+        "year": paper.year,
+        "doi": paper.doi,
+        "pmcid": paper.pmcid,
+        "authors": [author.display_name for author in paper.authors],
+        "mesh": list(paper.mesh),
+        "publication_types": list(paper.publication_types),
+        "retracted": paper.retracted,
+        "seed": node in corpus.seeds,
+        "depth": corpus.depth.get(node, 0),
+        "fetched": paper.fetched,
+        "citation": paper.citation,
+        "link_data": sorted(corpus.link_sources.get(node, ())),
+    }
+
+
+def paper_label(paper: Paper) -> str:
+    first = paper.authors[0] if paper.authors else None
+    name = (first.last_name or first.collective) if first else ""
+    if name or paper.year:
+        return " ".join(str(part) for part in (name, paper.year) if part)
+    if paper.pmid:
+        return f"PMID {paper.pmid}"
+    return " ".join(paper.citation.split()[:4]) + "…"
+
+
+def trial_attributes(trial: Trial) -> dict:
+    return {
+        "type": "trial",
+        "label": trial.nct_id,
+        "nct_id": trial.nct_id,
+        "title": trial.title,
+        "official_title": trial.official_title,
+        "status": trial.status,
+        "phase": trial.phase,
+        "conditions": list(trial.conditions),
+        "interventions": list(trial.interventions),
+        "sponsor": trial.sponsor,
+        "start_date": trial.start_date,
+        "completion_date": trial.completion_date,
+        "enrollment": trial.enrollment,
+    }
+
+
+def _add_trials(graph: nx.MultiDiGraph, corpus: Corpus) -> None:
+    for trial in corpus.trials.values():
+        graph.add_node(trial.node_id, **trial_attributes(trial))
+        for reference in trial.references:
+            node = reference.node_id
+            if node not in graph:
+                graph.add_node(node, **paper_attributes(corpus, node, corpus.papers[node]))
+            _add_edge(graph, trial.node_id, node, reference.kind, "registry")
+
+
+def _add_edge(graph, u: str, v: str, kind: str, source: str, **attributes) -> None:
+    """One edge per (u, v, kind); a second sighting adds its source instead of a second edge."""
+    if graph.has_edge(u, v, key=kind):
+        sources = graph.edges[u, v, kind]["sources"]
+        if source not in sources:
+            sources.append(source)
+    else:
+        graph.add_edge(u, v, key=kind, kind=kind, sources=[source], **attributes)
+
+
+def trial_graph(corpus: Corpus) -> nx.MultiDiGraph:
+    graph = nx.MultiDiGraph()
+    _add_trials(graph, corpus)
+    return graph
+
+
+def _add_papers(graph: nx.MultiDiGraph, corpus: Corpus) -> None:
+    graph.add_nodes_from((node, paper_attributes(corpus, node, paper)) for node, paper in corpus.papers.items())
+    graph.add_edges_from((citing, cited, "cites", {"kind": "cites", "sources": sorted(sources)})
+                         for (citing, cited), sources in corpus.cites.items())
+    graph.add_edges_from((a, b, "similar", {"kind": "similar", "sources": sorted(sources)})
+                         for (a, b), sources in corpus.similar.items())
+
+
+def paper_graph(corpus: Corpus) -> nx.MultiDiGraph:
+    graph = nx.MultiDiGraph()
+    _add_papers(graph, corpus)
+    return graph
+
+
+class Authorship:
+    """Who wrote what: author nodes keyed by ORCID or full name, in each paper's order."""
+
+    def __init__(self, corpus: Corpus):
+        self.nodes: dict[str, dict] = {}
+        self.bylines: dict[str, list[str]] = {}  # paper node -> author nodes in order
+        self.sources: dict[str, str] = {}  # paper node -> where its author list came from
+        for node, paper in corpus.papers.items():
+            self.bylines[node] = self._byline(paper)
+            self.sources[node] = "pubmed" if paper.fetched else "registry"
+
+    def _byline(self, paper: Paper) -> list[str]:
+        keys: list[str] = []
+        for author in paper.authors:
+            key = author_key(author)
+            if key == "author:":
+                continue
+            # never merge two authors of one paper, even when the record only gives initials
+            suffix = 2
+            while key in keys:
+                key, suffix = f"{author_key(author)}-{suffix}", suffix + 1
+            keys.append(key)
+            self._remember(key, author)
+        return keys
+
+    def _remember(self, key: str, author) -> None:
+        entry = self.nodes.setdefault(key, {"type": "author", "name": "", "orcid": author.orcid,
+                                            "affiliations": [], "papers": 0, "variants": []})
+        name = author.display_name
+        if len(name) > len(entry["name"]):
+            entry["name"] = name
+        for form in (name, author.citation_name):
+            if form and form not in entry["variants"]:
+                entry["variants"].append(form)
+        for affiliation in author.affiliations:
+            if affiliation not in entry["affiliations"]:
+                entry["affiliations"].append(affiliation)
+        entry["papers"] += 1
+        entry["label"] = entry["name"]
+
+    def coauthor_graph(self) -> nx.Graph:
+        """Authors linked by the number of papers they wrote together."""
+        weights: Counter = Counter()
+        sources: dict[tuple[str, str], set[str]] = {}
+        for paper, byline in self.bylines.items():
+            for pair in combinations(sorted(set(byline)), 2):
+                weights[pair] += 1
+                sources.setdefault(pair, set()).add(self.sources[paper])
+        graph = nx.Graph()
+        graph.add_nodes_from(self.nodes.items())
+        graph.add_edges_from((a, b, {"kind": "coauthor", "weight": weight, "sources": sorted(sources[a, b])})
+                             for (a, b), weight in weights.items())
+        return graph
+
+
+def combined_graph(corpus: Corpus, authorship: Authorship, coauthors: nx.Graph) -> nx.MultiDiGraph:
+    graph = nx.MultiDiGraph()
+    _add_papers(graph, corpus)
+    _add_trials(graph, corpus)
+    graph.add_nodes_from(authorship.nodes.items())
+    for paper, byline in authorship.bylines.items():
+        for position, author in enumerate(byline, start=1):
+            graph.add_edge(author, paper, key="authored", kind="authored", position=position,
+                           sources=[authorship.sources[paper]])
+    for a, b, data in coauthors.edges(data=True):
+        graph.add_edge(a, b, key="coauthor", **data)
+    return graph

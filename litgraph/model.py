@@ -1,0 +1,176 @@
+"""Plain records that every stage passes along: trials, papers, authors, links.
+
+Parsers produce these, the expander fills a Corpus with them, and the graph builders read
+them. Nothing here touches the network or networkx.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+REFERENCE_KINDS = ("background", "result", "derived")
+LINK_SOURCES = ("registry", "pubmed-si", "elink-refs", "elink-citedin", "elink-similar", "reference-list")
+
+
+@dataclass
+class Author:
+    """One author as a record lists them. `collective` is set for group authors."""
+
+    last_name: str = ""
+    fore_name: str = ""
+    initials: str = ""
+    collective: str = ""
+    orcid: str = ""
+    affiliations: list[str] = field(default_factory=list)
+
+    @property
+    def display_name(self) -> str:
+        if self.collective:
+            return self.collective
+        if not self.fore_name:
+            return self.citation_name  # "Sun L": initials before a surname read as a different name
+        return f"{self.fore_name} {self.last_name}".strip()
+
+    @property
+    def citation_name(self) -> str:
+        """The MEDLINE short form, "Sun L"."""
+        if self.collective:
+            return self.collective
+        return " ".join(part for part in (self.last_name, self.initials) if part)
+
+
+@dataclass
+class Paper:
+    """A paper node. `fetched` is False for papers known only from a citation or a link."""
+
+    pmid: str = ""
+    title: str = ""
+    journal: str = ""
+    year: int | None = None
+    doi: str = ""
+    pmcid: str = ""
+    authors: list[Author] = field(default_factory=list)
+    mesh: list[str] = field(default_factory=list)
+    publication_types: list[str] = field(default_factory=list)
+    retracted: bool = False
+    citation: str = ""  # free-text citation, for references without a PubMed record
+    is_book: bool = False
+    references: list[str] = field(default_factory=list)  # cited PMIDs from the record's reference list
+    trial_ids: list[str] = field(default_factory=list)  # NCT numbers in the record's DataBankList
+    fetched: bool = False
+
+    @property
+    def node_id(self) -> str:
+        return paper_node_id(self.pmid, self.citation)
+
+
+@dataclass
+class TrialReference:
+    """A reference as the registry lists it: the kind is kept exactly as registered."""
+
+    kind: str
+    citation: str = ""
+    pmid: str = ""
+    retracted: bool = False
+
+    @property
+    def node_id(self) -> str:
+        return paper_node_id(self.pmid, self.citation)
+
+
+@dataclass
+class Official:
+    name: str
+    role: str = ""
+    affiliation: str = ""
+
+
+@dataclass
+class Trial:
+    nct_id: str
+    title: str = ""
+    official_title: str = ""
+    status: str = ""
+    phase: str = ""
+    conditions: list[str] = field(default_factory=list)
+    interventions: list[str] = field(default_factory=list)
+    sponsor: str = ""
+    start_date: str = ""
+    completion_date: str = ""
+    enrollment: int | None = None
+    officials: list[Official] = field(default_factory=list)
+    references: list[TrialReference] = field(default_factory=list)
+    source: str = ""  # where the record came from: a file name or the registry URL
+
+    @property
+    def node_id(self) -> str:
+        return f"nct:{self.nct_id}"
+
+
+@dataclass
+class Problem:
+    """Something that could not be fetched or read, kept for the summary and the warning."""
+
+    what: str
+    reason: str
+    ids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Corpus:
+    """Everything one build knows: what the records said and what E-utilities answered."""
+
+    trials: dict[str, Trial] = field(default_factory=dict)
+    papers: dict[str, Paper] = field(default_factory=dict)  # keyed by paper node id
+    # (citing node id, cited node id) -> sources that saw the citation
+    cites: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    # unordered pair (sorted) -> sources; PubMed "similar articles"
+    similar: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    depth: dict[str, int] = field(default_factory=dict)  # paper node id -> hops from the seeds
+    seeds: set[str] = field(default_factory=set)  # paper node ids listed by a trial or the user
+    missing: list[str] = field(default_factory=list)  # PMIDs asked of PubMed and not returned
+    # paper node id -> where its citation data came from (elink-refs, elink-citedin, reference-list);
+    # a fetched paper absent here has no reference or citing data in PubMed
+    link_sources: dict[str, set[str]] = field(default_factory=dict)
+    truncated: int = 0  # papers left out because of max_papers
+    problems: list[Problem] = field(default_factory=list)
+
+    def add_cite(self, citing: str, cited: str, source: str) -> None:
+        if citing != cited:
+            self.cites.setdefault((citing, cited), set()).add(source)
+
+    def add_similar(self, a: str, b: str, source: str = "elink-similar") -> None:
+        if a != b:
+            self.similar.setdefault(tuple(sorted((a, b))), set()).add(source)
+
+
+def paper_node_id(pmid: str, citation: str = "") -> str:
+    """`pmid:N`, or `ref:<hash>` for a reference that has no PMID, so nothing listed is dropped."""
+    if pmid:
+        return f"pmid:{pmid}"
+    normalised = " ".join(citation.lower().split())
+    return "ref:" + hashlib.sha1(normalised.encode("utf-8")).hexdigest()[:12]
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII form of a name: diacritics folded, punctuation dropped."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", " ", ascii_text).strip()
+
+
+def author_key(author: Author) -> str:
+    """Node id for an author: ORCID when known, else the full folded name.
+
+    Two people are never merged on surname + initials alone: an initials-only form
+    ("Sun L") gets its own key unless the record gives the fore name.
+    """
+    if author.orcid:
+        return f"author:orcid:{author.orcid}"
+    if author.collective:
+        return "author:group:" + fold(author.collective).replace(" ", "-")
+    given = fold(author.fore_name) or fold(author.initials)
+    return "author:" + "_".join(part.replace(" ", "-") for part in (fold(author.last_name), given) if part)

@@ -1,0 +1,113 @@
+"""NCBI E-utilities calls: batching, POST for long id lists, repeatable cache keys, identity.
+
+Each method answers with parsed records; the HTTP work (cache, rate, retries) is in net.py.
+Batches run concurrently behind the shared rate limiter, and their answers are handed back as
+they arrive so that a large build never holds every raw answer in memory at once.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator, TypeVar
+
+from ..model import Paper
+from ..settings import Settings
+from .net import FetchError, Http
+from .pubmed import LinkSet, PubMedFormatError, SearchResult, parse_articles, parse_elink, parse_esearch
+
+T = TypeVar("T")
+ESEARCH_CAP = 10_000  # PubMed's ESearch returns at most the first 10,000 ids of a query
+
+
+@dataclass
+class BatchResult:
+    """The answer to one batch: records, or the error that made it fail (never both)."""
+
+    ids: list[str]
+    records: list
+    error: FetchError | None = None
+
+
+def sorted_ids(ids: Iterable[str]) -> list[str]:
+    """De-duplicated, numerically sorted: the same set always makes the same request."""
+    return sorted({str(i).strip() for i in ids if str(i).strip().isdigit()}, key=int)
+
+
+def batches(ids: list[str], size: int) -> list[list[str]]:
+    return [ids[start:start + size] for start in range(0, len(ids), size)]
+
+
+class Entrez:
+    def __init__(self, http: Http, settings: Settings):
+        self.http = http
+        self.settings = settings
+
+    def _identity(self) -> list[tuple[str, str]]:
+        identity = [("tool", self.settings.tool)]
+        if self.settings.email:
+            identity.append(("email", self.settings.email))
+        if self.settings.api_key:
+            identity.append(("api_key", self.settings.api_key))
+        return identity
+
+    def _call(self, utility: str, params: list[tuple[str, str]], what: str, n_ids: int,
+              expire_days: float | None = None) -> bytes:
+        post = n_ids > self.settings.post_above
+        return self.http.request("eutils", f"{utility}.fcgi", params + self._identity(), what=what,
+                                 post=post, expire_days=expire_days)
+
+    def efetch(self, pmids: Iterable[str]) -> Iterator[BatchResult]:
+        """PubMed records for the ids, in batches; ids PubMed does not return are simply absent."""
+        def fetch(batch: list[str]) -> list[Paper]:
+            params = [("db", "pubmed"), ("retmode", "xml"), ("id", ",".join(batch))]
+            body = self._call("efetch", params, _what("efetch", batch), len(batch))
+            return list(parse_articles(body))
+
+        return self._run(fetch, batches(sorted_ids(pmids), self.settings.efetch_batch))
+
+    def elink(self, pmids: Iterable[str]) -> Iterator[BatchResult]:
+        """One LinkSet per PMID with every pubmed->pubmed link type (refs, citedin, similar...).
+
+        Repeated `id=` keeps each paper's links apart; leaving out `linkname` gets all link
+        types in one answer instead of one request per type.
+        """
+        def link(batch: list[str]) -> list[LinkSet]:
+            params = [("dbfrom", "pubmed"), ("db", "pubmed"), ("cmd", "neighbor")] + [("id", i) for i in batch]
+            body = self._call("elink", params, _what("elink", batch), len(batch), self.settings.links_cache_days)
+            return parse_elink(body)
+
+        return self._run(link, batches(sorted_ids(pmids), self.settings.elink_batch))
+
+    def esearch(self, term: str, retmax: int = ESEARCH_CAP) -> SearchResult:
+        params = [("db", "pubmed"), ("term", term), ("retmax", str(min(retmax, ESEARCH_CAP)))]
+        body = self._call("esearch", params, f"esearch {term!r}", 0, self.settings.links_cache_days)
+        try:
+            return parse_esearch(body)
+        except PubMedFormatError as error:
+            raise FetchError(f"esearch {term!r}", str(error)) from None
+
+    def _run(self, work: Callable[[list[str]], list[T]], groups: list[list[str]]) -> Iterator[BatchResult]:
+        if not groups:
+            return iter(())
+        return _concurrently(work, groups, self.settings.workers)
+
+
+def _concurrently(work, groups, workers: int) -> Iterator[BatchResult]:
+    def attempt(batch: list[str]) -> BatchResult:
+        try:
+            return BatchResult(batch, work(batch))
+        except PubMedFormatError as error:
+            return BatchResult(batch, [], FetchError(_what("answer", batch), str(error)))
+        except FetchError as error:
+            return BatchResult(batch, [], error)
+
+    with ThreadPoolExecutor(max_workers=min(workers, len(groups))) as pool:
+        for future in as_completed([pool.submit(attempt, group) for group in groups]):
+            yield future.result()
+
+
+def _what(utility: str, batch: list[str]) -> str:
+    if len(batch) == 1:
+        return f"{utility} PMID {batch[0]}"
+    return f"{utility} of {len(batch)} PMIDs ({batch[0]}…{batch[-1]})"
