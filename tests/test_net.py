@@ -1,0 +1,155 @@
+"""The network layer: retries, backoff, rate, cache and offline behaviour, against the fake server."""
+
+from __future__ import annotations
+
+import pytest
+
+import corpus as corpus_gen
+from fake_ncbi import FakeNCBI
+from litgraph import Settings, build
+from litgraph.sources.entrez import Entrez
+from litgraph.sources.net import FetchError, Http, NotCached
+
+QUICK = {"backoff": 0.01, "connect_timeout": 2.0, "read_timeout": 2.0}
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return corpus_gen.generate(300, seed=3, n_trials=1)
+
+
+@pytest.fixture
+def server(corpus):
+    with FakeNCBI(corpus=corpus) as fake:
+        yield fake
+
+
+@pytest.fixture
+def pmids(corpus):
+    return [str(p) for p in list(corpus.papers)[:30]]
+
+
+def client(server, tmp_path, **changes) -> Entrez:
+    settings = Settings(eutils_url=server.eutils_url, ctgov_url=server.ctgov_url, cache_dir=tmp_path / "cache",
+                        **{"rate": 50.0, **QUICK, **changes})
+    return Entrez(Http(settings), settings)
+
+
+def fetch_all(entrez: Entrez, pmids: list[str]):
+    results = list(entrez.efetch(pmids))
+    assert len(results) == 1
+    return results[0]
+
+
+@pytest.mark.parametrize("fault", [
+    {"status": 429},
+    {"status": 429, "retry_after": 0.2},
+    {"status": 500},
+    {"status": 502},
+    {"status": 503},
+    {"truncate": "body"},
+    {"truncate": "length"},
+    {"error_xml": "Couldn't resolve #exLinkSrv2, the address table is empty."},
+    {"json_error_200": True},
+    {"close": True},
+    {"delay": 5.0},
+])
+def test_a_failed_answer_is_retried_never_read_as_no_results(server, tmp_path, pmids, fault):
+    server.inject("efetch", times=2, **fault)
+    entrez = client(server, tmp_path, read_timeout=0.5)
+    result = fetch_all(entrez, pmids)
+    assert result.error is None
+    assert sorted(p.pmid for p in result.records) == sorted(pmids)
+    assert len(server.requests("efetch")) == 3 and entrez.http.counters.retries == 2
+
+
+@pytest.mark.parametrize("fault", [{"status": 500}, {"truncate": "body"}, {"json_error_200": True},
+                                   {"error_xml": "Some IDs have invalid value"}])
+def test_a_failed_answer_is_not_cached(server, tmp_path, pmids, fault):
+    server.inject("efetch", times=1, **fault)
+    fetch_all(client(server, tmp_path, tries=1), pmids)
+    server.clear_log()
+    again = fetch_all(client(server, tmp_path), pmids)
+    assert again.error is None and len(again.records) == len(pmids)
+    assert len(server.requests("efetch")) == 1
+
+
+def test_what_keeps_failing_is_named_with_its_reason(server, tmp_path, pmids):
+    server.inject("efetch", status=503, times=10)
+    result = fetch_all(client(server, tmp_path, tries=3), pmids)
+    assert result.records == [] and result.ids == sorted(pmids, key=int)
+    assert result.error.what.startswith("efetch of 30 PMIDs")
+    assert result.error.reason.startswith("HTTP 503") and "gave up after 3 tries" in result.error.reason
+
+
+def test_a_429_pauses_for_retry_after_before_asking_again(server, tmp_path, pmids):
+    server.inject("efetch", status=429, retry_after=1.0)
+    fetch_all(client(server, tmp_path), pmids)
+    first, second = server.requests("efetch")
+    assert second.arrived - first.arrived >= 1.0
+
+
+def test_backoff_grows_between_tries(server, tmp_path, pmids):
+    server.inject("efetch", status=500, times=3)
+    fetch_all(client(server, tmp_path, backoff=0.1), pmids)
+    arrivals = [r.arrived for r in server.requests("efetch")]
+    gaps = [b - a for a, b in zip(arrivals, arrivals[1:])]
+    assert gaps[0] >= 0.05 and gaps[2] >= 0.2  # 0.1 s, then 0.2 s, then 0.4 s, each ±50 %
+
+
+def test_requests_never_exceed_three_in_any_second_by_default(server, tmp_path, corpus):
+    entrez = client(server, tmp_path, rate=None, efetch_batch=5)
+    list(entrez.efetch(str(p) for p in list(corpus.papers)[:60]))  # 12 batches
+    arrivals = sorted(r.arrived for r in server.requests("efetch"))
+    assert len(arrivals) == 12
+    assert max(sum(1 for t in arrivals if start <= t < start + 1.0) for start in arrivals) <= 3
+
+
+def test_several_requests_are_in_flight_when_the_server_is_slow(server, tmp_path, corpus):
+    server.latency = 0.5
+    entrez = client(server, tmp_path, rate=None, efetch_batch=5)
+    list(entrez.efetch(str(p) for p in list(corpus.papers)[:30]))  # 6 batches
+    records = server.requests("efetch")
+    overlapping = sum(1 for a in records for b in records if a is not b and a.arrived < b.arrived < a.completed)
+    assert overlapping >= 3
+
+
+def test_offline_answers_from_the_cache_or_says_what_is_not_there(server, tmp_path, pmids):
+    fetch_all(client(server, tmp_path), pmids[:10])
+    server.clear_log()
+    offline = client(server, tmp_path, offline=True)
+    assert len(fetch_all(offline, pmids[:10]).records) == 10
+    missing = fetch_all(offline, pmids[10:])
+    assert isinstance(missing.error, NotCached) and "offline" in missing.error.reason
+    assert server.requests() == []
+
+
+def test_an_unreachable_service_is_reported_once_and_then_left_alone(tmp_path, pmids):
+    with FakeNCBI() as stopped:
+        url = stopped.eutils_url
+    warnings = []
+    settings = Settings(eutils_url=url, cache_dir=tmp_path / "cache", **QUICK)
+    entrez = Entrez(Http(settings, warn=warnings.append), settings.with_(efetch_batch=10))
+    results = list(entrez.efetch(pmids))
+    assert len(results) == 3 and all(isinstance(r.error, NotCached) for r in results)
+    assert warnings == [f"NCBI E-utilities unreachable at {url}: connection refused; building from the record and the cache"]
+    assert entrez.http.counters.network <= settings.workers  # only the attempts already under way
+
+
+def test_a_client_error_is_not_retried(server, tmp_path):
+    http = Http(Settings(eutils_url=server.eutils_url, ctgov_url=server.ctgov_url, cache_dir=tmp_path / "c", **QUICK))
+    with pytest.raises(FetchError) as error:
+        http.request("ctgov", "studies/NCT99999999", {}, what="study")
+    assert error.value.status == 404 and "NCT number NCT99999999 not found" in error.value.reason
+    assert len(server.requests("ctgov")) == 1
+
+
+def test_a_rate_limited_build_still_completes(corpus, tmp_path):
+    with FakeNCBI(corpus=corpus, rate_limit=3) as server:
+        server.inject("elink", status=429, times=2)
+        nct = next(iter(corpus.studies))
+        settings = Settings(eutils_url=server.eutils_url, ctgov_url=server.ctgov_url,
+                            cache_dir=tmp_path / "cache", **QUICK)
+        result = build(nct, settings=settings, max_papers=60)
+    assert result.corpus.problems == []
+    assert all(r.status != 429 for r in server.requests() if not r.faulted)
