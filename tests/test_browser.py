@@ -1,0 +1,242 @@
+"""The page in headless Chromium: offline, complete, searchable, filterable, clickable, and inert
+to hostile record data. Skipped when Chromium or Playwright is missing (see tests/browser.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import browser
+from litgraph.outputs.html import STATIC_LAYOUT_ABOVE, render_fragment, render_html
+from test_html import DERIVED_REF, RESULT_PAPER, TRIAL, author_graph, citation_graph, sample_graph
+
+pytestmark = pytest.mark.skipif(browser.unavailable() is not None, reason=str(browser.unavailable()))
+
+VIEW = "document.getElementById('lg-main').litgraph"
+LARGE = STATIC_LAYOUT_ABOVE + 1700  # laid out in Python, drawn without physics
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with browser.chromium() as context:
+        yield context
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("pages")
+    graphs = {"combined": sample_graph(), "hostile": sample_graph(hostile=True), "large": citation_graph(LARGE)}
+    paths = {}
+    for name, graph in graphs.items():
+        paths[name] = folder / f"{name}.html"
+        render_html(graph, paths[name], title=f"{name} graph")
+    return paths
+
+
+def node_index(visit: browser.Visit, key: str) -> int:
+    return visit.js(f"(key) => {VIEW}.model.nodes.findIndex((node) => node.key === key)", key)
+
+
+def node_point(visit: browser.Visit, index: int) -> tuple[float, float]:
+    """Where a node is on screen, in page coordinates."""
+    point = visit.js(f"""(index) => {{
+        const view = {VIEW};
+        const at = view.network.canvasToDOM(view.network.getPosition(index));
+        const box = view.ui.canvas.getBoundingClientRect();
+        return [box.left + at.x, box.top + at.y];
+    }}""", index)
+    return point[0], point[1]
+
+
+def drawn_node_count(visit: browser.Visit) -> int:
+    return visit.js(f"{VIEW}.network.body.nodeIndices.length")
+
+
+def panel_text(visit: browser.Visit) -> str:
+    return visit.page.inner_text(".lg-panel-body")
+
+
+def test_page_loads_offline_with_zero_external_requests(chromium, pages):
+    for name in ("combined", "large"):
+        visit = browser.visit(chromium, pages[name])
+        assert visit.requests == [pages[name].resolve().as_uri()], visit.requests
+        assert visit.problems() == []
+        visit.page.close()
+
+
+def test_every_node_is_drawn(chromium, pages):
+    for name, count in (("combined", sample_graph().number_of_nodes()), ("large", LARGE)):
+        visit = browser.visit(chromium, pages[name])
+        assert visit.js(f"{VIEW}.nodes.length") == count
+        assert drawn_node_count(visit) == count
+        edges = visit.js(f"{VIEW}.edges.length + {VIEW}.bulk.reduce((sum, group) => sum + group.edges.length, 0)")
+        assert edges == visit.js(f"{VIEW}.model.edges.length")
+        positions = visit.js(f"Object.values({VIEW}.network.getPositions()).filter(p => isFinite(p.x + p.y)).length")
+        assert positions == count
+        visit.page.close()
+
+
+def test_large_graph_draws_quickly_without_physics(chromium, pages):
+    visit = browser.visit(chromium, pages["large"])
+    assert visit.js(f"{VIEW}.network.physics.physicsEnabled") is False
+    first_picture_ms = visit.js(f"{VIEW}.readyAt")
+    assert first_picture_ms < 5000, f"first picture after {first_picture_ms:.0f} ms"  # ~0.7 s here; slack for CI
+    visit.page.close()
+
+
+def test_search_selects_and_focuses_a_node(chromium, pages):
+    visit = browser.visit(chromium, pages["combined"])
+    page = visit.page
+    for query, key, expected in (("20506343", RESULT_PAPER, "Overall survival with sunitinib"),
+                                 ("motzer", "author:motzer-r", "Robert Motzer"),
+                                 ("nct01741857", TRIAL, "Sunitinib in kidney cancer")):
+        page.fill(".lg-search", query)
+        page.wait_for_selector(".lg-results:not([hidden]) .lg-result")
+        assert expected in page.inner_text(".lg-results .lg-result")
+        page.press(".lg-search", "Enter")
+        page.wait_for_selector(".lg-panel:not([hidden])")
+        assert expected in panel_text(visit)
+        assert visit.js(f"{VIEW}.network.getSelectedNodes()") == [node_index(visit, key)]
+    page.close()
+
+
+def test_kind_filter_hides_a_reference_kind(chromium, pages):
+    visit = browser.visit(chromium, pages["combined"])
+    page = visit.page
+    total = drawn_node_count(visit)
+    derived_edges = visit.js(f"{VIEW}.model.edges.filter((e) => e.kind === 'derived').map((e) => e.index)")
+    assert derived_edges
+    page.click('input[data-filter="kind"][data-value="derived"]')
+    hidden = visit.js(f"(ids) => ids.map((id) => {VIEW}.edges.get(id).hidden)", derived_edges)
+    assert hidden == [True] * len(derived_edges)
+    assert visit.js(f"(i) => {VIEW}.nodes.get(i).hidden", node_index(visit, DERIVED_REF)) is True  # its only link
+    assert drawn_node_count(visit) == total - 1
+    assert page.inner_text(".lg-showing") == f"showing {total - 1} of {total} nodes"
+    page.click('input[data-filter="kind"][data-value="derived"]')
+    assert drawn_node_count(visit) == total
+    page.click('input[data-filter="type"][data-value="author"]')
+    assert drawn_node_count(visit) == total - 2
+    page.close()
+
+
+def test_year_range_hides_papers_outside_it(chromium, pages):
+    visit = browser.visit(chromium, pages["combined"])
+    page = visit.page
+    page.fill(".lg-year-from", "2011")
+    page.locator(".lg-showing", has_text="showing").wait_for()  # the input is debounced
+    hidden = visit.js(f"{VIEW}.model.nodes.filter((n) => {VIEW}.nodes.get(n.index).hidden).map((n) => n.key)")
+    assert sorted(hidden) == ["pmid:111", RESULT_PAPER]  # 2004 and 2010; undated papers stay
+    assert visit.js("document.querySelectorAll('.lg-bar.lg-off').length") == 7  # 2004..2010
+    page.close()
+
+
+def test_png_export_downloads_the_view(chromium, pages):
+    visit = browser.visit(chromium, pages["combined"])
+    with visit.page.expect_download() as download:
+        visit.page.click('[data-action="png"]')
+    assert download.value.suggested_filename == "litgraph-combined.png"
+    assert Path(download.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    visit.page.close()
+
+
+def test_click_opens_the_panel_with_metadata_and_safe_links(chromium, pages):
+    visit = browser.visit(chromium, pages["combined"])
+    page = visit.page
+    page.mouse.click(*node_point(visit, node_index(visit, RESULT_PAPER)))
+    page.wait_for_selector(".lg-panel:not([hidden])")
+    text = panel_text(visit)
+    for expected in ("Overall survival with sunitinib", "J Clin Oncol", "2010", "Lin Sun, Robert Motzer", "SEED",
+                     "Result reference of", "registry, pubmed-si", "Cited by"):
+        assert expected in text, expected
+    links = visit.js("""[...document.querySelectorAll('.lg-panel a')].map(
+        (a) => [a.textContent, a.href, a.target, a.rel])""")
+    assert links == [
+        ["20506343", "https://pubmed.ncbi.nlm.nih.gov/20506343/", "_blank", "noopener noreferrer"],
+        ["10.1200/JCO.2009.1", "https://doi.org/10.1200/JCO.2009.1", "_blank", "noopener noreferrer"],
+        ["PMC2909070", "https://pmc.ncbi.nlm.nih.gov/articles/PMC2909070/", "_blank", "noopener noreferrer"],
+    ]
+    page.click(".lg-panel .lg-node-link >> text=Sunitinib in kidney cancer")  # follow a link to the trial
+    text = panel_text(visit)
+    assert "COMPLETED" in text and "PHASE3" in text and "Renal cell carcinoma" in text
+    assert visit.js("document.querySelector('.lg-panel a').href") == "https://clinicaltrials.gov/study/NCT01741857"
+    page.click(".lg-back")
+    assert "Overall survival with sunitinib" in panel_text(visit)
+    page.keyboard.press("Escape")
+    assert page.is_hidden(".lg-panel")
+    page.close()
+
+
+def test_hostile_strings_never_execute(chromium, pages):
+    visit = browser.visit(chromium, pages["hostile"])
+    page = visit.page
+    empty_spot = visit.js(f"(() => {{ const box = {VIEW}.ui.canvas.getBoundingClientRect(); "
+                          "return [box.left + 3, box.top + 3]; })()")
+    tooltips = []
+    for index in range(visit.js(f"{VIEW}.model.nodes.length")):
+        page.mouse.move(*empty_spot)
+        page.wait_for_selector(".lg-tip", state="hidden")
+        x, y = node_point(visit, index)
+        page.mouse.move(x, y)
+        page.wait_for_selector(".lg-tip:not([hidden])", timeout=3000)
+        tooltips.append(page.inner_text(".lg-tip"))
+        page.mouse.click(x, y)
+        page.wait_for_selector(".lg-panel:not([hidden])")
+        if page.is_visible(".lg-other summary"):
+            page.click(".lg-other summary")
+    for index in range(visit.js(f"{VIEW}.model.edges.length")):
+        visit.js(f"(i) => {VIEW}.openEdge(i)", index)
+    page.fill(".lg-search", "onerror")
+    page.wait_for_selector(".lg-results:not([hidden]) .lg-result")
+    assert visit.js("window.__xss") is None
+    # record markup shows as text; it never becomes elements or handlers
+    assert sum("<img src=x onerror" in text for text in tooltips) >= 5
+    assert visit.js("document.querySelectorAll('img, iframe, object, embed').length") == 0
+    assert visit.js("""[...document.querySelectorAll('*')].filter(
+        (e) => [...e.attributes].some((a) => a.name.startsWith('on'))).length""") == 0
+    assert visit.requests == [pages["hostile"].resolve().as_uri()]
+    assert visit.problems() == []
+    assert page.inner_text(".lg-title") == "hostile graph"
+    page.close()
+
+
+def test_hostile_title_stays_text(chromium, tmp_path):
+    path = tmp_path / "title.html"
+    render_html(sample_graph(), path, title='<img src=x onerror="window.__xss=1"></title><script>window.__xss=2</script>')
+    visit = browser.visit(chromium, path)
+    assert visit.js("window.__xss") is None
+    assert visit.page.title().startswith('<img src=x onerror="window.__xss=1"></title>')
+    assert visit.page.inner_text(".lg-title").startswith("<img src=x")
+    assert visit.js("document.querySelector('.lg-head').offsetHeight") < 120  # one line, ellipsis
+    visit.page.close()
+
+
+def test_year_layout_and_year_colours(chromium, pages):
+    visit = browser.visit(chromium, pages["combined"])
+    page = visit.page
+    old, new = node_index(visit, "pmid:111"), node_index(visit, "pmid:333")  # 2004 and 2018
+    colour_before = visit.js(f"(i) => {VIEW}.network.body.nodes[i].options.color.background", old)
+    page.check('input[data-view="layout"][value="year"]')
+    y = visit.js(f"(ids) => ids.map((i) => {VIEW}.network.getPosition(i).y)", [old, new])
+    assert y[0] > y[1]  # older papers sit lower
+    page.check('input[data-view="colour"][value="year"]')
+    assert visit.js(f"(i) => {VIEW}.network.body.nodes[i].options.color.background", old) != colour_before
+    assert page.is_visible(".lg-gradient")
+    page.check('input[data-view="layout"][value="force"]')
+    assert visit.js("window.__problems") == []
+    page.close()
+
+
+def test_two_fragments_share_a_page(chromium, tmp_path):
+    host = tmp_path / "host.html"
+    fragments = [render_fragment(sample_graph(), title="First"), render_fragment(author_graph(), title="Second")]
+    host.write_text("<!DOCTYPE html><html><head><meta charset='utf-8'><title>host</title></head><body>"
+                    + "<h1>Report</h1>" + "<hr>".join(fragments) + "</body></html>", encoding="utf-8")
+    visit = browser.visit(chromium, host, root=".lg:last-of-type")
+    counts = visit.js("""[...document.querySelectorAll('.lg')].map((root) => [root.id, root.dataset.state,
+        root.litgraph.network.body.nodeIndices.length])""")
+    assert [count[1:] for count in counts] == [["ready", sample_graph().number_of_nodes()], ["ready", 3]]
+    assert counts[0][0] != counts[1][0]
+    assert visit.requests == [host.resolve().as_uri()]
+    assert visit.problems() == []
+    visit.page.close()

@@ -1,0 +1,303 @@
+"""The HTML page and fragment, read as text: self-contained, escaped, complete, with a legend.
+
+`sample_graph` builds graphs in the shape of the data contract (the browser tests use it too);
+with hostile=True every record field carries markup that would run if it were ever parsed.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import math
+import re
+import time
+from html.parser import HTMLParser
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from litgraph.outputs.html import STATIC_LAYOUT_ABOVE, graph_data, render_fragment, render_html, spread_layout
+
+TRIAL = "nct:NCT01741857"
+RESULT_PAPER = "pmid:20506343"
+DERIVED_REF = "ref:3f2a9c1b7d4e"
+RETRACTED = "pmid:222"
+
+
+def xss(n: int) -> str:
+    """A payload that sets window.__xss if it is ever parsed as HTML or run as script."""
+    return f'<img src=x onerror="window.__xss={n}"></script><script>window.__xss={n}</script>'
+
+
+def sample_graph(name: str = "combined", hostile: bool = False) -> nx.Graph:
+    """A small graph per the data contract: one trial, its three reference kinds, citations,
+    a similar-article link, authors; a retracted paper and a paper known only from a citation."""
+    h = (lambda n, text: xss(n) + text) if hostile else (lambda n, text: text)
+    graph = nx.MultiDiGraph(name=name)
+    graph.add_node(TRIAL, type="trial", label="NCT01741857", nct_id=h(1, "NCT01741857") if hostile else "NCT01741857",
+                   title=h(2, "Sunitinib in kidney cancer"), status="COMPLETED", phase="PHASE3",
+                   conditions=[h(3, "Renal cell carcinoma")], interventions=["Sunitinib"], sponsor=h(4, "Pfizer"),
+                   start_date="2010-05", completion_date="2014-01", enrollment=410)
+    papers = {
+        RESULT_PAPER: dict(pmid="20506343", title=h(5, "Overall survival with sunitinib"), year=2010, seed=True, depth=0,
+                           doi="javascript:window.__xss=6" if hostile else "10.1200/JCO.2009.1", pmcid="PMC2909070"),
+        "pmid:111": dict(pmid="111", title=h(7, "Background on angiogenesis"), year=2004, seed=True, depth=0),
+        DERIVED_REF: dict(pmid="", title="", year=None, seed=True, depth=0, fetched=False,
+                          citation=h(8, "Sun L et al. A derived analysis. 2015")),
+        RETRACTED: dict(pmid="222", title=h(9, "A retracted result"), year=2012, retracted=True, depth=1),
+        "pmid:333": dict(pmid='333"><svg onload="window.__xss=10">' if hostile else "333",
+                         title=h(11, "A later meta-analysis"), year=2018, depth=1),
+    }
+    for node, values in papers.items():
+        graph.add_node(node, **_paper(values, hostile))
+    _link(graph, TRIAL, RESULT_PAPER, "result", ["registry", "pubmed-si"])
+    _link(graph, TRIAL, "pmid:111", "background", ["registry"])
+    _link(graph, TRIAL, DERIVED_REF, "derived", ["registry"])
+    _link(graph, "pmid:333", RESULT_PAPER, "cites", ["elink-citedin"])
+    _link(graph, "pmid:333", RETRACTED, "cites", ["elink-refs", "reference-list"])
+    _link(graph, RESULT_PAPER, "pmid:111", "cites", ["reference-list"])
+    _link(graph, RETRACTED, RESULT_PAPER, "similar", ["elink-similar"])
+    authors = {
+        "author:sun-lin": dict(name=h(12, "Lin Sun"), orcid="javascript:window.__xss=13//0000-0002-1825-0097"
+                               if hostile else "0000-0002-1825-0097", affiliations=[h(14, "Dept of Oncology")]),
+        "author:motzer-r": dict(name="Robert Motzer", orcid="", affiliations=[]),
+    }
+    for node, values in authors.items():
+        graph.add_node(node, type="author", label=values["name"], papers=2, variants=[values["name"]], **values)
+        for position, paper in enumerate((RESULT_PAPER, RETRACTED), start=1):
+            graph.add_edge(node, paper, key="authored", kind="authored", position=position, sources=["pubmed"])
+    graph.add_edge("author:sun-lin", "author:motzer-r", key="coauthor", kind="coauthor", weight=2, sources=["pubmed"])
+    if hostile:
+        hostile_id = 'pmid:"><img src=x onerror="window.__xss=15">'
+        graph.add_node(hostile_id, **_paper(dict(pmid="444", title=h(16, "x"), year=2016), hostile))
+        _link(graph, hostile_id, RESULT_PAPER, '"><img src=x onerror="window.__xss=17">', ["\u2028<!--"])
+        # record text used as a lookup key must not reach Object.prototype
+        graph.add_node("odd:1", type="constructor", label="__proto__", title="toString")
+        _link(graph, "odd:1", RESULT_PAPER, "__proto__", ["constructor"])
+    return graph
+
+
+def _paper(values: dict, hostile: bool) -> dict:
+    attributes = dict(type="paper", journal=xss(18) + "J Clin Oncol" if hostile else "J Clin Oncol",
+                      doi="", pmcid="", authors=["Lin Sun", "Robert Motzer"], mesh=["Sunitinib", "Kidney Neoplasms"],
+                      publication_types=["Journal Article"], retracted=False, seed=False, fetched=True, citation="")
+    attributes.update(values)
+    attributes["label"] = attributes["title"][:30] or attributes["citation"][:30]
+    return attributes
+
+
+def _link(graph: nx.MultiDiGraph, u: str, v: str, kind: str, sources: list[str]) -> None:
+    graph.add_edge(u, v, key=kind, kind=kind, sources=sources)
+
+
+def author_graph() -> nx.Graph:
+    graph = nx.Graph(name="author")
+    for key, name in (("author:a", "Ann Lee"), ("author:b", "Bo Chen"), ("author:c", "Cy Diaz")):
+        graph.add_node(key, type="author", label=name, name=name, orcid="", affiliations=[], papers=1, variants=[name])
+    graph.add_edge("author:a", "author:b", kind="coauthor", weight=3, sources=["pubmed"])
+    graph.add_edge("author:b", "author:c", kind="coauthor", weight=1, sources=["registry"])
+    return graph
+
+
+def citation_graph(count: int, seed: int = 1) -> nx.MultiDiGraph:
+    """A citation-like graph of `count` papers (preferential attachment, newer cites older)."""
+    base = nx.barabasi_albert_graph(count, 2, seed=seed)
+    graph = nx.MultiDiGraph(name="paper")
+    for node in base:
+        graph.add_node(f"pmid:{node + 1}", type="paper", label=f"P{node}", pmid=str(node + 1), title=f"Paper {node}",
+                       year=2024 - node * 30 // count, seed=node < 5, depth=0 if node < 5 else 1, fetched=True,
+                       retracted=False, authors=[], mesh=[], publication_types=[], journal="", doi="", pmcid="",
+                       citation="")
+    for a, b in base.edges():
+        newer, older = max(a, b), min(a, b)
+        graph.add_edge(f"pmid:{newer + 1}", f"pmid:{older + 1}", key="cites", kind="cites", sources=["elink-refs"])
+    return graph
+
+
+# --- helpers reading the page ------------------------------------------------------------------
+
+def embedded_data(page: str) -> dict:
+    match = re.search(r'<script type="application/json" class="lg-data">(.*?)</script>', page, re.S)
+    assert match, "the data script is missing"
+    return json.loads(match.group(1))
+
+
+class _Elements(HTMLParser):
+    """Start tags as a browser's tokenizer sees them (script contents are not markup)."""
+
+    def __init__(self, page: str):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+        self.texts: dict[int, str] = {}
+        self.in_script = False
+        self.feed(page)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self.in_script = tag == "script"
+
+    def handle_endtag(self, tag):
+        self.in_script = False
+
+    def handle_data(self, data):
+        if self.in_script:
+            self.texts[len(self.tags) - 1] = self.texts.get(len(self.tags) - 1, "") + data
+
+
+def elements(page: str, tag: str) -> list[dict]:
+    return [attrs for name, attrs in _Elements(page).tags if name == tag]
+
+
+def scripts(page: str) -> list[str]:
+    parsed = _Elements(page)
+    return [parsed.texts.get(i, "") for i, (name, attrs) in enumerate(parsed.tags) if name == "script" and not attrs]
+
+
+# --- self-contained ----------------------------------------------------------------------------
+
+EXTERNAL = [
+    re.compile(r"""\b(?:src|href|action|poster|data)\s*=\s*["']?\s*(?:https?:)?//""", re.I),
+    re.compile(r"""url\(\s*["']?\s*(?:https?:)?//""", re.I),
+    re.compile(r"@import", re.I),
+    re.compile(r"<link\b", re.I),
+    re.compile(r"<script[^>]*\bsrc\s*=", re.I),
+]
+
+
+def test_page_is_self_contained():
+    page = render_html(sample_graph(), title="NCT01741857")
+    for pattern in EXTERNAL:
+        assert not pattern.search(page), pattern.pattern
+    assert "@version 9.1.2" in page  # vis-network is inlined, not linked
+    assert "window.vis && window.vis.Network" in page
+    assert len(page) > 400_000
+
+
+def test_content_security_policy_allows_exactly_the_inline_scripts():
+    page = render_html(sample_graph(), title="t")
+    policy = next(meta["content"] for meta in elements(page, "meta") if meta.get("http-equiv") == "Content-Security-Policy")
+    assert "default-src 'none'" in policy
+    allowed = set(re.findall(r"'sha256-([^']+)'", policy))
+    found = {base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() for s in scripts(page)}
+    assert found == allowed and len(found) == 3
+
+
+def test_render_html_writes_the_page(tmp_path):
+    path = tmp_path / "combined.html"
+    page = render_html(sample_graph(), path, title="Combined")
+    assert path.read_text(encoding="utf-8") == page
+    assert page.startswith("<!DOCTYPE html>")
+
+
+# --- escaping ----------------------------------------------------------------------------------
+
+def test_hostile_data_is_escaped_everywhere():
+    graph = sample_graph(hostile=True)
+    page = render_html(graph, title=xss(99) + "Title")
+    # Only our four script elements exist: the data block and three code blocks.
+    assert len(elements(page, "script")) == 4 and page.count("</script") == 4
+    assert not {"img", "iframe", "object", "embed"} & {tag for tag, _ in _Elements(page).tags}
+    assert not [attrs for _, attrs in _Elements(page).tags if any(name.startswith("on") for name in attrs)]
+    for fragment in ("<img src=x", "<svg onload", "<!--", "\u2028", "\u2029", "window.__xss=99</"):
+        assert fragment not in page
+    assert "<title>&lt;img src=x onerror=&#34;window.__xss=99&#34;&gt;" in page
+    assert '<h1 class="lg-title">&lt;img src=x onerror=' in page
+    data = embedded_data(page)
+    assert data["nodes"][0][1]["title"] == graph.nodes[TRIAL]["title"]  # escaped, yet exact after parsing
+
+
+def test_unusual_values_become_plain_json():
+    graph = nx.Graph(name="paper")
+    graph.add_node(1, type="paper", label="x", year=float("nan"), mesh={"b", "a"}, depth=np.int64(2),
+                   title="bad \ud800 surrogate", extra=object())
+    graph.add_node((2, 3), type="paper", label="tuple id", year=None)
+    graph.add_edge(1, (2, 3), kind="cites", sources="registry")
+    data = embedded_data(render_html(graph, title="odd"))
+    attributes = data["nodes"][0][1]
+    assert attributes["year"] is None and attributes["mesh"] == ["a", "b"] and attributes["depth"] == 2
+    assert attributes["title"] == "bad ? surrogate"
+    assert [node[0] for node in data["nodes"]] == ["1", "(2, 3)"]
+    assert data["edges"] == [[0, 1, "cites", ["registry"]]]
+
+
+# --- completeness and legend -------------------------------------------------------------------
+
+@pytest.mark.parametrize("graph", [sample_graph(), sample_graph("trial"), author_graph(), sample_graph(hostile=True)],
+                         ids=["combined", "trial", "author", "hostile"])
+def test_every_node_and_edge_is_in_the_page(graph):
+    data = embedded_data(render_html(graph, title="t"))
+    assert [node[0] for node in data["nodes"]] == [str(node) for node in graph.nodes]
+    assert len(data["edges"]) == graph.number_of_edges()
+    ids = [node[0] for node in data["nodes"]]
+    pairs = sorted((ids[edge[0]], ids[edge[1]], edge[2]) for edge in data["edges"])
+    assert pairs == sorted((str(u), str(v), d["kind"]) for u, v, d in graph.edges(data=True))
+
+
+def legend(page: str, what: str) -> list[str]:
+    return re.findall(rf'data-filter="{what}" data-value="([^"]*)"', page)
+
+
+def test_legend_lists_the_types_and_kinds_present():
+    page = render_html(sample_graph(), title="t")
+    assert legend(page, "type") == ["trial", "paper", "author"]
+    assert legend(page, "kind") == ["background", "result", "derived", "cites", "similar", "authored", "coauthor"]
+    for mark in ("Listed by the trial / seed", "Retracted", "Known only from a citation"):
+        assert mark in page
+    authors = render_html(author_graph(), title="t")
+    assert legend(authors, "type") == ["author"] and legend(authors, "kind") == ["coauthor"]
+    assert '<ul class="lg-legend lg-marks">' not in authors and "Publication years" not in authors
+
+
+def test_header_counts():
+    page = render_html(sample_graph("trial"), title="t")
+    assert "1 trial" in page and "5 papers" in page and "2 authors" in page
+    assert f"{sample_graph().number_of_edges()} links" in page
+
+
+# --- fragment ----------------------------------------------------------------------------------
+
+def test_fragments_have_their_own_ids():
+    first = render_fragment(sample_graph(), title="One")
+    second = render_fragment(author_graph(), title="Two")
+    ids = [re.match(r'<div class="lg" id="(lg-[0-9a-f]+)"', fragment).group(1) for fragment in (first, second)]
+    assert ids[0] != ids[1]
+    for fragment, uid in zip((first, second), ids):
+        assert not {"html", "head", "body", "meta"} & {tag for tag, _ in _Elements(fragment).tags}
+        assert f'getElementById("{uid}")' in fragment
+        assert f'name="{uid}-colour"' in fragment or "Publication years" not in fragment
+    assert embedded_data(second)["meta"]["name"] == "author"
+
+
+# --- large graphs ------------------------------------------------------------------------------
+
+def test_large_graphs_get_positions_from_python():
+    small = graph_data(citation_graph(200))
+    assert small["positions"] is None  # vis physics lays these out in the browser
+    started = time.perf_counter()
+    page = render_html(citation_graph(STATIC_LAYOUT_ABOVE + 500), title="big")
+    assert time.perf_counter() - started < 10
+    data = embedded_data(page)
+    assert data["meta"]["static"] is True
+    positions = np.array(data["positions"], dtype=float)
+    assert positions.shape == (STATIC_LAYOUT_ABOVE + 500, 2) and np.isfinite(positions).all()
+    assert len({tuple(p) for p in positions.tolist()}) > 0.95 * len(positions)
+
+
+def test_spread_layout_keeps_linked_nodes_close():
+    graph = nx.connected_caveman_graph(40, 12)  # 40 dense groups joined in a ring
+    edges = np.array(graph.edges())
+    positions = spread_layout(graph.number_of_nodes(), edges[:, 0], edges[:, 1])
+    linked = np.linalg.norm(positions[edges[:, 0]] - positions[edges[:, 1]], axis=1).mean()
+    rng = np.random.default_rng(0)
+    pairs = rng.integers(0, len(positions), (5000, 2))
+    random = np.linalg.norm(positions[pairs[:, 0]] - positions[pairs[:, 1]], axis=1).mean()
+    assert linked * 4 < random
+    low, high = np.percentile(positions, [2, 98], axis=0)
+    assert math.isclose(float(np.prod(high - low)) / len(positions), 45.0**2, rel_tol=1e-6)  # room per node
+
+
+def test_spread_layout_handles_tiny_inputs():
+    assert spread_layout(0, np.array([], int), np.array([], int)).shape == (0, 2)
+    assert np.isfinite(spread_layout(1, np.array([], int), np.array([], int))).all()
