@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -20,9 +21,11 @@ import networkx as nx
 
 from . import __version__
 from .expand import LINK_TYPES, Limits, expand, seed_corpus
+from .analysis import GRAPH_LIMITS, top_tables
 from .graphs import build_graphs
 from .model import Corpus, Problem, Trial
 from .outputs import write_outputs
+from .progress import Progress
 from .settings import Settings
 from .sources.ctgov import UnknownTrial, fetch_study
 from .sources.entrez import Entrez
@@ -57,6 +60,7 @@ class Build:
     warnings: list[str]
     requests: dict[str, int]
     offline: bool = False
+    timings: dict[str, float] = field(default_factory=dict)  # seconds spent fetching and building graphs
 
     def summary(self) -> dict:
         return summarise(self)
@@ -100,7 +104,7 @@ def _read_file(path: Path, sources: Sources) -> None:
 def build(*inputs: str, depth: int = 1, max_papers: int = 500, links: Iterable[str] = ("refs", "citedin"),
           offline: bool = False, email: str | None = None, api_key: str | None = None,
           settings: Settings | None = None, warn: Callable[[str], None] | None = None,
-          progress: Callable[[str, int], None] | None = None) -> Build:
+          progress: Progress | None = None) -> Build:
     """Build the corpus and graphs for trials (NCT ids or record files) and/or PMIDs.
 
     Raises InputError for input that cannot be used. Network trouble never raises: what could
@@ -114,6 +118,8 @@ def build(*inputs: str, depth: int = 1, max_papers: int = 500, links: Iterable[s
     say = warn or log.warning
     sources = read_sources(inputs)
     http = Http(settings, warn=say)
+    entrez = Entrez(http, settings)
+    started = time.perf_counter()
     try:
         fetched, failures = _fetch_trials(http, sources.nct_ids)
         if failures and not (sources.trials or fetched or sources.pmids):
@@ -121,12 +127,18 @@ def build(*inputs: str, depth: int = 1, max_papers: int = 500, links: Iterable[s
         for failure in failures:
             say(f"{failure}: left out")
         corpus = seed_corpus(sources.trials + fetched, sources.pmids)
-        expand(corpus, Entrez(http, settings), limits, progress)
+        expand(corpus, entrez, limits, progress)
     finally:
+        entrez.close()
         http.close()
+    fetch_seconds = time.perf_counter() - started
     name = output_name(corpus, sources)
-    result = Build(name=name, inputs=list(inputs), limits=limits, corpus=corpus, graphs=build_graphs(corpus, name),
-                   warnings=list(http.warnings), requests=_request_counts(http), offline=settings.offline)
+    graphs = build_graphs(corpus, name)
+    timings = {"fetch": round(fetch_seconds, 3), "graphs": round(time.perf_counter() - started - fetch_seconds, 3)}
+    requests = {**_request_counts(http), "minimum": corpus.planned_requests + len(sources.nct_ids),
+                "per_pmid_client": corpus.ids_asked + len(sources.nct_ids)}
+    result = Build(name=name, inputs=list(inputs), limits=limits, corpus=corpus, graphs=graphs,
+                   warnings=list(http.warnings), requests=requests, offline=settings.offline, timings=timings)
     for message in problem_warnings(corpus, settings.offline):
         result.warnings.append(message)
         say(message)
@@ -215,11 +227,14 @@ def summarise(result: Build) -> dict:
             "edges": dict(sorted(Counter(kind for *_, kind in combined.edges(data="kind")).items())),
             "left_out_by_max_papers": corpus.truncated,
         },
-        "graphs": {name: {"nodes": g.number_of_nodes(), "edges": g.number_of_edges()}
+        "graphs": {name: {"nodes": g.number_of_nodes(), "edges": g.number_of_edges(),
+                          **{key: g.graph[key] for key in GRAPH_LIMITS if key in g.graph}}
                    for name, g in result.graphs.items()},
         "not_fetched": [{"what": p.what, "reason": p.reason, "pmids": p.ids} for p in corpus.problems],
         "missing_pmids": corpus.missing,
         "no_citation_data": sorted(papers[node].pmid for node in fetched if node not in corpus.link_sources),
         "warnings": result.warnings,
         "requests": result.requests,
+        "seconds": result.timings,
+        "metrics": top_tables(result.graphs),
     }

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
 
 from . import __version__
+from .analysis import TOP_ROWS, format_tables
 from .build import InputError, build
 from .expand import LINK_TYPES
 from .outputs import ALL_FORMATS
+from .progress import Progress, TerminalProgress
 from .settings import Settings
 
 BUILD_HELP = """\
@@ -24,6 +27,16 @@ Example:
     litgraph build examples/NCT01741857.txt
     litgraph build NCT01741857 --depth 1 --max-papers 300 --format html,json,graphml
 """
+
+
+SUMMARY_HELP = f"""\
+Print the tables of a build from its output folder (summary.json): the most cited papers, the
+most central authors, and the largest communities of papers and of authors.
+
+Example:
+    litgraph summary output/NCT01741857 --top {TOP_ROWS}
+"""
+BUILD_TABLE_ROWS = 5  # the end of a build shows a glance; `litgraph summary` shows more
 
 
 def parser() -> argparse.ArgumentParser:
@@ -45,14 +58,19 @@ def parser() -> argparse.ArgumentParser:
     cmd.add_argument("--offline", action="store_true", help="use only the cache; list what is missing")
     cmd.add_argument("--email", help="your e-mail for NCBI (default $NCBI_EMAIL)")
     cmd.add_argument("--api-key", help="NCBI API key: 10 requests/s instead of 3 (default $NCBI_API_KEY)")
-    cmd.add_argument("--quiet", action="store_true", help="no progress output")
+    cmd.add_argument("--quiet", action="store_true",
+                     help="no progress bar (it is only drawn when stderr is a terminal anyway)")
+    summary = commands.add_parser("summary", help="print a build's top-N tables", description=SUMMARY_HELP,
+                                  formatter_class=argparse.RawDescriptionHelpFormatter)
+    summary.add_argument("folder", type=Path, metavar="DIR", help="a build's output folder")
+    summary.add_argument("--top", type=int, default=10, help=f"rows per table, at most {TOP_ROWS} (default 10)")
     return main
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        return run_build(args)
+        return run_summary(args) if args.command == "summary" else run_build(args)
     except InputError as error:
         print(f"litgraph: error: {error}", file=sys.stderr)
         return 2
@@ -70,22 +88,48 @@ def _split(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
-def _warn(message: str) -> None:
-    print(f"litgraph: warning: {message}", file=sys.stderr)
-
-
 def run_build(args: argparse.Namespace) -> int:
     formats = _split(args.format)
     unknown = [fmt for fmt in formats if fmt not in ALL_FORMATS]
     if unknown:
         raise InputError(f"unknown format {unknown[0]!r}: choose from {', '.join(ALL_FORMATS)}")
+    progress = TerminalProgress() if not args.quiet and sys.stderr.isatty() else Progress()
+
+    def warn(message: str) -> None:
+        progress.clear()
+        print(f"litgraph: warning: {message}", file=sys.stderr)
+
     result = build(*args.sources, depth=args.depth, max_papers=args.max_papers, links=_split(args.links),
                    offline=args.offline, email=args.email, api_key=args.api_key,
-                   settings=Settings.from_env(), warn=_warn)
+                   settings=Settings.from_env(), warn=warn, progress=progress)
     files = result.write(args.out, formats)
-    counts = result.summary()["counts"]
-    print(f"{result.name}: {counts['trials']} trial(s), {counts['papers']} papers "
-          f"({counts['papers_fetched']} from PubMed), {counts['authors']} authors")
+    summary = result.summary()
+    print(headline(summary))
     page = next((f for f in files if f.name == "combined.html"), files[0])
     print(f"wrote {len(files)} files to {page.parent}/ — open {page}")
+    if not args.quiet:
+        print(f"\n{format_tables(summary['metrics'], BUILD_TABLE_ROWS)}")
+    return 0
+
+
+def headline(summary: dict) -> str:
+    counts = summary["counts"]
+    return (f"{summary['name']}: {counts['trials']} trial(s), {counts['papers']} papers "
+            f"({counts['papers_fetched']} from PubMed), {counts['authors']} authors")
+
+
+def run_summary(args: argparse.Namespace) -> int:
+    if args.top < 1:
+        raise InputError("--top must be 1 or more")
+    path = args.folder / "summary.json"
+    try:
+        summary = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{args.folder}: no summary.json there; give the folder a build wrote") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise InputError(f"{path}: not a litgraph summary ({error})") from None
+    if "metrics" not in summary:
+        raise InputError(f"{path} has no tables: it was written by an older litgraph; build again")
+    print(headline(summary))
+    print(f"\n{format_tables(summary['metrics'], args.top)}")
     return 0

@@ -10,9 +10,10 @@ the seeds.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import Iterable
 
 from .model import Author, Corpus, Paper, Problem, Trial, paper_node_id
+from .progress import Progress
 from .sources.entrez import Entrez
 from .sources.pubmed import LinkSet
 from .sources.trials import parse_citation
@@ -63,60 +64,68 @@ def paper_from_citation(pmid: str, citation: str) -> Paper:
     )
 
 
-def expand(corpus: Corpus, entrez: Entrez, limits: Limits = Limits(),
-           progress: Callable[[str, int], None] | None = None) -> Corpus:
-    """Fetch the seeds and their neighbourhood into `corpus`, level by level."""
-    note = progress or (lambda stage, done: None)
+def expand(corpus: Corpus, entrez: Entrez, limits: Limits = Limits(), progress: Progress | None = None) -> Corpus:
+    """Fetch the seeds and their neighbourhood into `corpus`, one level at a time.
+
+    A level's records and links are fetched together, in one wave of concurrent requests; the
+    next level is chosen from the links once the wave is in.
+    """
+    progress = progress or Progress()
     level = [node for node in sorted(corpus.seeds) if node.startswith("pmid:")]
     for depth in range(limits.depth + 1):
-        _fetch_papers(corpus, entrez, level)
-        note("papers", len(corpus.papers))
-        if depth == limits.depth or not level:
+        follow = depth < limits.depth
+        ids = [node.removeprefix("pmid:") for node in level]
+        jobs = entrez.efetch_jobs(ids) + (entrez.elink_jobs(ids) if follow else [])
+        corpus.planned_requests += len(jobs)
+        corpus.ids_asked += len(ids) * (2 if follow else 1)
+        progress.wave(depth, limits.depth, len(jobs))
+        reach: dict[str, set] = {}
+        for result in entrez.run(jobs):
+            if result.error:
+                corpus.problems.append(Problem(result.error.what, result.error.reason, result.ids))
+            elif result.utility == "efetch":
+                _store_papers(corpus, result.ids, result.records)
+            else:
+                _store_links(corpus, result.records, limits.links, reach)
+            progress.advance(len(corpus.papers))
+        if not follow:
             break
-        neighbours = _follow_links(corpus, entrez, level, limits.links)
-        level = _next_level(corpus, neighbours, limits.max_papers)
+        if "refs" in limits.links:  # a reference list is a second source of "refs"
+            for node in level:
+                for cited in corpus.papers[node].references:
+                    reach.setdefault(paper_node_id(cited), set()).add(node)
+        level = _next_level(corpus, reach, limits.max_papers)
         for node in level:
             corpus.depth[node] = depth + 1
             corpus.papers[node] = Paper(pmid=node.removeprefix("pmid:"))
+        if not level:
+            break
+    progress.finish()
     _drop_links_outside(corpus)
     return corpus
 
 
-def _fetch_papers(corpus: Corpus, entrez: Entrez, nodes: list[str]) -> None:
-    asked = [node.removeprefix("pmid:") for node in nodes]
-    for result in entrez.efetch(asked):
-        if result.error:
-            corpus.problems.append(Problem(result.error.what, result.error.reason, result.ids))
-            continue
-        returned = set()
-        for paper in result.records:
-            returned.add(paper.pmid)
-            known = corpus.papers.get(paper.node_id)
-            paper.retracted = paper.retracted or bool(known and known.retracted)
-            paper.citation = known.citation if known else ""
-            corpus.papers[paper.node_id] = paper
-            for cited in paper.references:
-                corpus.add_cite(paper.node_id, paper_node_id(cited), "reference-list")
-            if paper.references:
-                corpus.link_sources.setdefault(paper.node_id, set()).add("reference-list")
-        corpus.missing += [pmid for pmid in result.ids if pmid not in returned]
+def _store_papers(corpus: Corpus, asked: list[str], papers: list[Paper]) -> None:
+    returned = set()
+    for paper in papers:
+        returned.add(paper.pmid)
+        known = corpus.papers.get(paper.node_id)
+        paper.retracted = paper.retracted or bool(known and known.retracted)
+        paper.citation = known.citation if known else ""
+        corpus.papers[paper.node_id] = paper
+        for cited in paper.references:
+            corpus.add_cite(paper.node_id, paper_node_id(cited), "reference-list")
+        if paper.references:
+            corpus.link_sources.setdefault(paper.node_id, set()).add("reference-list")
+    corpus.missing += [pmid for pmid in asked if pmid not in returned]
 
 
-def _follow_links(corpus: Corpus, entrez: Entrez, nodes: list[str], link_types: tuple[str, ...]) -> dict[str, set]:
-    """Record the links of `nodes`; for each paper they reach, which of them reach it."""
-    reach: dict[str, set] = {}
-    for result in entrez.elink(node.removeprefix("pmid:") for node in nodes):
-        if result.error:
-            corpus.problems.append(Problem(result.error.what, result.error.reason, result.ids))
-            continue
-        for link_set in result.records:
-            for neighbour in _record_links(corpus, link_set, link_types):
-                reach.setdefault(neighbour, set()).add(paper_node_id(link_set.pmid))
-    if "refs" in link_types:  # a reference list is a second source of "refs"
-        for node in nodes:
-            for cited in corpus.papers[node].references:
-                reach.setdefault(paper_node_id(cited), set()).add(node)
-    return reach
+def _store_links(corpus: Corpus, link_sets: list[LinkSet], link_types: tuple[str, ...],
+                 reach: dict[str, set]) -> None:
+    """Record each paper's links; note, for each paper reached, which papers reach it."""
+    for link_set in link_sets:
+        for neighbour in _record_links(corpus, link_set, link_types):
+            reach.setdefault(neighbour, set()).add(paper_node_id(link_set.pmid))
 
 
 def _record_links(corpus: Corpus, link_set: LinkSet, link_types: tuple[str, ...]) -> set[str]:

@@ -2,7 +2,9 @@
 
 trial, paper and combined graphs are MultiDiGraphs keyed by edge kind, so a paper that is both
 cited by and similar to another keeps both edges, while a link seen by two sources stays one
-edge with two sources. The author graph is an undirected Graph of co-authorship.
+edge with two sources. The author graph is an undirected Graph of co-authorship between the
+people `litgraph.authors` resolved. The cocitation, coupling and mesh graphs, and the metrics
+on paper and author nodes, come from `litgraph.analysis`.
 """
 
 from __future__ import annotations
@@ -12,26 +14,36 @@ from itertools import combinations
 
 import networkx as nx
 
-from .model import Corpus, Paper, Trial, author_key
+from .analysis import add_metrics, cocitation_graph, coupling_graph, mesh_graph
+from .authors import Authorship, resolve_authors
+from .model import Corpus, Paper, Trial
 
-GRAPH_NAMES = ("trial", "paper", "author", "combined")
+GRAPH_NAMES = ("trial", "paper", "author", "combined", "cocitation", "coupling", "mesh")
 
 
 def build_graphs(corpus: Corpus, name: str = "") -> dict[str, nx.Graph]:
-    authorship = Authorship(corpus)
-    coauthors = authorship.coauthor_graph()
+    """Every graph of the contract, by name, with metrics on paper and author nodes."""
+    authorship = resolve_authors(corpus.papers)
+    paper_data = {node: paper_attributes(corpus, node, paper, authorship.bylines[node])
+                  for node, paper in corpus.papers.items()}
+    coauthors = coauthor_graph(authorship)
+    papers = paper_graph(corpus, paper_data)
     graphs = {
-        "trial": trial_graph(corpus),
-        "paper": paper_graph(corpus),
+        "trial": trial_graph(corpus, paper_data),
+        "paper": papers,
         "author": coauthors,
-        "combined": combined_graph(corpus, authorship, coauthors),
+        "combined": combined_graph(corpus, paper_data, authorship, coauthors),
+        "cocitation": cocitation_graph(papers),
+        "coupling": coupling_graph(papers),
+        "mesh": mesh_graph(papers),
     }
+    add_metrics(graphs)
     for graph_name, graph in graphs.items():
         graph.graph.update(name=graph_name, title=f"{name} — {graph_name} graph" if name else f"{graph_name} graph")
     return graphs
 
 
-def paper_attributes(corpus: Corpus, node: str, paper: Paper) -> dict:
+def paper_attributes(corpus: Corpus, node: str, paper: Paper, author_ids: list[str]) -> dict:
     return {
         "type": "paper",
         "label": paper_label(paper),
@@ -41,7 +53,9 @@ def paper_attributes(corpus: Corpus, node: str, paper: Paper) -> dict:
         "year": paper.year,
         "doi": paper.doi,
         "pmcid": paper.pmcid,
-        "authors": [author.display_name for author in paper.authors],
+        "authors": [author.display_name for author in paper.authors if author.has_name],
+        "author_names": [author.sort_name for author in paper.authors if author.has_name],
+        "author_ids": list(author_ids),
         "mesh": list(paper.mesh),
         "publication_types": list(paper.publication_types),
         "retracted": paper.retracted,
@@ -81,13 +95,13 @@ def trial_attributes(trial: Trial) -> dict:
     }
 
 
-def _add_trials(graph: nx.MultiDiGraph, corpus: Corpus) -> None:
+def _add_trials(graph: nx.MultiDiGraph, corpus: Corpus, papers: dict[str, dict]) -> None:
     for trial in corpus.trials.values():
         graph.add_node(trial.node_id, **trial_attributes(trial))
         for reference in trial.references:
             node = reference.node_id
             if node not in graph:
-                graph.add_node(node, **paper_attributes(corpus, node, corpus.papers[node]))
+                graph.add_node(node, **papers[node])
             _add_edge(graph, trial.node_id, node, reference.kind, "registry")
 
 
@@ -101,86 +115,47 @@ def _add_edge(graph, u: str, v: str, kind: str, source: str, **attributes) -> No
         graph.add_edge(u, v, key=kind, kind=kind, sources=[source], **attributes)
 
 
-def trial_graph(corpus: Corpus) -> nx.MultiDiGraph:
+def trial_graph(corpus: Corpus, papers: dict[str, dict]) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph()
-    _add_trials(graph, corpus)
+    _add_trials(graph, corpus, papers)
     return graph
 
 
-def _add_papers(graph: nx.MultiDiGraph, corpus: Corpus) -> None:
-    graph.add_nodes_from((node, paper_attributes(corpus, node, paper)) for node, paper in corpus.papers.items())
+def _add_papers(graph: nx.MultiDiGraph, corpus: Corpus, papers: dict[str, dict]) -> None:
+    graph.add_nodes_from(papers.items())
     graph.add_edges_from((citing, cited, "cites", {"kind": "cites", "sources": sorted(sources)})
                          for (citing, cited), sources in corpus.cites.items())
     graph.add_edges_from((a, b, "similar", {"kind": "similar", "sources": sorted(sources)})
                          for (a, b), sources in corpus.similar.items())
 
 
-def paper_graph(corpus: Corpus) -> nx.MultiDiGraph:
+def paper_graph(corpus: Corpus, papers: dict[str, dict]) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph()
-    _add_papers(graph, corpus)
+    _add_papers(graph, corpus, papers)
     return graph
 
 
-class Authorship:
-    """Who wrote what: author nodes keyed by ORCID or full name, in each paper's order."""
-
-    def __init__(self, corpus: Corpus):
-        self.nodes: dict[str, dict] = {}
-        self.bylines: dict[str, list[str]] = {}  # paper node -> author nodes in order
-        self.sources: dict[str, str] = {}  # paper node -> where its author list came from
-        for node, paper in corpus.papers.items():
-            self.bylines[node] = self._byline(paper)
-            self.sources[node] = "pubmed" if paper.fetched else "registry"
-
-    def _byline(self, paper: Paper) -> list[str]:
-        keys: list[str] = []
-        for author in paper.authors:
-            key = author_key(author)
-            if key == "author:":
-                continue
-            # never merge two authors of one paper, even when the record only gives initials
-            suffix = 2
-            while key in keys:
-                key, suffix = f"{author_key(author)}-{suffix}", suffix + 1
-            keys.append(key)
-            self._remember(key, author)
-        return keys
-
-    def _remember(self, key: str, author) -> None:
-        entry = self.nodes.setdefault(key, {"type": "author", "name": "", "orcid": author.orcid,
-                                            "affiliations": [], "papers": 0, "variants": []})
-        name = author.display_name
-        if len(name) > len(entry["name"]):
-            entry["name"] = name
-        for form in (name, author.citation_name):
-            if form and form not in entry["variants"]:
-                entry["variants"].append(form)
-        for affiliation in author.affiliations:
-            if affiliation not in entry["affiliations"]:
-                entry["affiliations"].append(affiliation)
-        entry["papers"] += 1
-        entry["label"] = entry["name"]
-
-    def coauthor_graph(self) -> nx.Graph:
-        """Authors linked by the number of papers they wrote together."""
-        weights: Counter = Counter()
-        sources: dict[tuple[str, str], set[str]] = {}
-        for paper, byline in self.bylines.items():
-            for pair in combinations(sorted(set(byline)), 2):
-                weights[pair] += 1
-                sources.setdefault(pair, set()).add(self.sources[paper])
-        graph = nx.Graph()
-        graph.add_nodes_from(self.nodes.items())
-        graph.add_edges_from((a, b, {"kind": "coauthor", "weight": weight, "sources": sorted(sources[a, b])})
-                             for (a, b), weight in weights.items())
-        return graph
+def coauthor_graph(authorship: Authorship) -> nx.Graph:
+    """Authors linked by the number of papers they wrote together."""
+    weights: Counter = Counter()
+    sources: dict[tuple[str, str], set[str]] = {}
+    for paper, byline in authorship.bylines.items():
+        for pair in combinations(sorted(byline), 2):
+            weights[pair] += 1
+            sources.setdefault(pair, set()).add(authorship.sources[paper])
+    graph = nx.Graph()
+    graph.add_nodes_from(authorship.people.items())
+    graph.add_edges_from((a, b, {"kind": "coauthor", "weight": weight, "sources": sorted(sources[a, b])})
+                         for (a, b), weight in weights.items())
+    return graph
 
 
-def combined_graph(corpus: Corpus, authorship: Authorship, coauthors: nx.Graph) -> nx.MultiDiGraph:
+def combined_graph(corpus: Corpus, papers: dict[str, dict], authorship: Authorship,
+                   coauthors: nx.Graph) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph()
-    _add_papers(graph, corpus)
-    _add_trials(graph, corpus)
-    graph.add_nodes_from(authorship.nodes.items())
+    _add_papers(graph, corpus, papers)
+    _add_trials(graph, corpus, papers)
+    graph.add_nodes_from(authorship.people.items())
     for paper, byline in authorship.bylines.items():
         for position, author in enumerate(byline, start=1):
             graph.add_edge(author, paper, key="authored", kind="authored", position=position,

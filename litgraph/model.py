@@ -10,6 +10,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 REFERENCE_KINDS = ("background", "result", "derived")
 LINK_SOURCES = ("registry", "pubmed-si", "elink-refs", "elink-citedin", "elink-similar", "reference-list")
@@ -40,6 +41,29 @@ class Author:
         if self.collective:
             return self.collective
         return " ".join(part for part in (self.last_name, self.initials) if part)
+
+    @property
+    def sort_name(self) -> str:
+        """"Sun, Lingyun" (or "Sun, L"), the form reference managers file authors under."""
+        if self.collective:
+            return self.collective
+        given = self.fore_name or self.initials
+        return f"{self.last_name}, {given}" if given else self.last_name
+
+    @property
+    def has_name(self) -> bool:
+        return bool(self.collective or self.last_name or self.fore_name)
+
+    @property
+    def given_names(self) -> list[str]:
+        """Folded fore-name words; empty when the record gives initials only ("T C", "J.-A.")."""
+        words = fold(self.fore_name).split()
+        return [] if all(len(word) == 1 for word in words) else words
+
+    @property
+    def folded_initials(self) -> str:
+        """Lower-case initials without spaces, "jy" for Ji-Young, from Initials or else the fore name."""
+        return fold(self.initials).replace(" ", "") or "".join(word[0] for word in fold(self.fore_name).split())
 
 
 @dataclass
@@ -136,6 +160,8 @@ class Corpus:
     # a fetched paper absent here has no reference or citing data in PubMed
     link_sources: dict[str, set[str]] = field(default_factory=dict)
     truncated: int = 0  # papers left out because of max_papers
+    planned_requests: int = 0  # the fewest E-utilities requests this expansion could take
+    ids_asked: int = 0  # PMIDs sent to efetch plus PMIDs sent to elink: a per-PMID client's request count
     problems: list[Problem] = field(default_factory=list)
 
     def add_cite(self, citing: str, cited: str, source: str) -> None:
@@ -155,22 +181,30 @@ def paper_node_id(pmid: str, citation: str = "") -> str:
     return "ref:" + hashlib.sha1(normalised.encode("utf-8")).hexdigest()[:12]
 
 
+# Letters NFKD leaves whole, so that dropping non-ASCII would lose them ("Jørgensen" -> "jrgensen").
+_UNDECOMPOSED = str.maketrans({"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D",
+                               "ı": "i", "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "þ": "th",
+                               "Þ": "Th"})
+
+
+@lru_cache(maxsize=1 << 16)  # names and affiliations repeat across a build's papers
 def fold(text: str) -> str:
-    """Lower-case ASCII form of a name: diacritics folded, punctuation dropped."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    """Lower-case ASCII form of a name: diacritics folded ("Jørgensen" -> "jorgensen"), punctuation dropped."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
     ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
     return re.sub(r"[^a-z0-9]+", " ", ascii_text).strip()
 
 
 def author_key(author: Author) -> str:
-    """Node id for an author: ORCID when known, else the full folded name.
+    """The node id an author's own record gives them, before `litgraph.authors` decides who is who.
 
-    Two people are never merged on surname + initials alone: an initials-only form
-    ("Sun L") gets its own key unless the record gives the fore name.
+    `author:orcid:<ORCID>` when the record has one; `author:group:<name>` for a group author; else
+    the folded surname and fore name, `author:sun_lingyun`, or the initials when the record gives
+    nothing more, `author:sun_l`. Words within a part are joined by "-": `author:kim_ji-young`.
     """
     if author.orcid:
         return f"author:orcid:{author.orcid}"
     if author.collective:
         return "author:group:" + fold(author.collective).replace(" ", "-")
-    given = fold(author.fore_name) or fold(author.initials)
-    return "author:" + "_".join(part.replace(" ", "-") for part in (fold(author.last_name), given) if part)
+    given = "-".join(author.given_names) or author.folded_initials
+    return "author:" + "_".join(part for part in (fold(author.last_name).replace(" ", "-"), given) if part)

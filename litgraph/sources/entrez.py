@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator, TypeVar
+from typing import Callable, Iterable, Iterator
 
 from ..model import Paper
 from ..settings import Settings
 from .net import FetchError, Http
-from .pubmed import LinkSet, PubMedFormatError, SearchResult, parse_articles, parse_elink, parse_esearch
+from .parsed import ParsedCache
+from .pubmed import LinkSet, PubMedFormatError, SearchResult, parse_elink, parse_esearch, read_articles
 
-T = TypeVar("T")
 ESEARCH_CAP = 10_000  # PubMed's ESearch returns at most the first 10,000 ids of a query
 
 
@@ -24,9 +24,27 @@ ESEARCH_CAP = 10_000  # PubMed's ESearch returns at most the first 10,000 ids of
 class BatchResult:
     """The answer to one batch: records, or the error that made it fail (never both)."""
 
+    utility: str  # efetch or elink
     ids: list[str]
     records: list
     error: FetchError | None = None
+
+
+@dataclass
+class Job:
+    """One request to make: a utility, its ids, and the call that fetches and parses them."""
+
+    utility: str
+    ids: list[str]
+    call: Callable[[list[str]], list]
+
+    def run(self) -> BatchResult:
+        try:
+            return BatchResult(self.utility, self.ids, self.call(self.ids))
+        except PubMedFormatError as error:
+            return BatchResult(self.utility, self.ids, [], FetchError(_what(self.utility, self.ids), str(error)))
+        except FetchError as error:
+            return BatchResult(self.utility, self.ids, [], error)
 
 
 def sorted_ids(ids: Iterable[str]) -> list[str]:
@@ -42,6 +60,10 @@ class Entrez:
     def __init__(self, http: Http, settings: Settings):
         self.http = http
         self.settings = settings
+        self.parsed = ParsedCache(settings.cache_dir / "parsed.sqlite")
+
+    def close(self) -> None:
+        self.parsed.close()
 
     def _identity(self) -> list[tuple[str, str]]:
         identity = [("tool", self.settings.tool)]
@@ -57,27 +79,33 @@ class Entrez:
         return self.http.request("eutils", f"{utility}.fcgi", params + self._identity(), what=what,
                                  post=post, expire_days=expire_days)
 
-    def efetch(self, pmids: Iterable[str]) -> Iterator[BatchResult]:
+    def efetch_jobs(self, pmids: Iterable[str]) -> list[Job]:
         """PubMed records for the ids, in batches; ids PubMed does not return are simply absent."""
-        def fetch(batch: list[str]) -> list[Paper]:
-            params = [("db", "pubmed"), ("retmode", "xml"), ("id", ",".join(batch))]
-            body = self._call("efetch", params, _what("efetch", batch), len(batch))
-            return list(parse_articles(body))
+        return [Job("efetch", batch, self._efetch) for batch in batches(sorted_ids(pmids), self.settings.efetch_batch)]
 
-        return self._run(fetch, batches(sorted_ids(pmids), self.settings.efetch_batch))
+    def _efetch(self, batch: list[str]) -> list[Paper]:
+        params = [("db", "pubmed"), ("retmode", "xml"), ("id", ",".join(batch))]
+        body = self._call("efetch", params, _what("efetch", batch), len(batch))
+        return self.parsed.parse(body, read_articles)
 
-    def elink(self, pmids: Iterable[str]) -> Iterator[BatchResult]:
+    def elink_jobs(self, pmids: Iterable[str]) -> list[Job]:
         """One LinkSet per PMID with every pubmed->pubmed link type (refs, citedin, similar...).
 
         Repeated `id=` keeps each paper's links apart; leaving out `linkname` gets all link
         types in one answer instead of one request per type.
         """
-        def link(batch: list[str]) -> list[LinkSet]:
-            params = [("dbfrom", "pubmed"), ("db", "pubmed"), ("cmd", "neighbor")] + [("id", i) for i in batch]
-            body = self._call("elink", params, _what("elink", batch), len(batch), self.settings.links_cache_days)
-            return parse_elink(body)
+        return [Job("elink", batch, self._elink) for batch in batches(sorted_ids(pmids), self.settings.elink_batch)]
 
-        return self._run(link, batches(sorted_ids(pmids), self.settings.elink_batch))
+    def _elink(self, batch: list[str]) -> list[LinkSet]:
+        params = [("dbfrom", "pubmed"), ("db", "pubmed"), ("cmd", "neighbor")] + [("id", i) for i in batch]
+        body = self._call("elink", params, _what("elink", batch), len(batch), self.settings.links_cache_days)
+        return self.parsed.parse(body, parse_elink)
+
+    def efetch(self, pmids: Iterable[str]) -> Iterator[BatchResult]:
+        return self.run(self.efetch_jobs(pmids))
+
+    def elink(self, pmids: Iterable[str]) -> Iterator[BatchResult]:
+        return self.run(self.elink_jobs(pmids))
 
     def esearch(self, term: str, retmax: int = ESEARCH_CAP) -> SearchResult:
         params = [("db", "pubmed"), ("term", term), ("retmax", str(min(retmax, ESEARCH_CAP)))]
@@ -87,24 +115,17 @@ class Entrez:
         except PubMedFormatError as error:
             raise FetchError(f"esearch {term!r}", str(error)) from None
 
-    def _run(self, work: Callable[[list[str]], list[T]], groups: list[list[str]]) -> Iterator[BatchResult]:
-        if not groups:
-            return iter(())
-        return _concurrently(work, groups, self.settings.workers)
+    def run(self, jobs: list[Job]) -> Iterator[BatchResult]:
+        """Run the jobs with several requests in flight; results come back as they arrive.
 
-
-def _concurrently(work, groups, workers: int) -> Iterator[BatchResult]:
-    def attempt(batch: list[str]) -> BatchResult:
-        try:
-            return BatchResult(batch, work(batch))
-        except PubMedFormatError as error:
-            return BatchResult(batch, [], FetchError(_what("answer", batch), str(error)))
-        except FetchError as error:
-            return BatchResult(batch, [], error)
-
-    with ThreadPoolExecutor(max_workers=min(workers, len(groups))) as pool:
-        for future in as_completed([pool.submit(attempt, group) for group in groups]):
-            yield future.result()
+        The shared rate limiter, not the number of threads, bounds the request rate: threads
+        only keep the limit reachable when NCBI is slow to answer.
+        """
+        if not jobs:
+            return
+        with ThreadPoolExecutor(max_workers=min(self.settings.workers, len(jobs))) as pool:
+            for future in as_completed([pool.submit(job.run) for job in jobs]):
+                yield future.result()
 
 
 def _what(utility: str, batch: list[str]) -> str:

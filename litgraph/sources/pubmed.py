@@ -46,20 +46,25 @@ def _parser_kwargs() -> dict:
     return {"resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": True}
 
 
+ROOTS = ("PubmedArticleSet", "MedlineCitationSet", "PubmedBookArticleSet")
+RECORDS = ("PubmedArticle", "PubmedBookArticle", "MedlineCitation", "ERROR")
+
+
 def parse_articles(data: bytes) -> Iterator[Paper]:
-    """Every PubmedArticle, PubmedBookArticle (and bare MedlineCitation, as in baseline files)."""
+    """Every PubmedArticle, PubmedBookArticle (and bare MedlineCitation, as in baseline files).
+
+    Only the root and record elements raise events (lxml filters the rest in C), and each
+    record is freed once read, so memory stays flat however large the answer.
+    """
     root_seen = False
-    tags = ("PubmedArticle", "PubmedBookArticle", "MedlineCitation", "ERROR")
+    events = etree.iterparse(io.BytesIO(data), events=("start", "end"), tag=ROOTS + RECORDS, **_parser_kwargs())
     try:
-        for event, element in etree.iterparse(io.BytesIO(data), events=("start", "end"), **_parser_kwargs()):
+        for event, element in events:
             if event == "start":
-                if not root_seen:
-                    root_seen = True
-                    if element.tag not in ("PubmedArticleSet", "MedlineCitationSet", "PubmedBookArticleSet"):
-                        raise PubMedFormatError(f"not PubMed XML (root element <{element.tag}>)")
+                root_seen = root_seen or element.tag in ROOTS
                 continue
-            if element.tag not in tags:
-                continue
+            if not root_seen:
+                break
             if element.tag == "ERROR":
                 raise PubMedFormatError(f"NCBI error: {inline_text(element)}")
             if element.tag == "MedlineCitation":
@@ -68,11 +73,22 @@ def parse_articles(data: bytes) -> Iterator[Paper]:
                 yield _citation(element, None)
             elif element.tag == "PubmedArticle":
                 yield _citation(element.find("MedlineCitation"), element.find("PubmedData"))
-            else:
+            elif element.tag == "PubmedBookArticle":
                 yield _book(element)
             _free(element)
     except etree.XMLSyntaxError as error:
         raise PubMedFormatError(f"malformed XML: {error}") from None
+    if not root_seen:
+        raise PubMedFormatError(f"not PubMed XML (root element <{_root_name(data)}>)")
+
+
+def read_articles(data: bytes) -> list[Paper]:
+    return list(parse_articles(data))
+
+
+def _root_name(data: bytes) -> str:
+    match = re.search(rb"<([A-Za-z_][\w.-]*)[\s>/]", re.sub(rb"<[?!][^>]*>", b"", data[:4096]))
+    return match.group(1).decode() if match else "?"
 
 
 def _free(element) -> None:
@@ -90,6 +106,8 @@ def inline_text(element) -> str:
     """
     if element is None:
         return ""
+    if not len(element):  # no markup inside: by far the common case
+        return " ".join((element.text or "").split())
     parts: list[str] = []
 
     def add(text: str | None, spaced: bool) -> None:
@@ -121,26 +139,31 @@ def _year(element) -> int | None:
     return int(match.group(1)) if match else None
 
 
+_NAME_PARTS = {"LastName": "last_name", "ForeName": "fore_name", "Initials": "initials"}
+
+
 def _authors(author_list) -> list[Author]:
     if author_list is None:
         return []
-    authors = []
-    for node in author_list.findall("Author"):
-        if node.get("ValidYN") == "N":
-            continue
-        orcid = ""
-        for identifier in node.findall("Identifier"):
-            if (identifier.get("Source") or "").upper() == "ORCID":
-                orcid = normalise_orcid(identifier.text or "")
-        authors.append(Author(
-            last_name=(node.findtext("LastName") or "").strip(),
-            fore_name=(node.findtext("ForeName") or "").strip(),
-            initials=(node.findtext("Initials") or "").strip(),
-            collective=inline_text(node.find("CollectiveName")),
-            orcid=orcid,
-            affiliations=[inline_text(a) for a in node.findall("AffiliationInfo/Affiliation") if a.text],
-        ))
-    return authors
+    return [_author(node) for node in author_list.iterchildren("Author") if node.get("ValidYN") != "N"]
+
+
+def _author(node) -> Author:
+    """One pass over the author's children: this runs for every author of every paper."""
+    author = Author()
+    for child in node:
+        tag = child.tag
+        if tag in _NAME_PARTS:
+            setattr(author, _NAME_PARTS[tag], (child.text or "").strip())
+        elif tag == "AffiliationInfo":
+            text = inline_text(child.find("Affiliation"))
+            if text:
+                author.affiliations.append(text)
+        elif tag == "Identifier" and (child.get("Source") or "").upper() == "ORCID":
+            author.orcid = normalise_orcid(child.text or "")
+        elif tag == "CollectiveName":
+            author.collective = inline_text(child)
+    return author
 
 
 def normalise_orcid(text: str) -> str:
@@ -151,15 +174,13 @@ def normalise_orcid(text: str) -> str:
     return "-".join(digits[i:i + 4] for i in range(0, 16, 4))
 
 
+_REFERENCE_PMIDS = etree.XPath(".//Reference/ArticleIdList/ArticleId[@IdType='pubmed']/text()")
+
+
 def _reference_pmids(container) -> list[str]:
     if container is None:
         return []
-    pmids = []
-    for reference in container.iter("Reference"):
-        for article_id in reference.findall("ArticleIdList/ArticleId"):
-            if article_id.get("IdType") == "pubmed" and (article_id.text or "").strip().isdigit():
-                pmids.append(article_id.text.strip())
-    return pmids
+    return [pmid.strip() for pmid in _REFERENCE_PMIDS(container) if pmid.strip().isdigit()]
 
 
 def _article_ids(container) -> dict[str, str]:

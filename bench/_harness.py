@@ -1,0 +1,63 @@
+"""Shared by the benchmarks: a generated corpus, the fake NCBI server in its own process, and
+litgraph runs measured as whole processes (wall time, peak memory)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TESTS = ROOT / "tests"
+RESULTS = ROOT / "bench" / "results"
+
+
+def corpus_folder(papers: int, seed: int = 1) -> Path:
+    """A generated corpus, written once and reused by later runs."""
+    folder = RESULTS / f"corpus-{papers}-{seed}"
+    if not (folder / "manifest.json").exists():
+        print(f"generating a {papers:,}-paper corpus in {folder} ...", flush=True)
+        subprocess.run([sys.executable, str(TESTS / "corpus.py"), "--papers", str(papers), "--seed", str(seed),
+                        "--out", str(folder)], check=True)
+    return folder
+
+
+def first_trial(folder: Path) -> str:
+    return sorted(path.stem for path in (folder / "studies").glob("NCT*.json"))[0]
+
+
+class Server:
+    """tests/fake_ncbi.py in a child process, so it does not share the client's interpreter."""
+
+    def __init__(self, corpus: Path, rate_limit: int = 3, latency: float = 0.0):
+        self.process = subprocess.Popen(
+            [sys.executable, str(TESTS / "fake_ncbi.py"), "--corpus", str(corpus), "--port", "0",
+             "--rate-limit", str(rate_limit), "--latency", str(latency)],
+            stdout=subprocess.PIPE, text=True)
+        self.env = dict(line.strip().split("=", 1) for line in (self.process.stdout.readline() for _ in range(2)))
+
+    def __enter__(self) -> "Server":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.process.terminate()
+        self.process.wait()
+
+
+def run_litgraph(args: list[str], env: dict[str, str], cwd: Path) -> dict:
+    """One `litgraph` process: its wall time, peak memory, and the summary.json it wrote."""
+    cwd.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", "litgraph", *args], cwd=cwd, env={**os.environ, **env},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    errors = process.stderr.read().decode()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"litgraph {' '.join(args)} failed: {errors}")
+    out = Path(args[args.index("--out") + 1]) if "--out" in args else None
+    summary = json.loads(((cwd / out) if out else cwd).joinpath("summary.json").read_text())
+    return {"wall": wall, "peak_mb": usage.ru_maxrss / 1024, "summary": summary, "stderr": errors}

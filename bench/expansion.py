@@ -1,0 +1,73 @@
+"""Expansion at the speed NCBI allows: requests, wall time against the rate bound, warm reruns.
+
+Runs litgraph against tests/fake_ncbi.py in its own process, serving a generated corpus with
+NCBI's 3 requests/second enforced and a simulated latency, and prints:
+  - requests made / the minimum for that expansion (one request per full batch), and the
+    requests a per-PMID client would make (one efetch + one elink per paper) / ours;
+  - fetch wall time / (requests / 3 per second), at latency 0.1 s and 1 s;
+  - the warm rerun from the cache: network requests (must be 0), whole-process wall time and
+    peak memory.
+
+    python bench/expansion.py [--corpus 100000] [--sizes 1000,10000] [--latencies 0.1,1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+
+from _harness import RESULTS, Server, corpus_folder, first_trial, run_litgraph
+
+RATE = 3.0
+
+
+def expansion(size: int, latency: float, corpus, trial: str) -> dict:
+    work = RESULTS / "runs" / f"expansion-{size}-{latency}"
+    shutil.rmtree(work, ignore_errors=True)
+    args = ["build", trial, "--depth", "2", "--max-papers", str(size), "--out", "out", "--quiet"]
+    with Server(corpus, rate_limit=int(RATE), latency=latency) as server:
+        env = {**server.env, "LITGRAPH_CACHE_DIR": str(work / "cache")}
+        cold = run_litgraph(args + ["--format", "json"], env, work)
+        warm = run_litgraph(args, env, work)  # the default formats, as a user reruns it
+    requests = cold["summary"]["requests"]
+    return {
+        "papers": cold["summary"]["counts"]["papers"],
+        "latency": latency,
+        "requests": requests["network"],
+        "minimum": requests["minimum"],
+        "per_pmid_client": requests["per_pmid_client"],
+        "retries": requests["retries"],
+        "fetch_seconds": cold["summary"]["seconds"]["fetch"],
+        "rate_bound_seconds": requests["network"] / RATE,
+        "warm_requests": warm["summary"]["requests"]["network"],
+        "warm_wall": warm["wall"],
+        "warm_peak_mb": warm["peak_mb"],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=int, default=100_000, help="papers in the generated corpus")
+    parser.add_argument("--sizes", default="1000,10000", help="--max-papers of the builds")
+    parser.add_argument("--latencies", default="0.1,1", help="seconds the server takes to answer")
+    options = parser.parse_args()
+    corpus = corpus_folder(options.corpus)
+    trial = first_trial(corpus)
+    rows = [expansion(int(size), float(latency), corpus, trial)
+            for size in options.sizes.split(",") for latency in options.latencies.split(",")]
+    print(f"\ncorpus {options.corpus:,} papers, trial {trial}, depth 2, server enforcing {RATE:g} requests/s\n")
+    print("| papers | latency | requests | / minimum | per-PMID client / ours | retries "
+          "| fetch wall / rate bound | warm: requests | warm: wall | warm: peak memory |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for row in rows:
+        print(f"| {row['papers']:,} | {row['latency']:g} s | {row['requests']} | {row['requests'] / row['minimum']:.2f}x "
+              f"| {row['per_pmid_client'] / row['requests']:.0f}x | {row['retries']} "
+              f"| {row['fetch_seconds']:.1f} s / {row['rate_bound_seconds']:.1f} s = "
+              f"{row['fetch_seconds'] / row['rate_bound_seconds']:.2f}x "
+              f"| {row['warm_requests']} | {row['warm_wall']:.1f} s | {row['warm_peak_mb']:.0f} MB |")
+    (RESULTS / "expansion.json").write_text(json.dumps(rows, indent=2))
+
+
+if __name__ == "__main__":
+    main()

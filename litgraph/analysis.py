@@ -1,0 +1,282 @@
+"""Bibliometric analyses of a build: co-citation, bibliographic coupling and MeSH co-occurrence
+graphs, node metrics, and the top-N tables of summary.json and the terminal.
+
+Every graph here follows the data contract: nodes have `type` and `label`, edges `kind`,
+`weight` and `sources` (the link sources of the citations behind the edge, or `pubmed` for
+MeSH headings). Co-citation and coupling edges also list the papers that make them, so every
+weight can be traced back to citations. To stay readable and fast on large builds, a co-citation
+graph takes the MAX_PAPERS most cited papers, a coupling graph the MAX_PAPERS papers citing most,
+and every analysis graph keeps its MAX_EDGES strongest links: `graph.graph["min_weight"]` is the
+weakest weight kept (1 when nothing was cut). The functions take other limits for other needs.
+
+Metrics are node attributes:
+- papers: `cited_by` (papers in this build citing it), `pagerank` (on the citation graph,
+  citing -> cited), `community` (Louvain on the citation graph taken as undirected).
+- authors: `pagerank` (co-authorship weighted by papers together), `betweenness` (shortest
+  paths in co-authorship hops, normalised; from a seeded sample of source nodes when the
+  graph is too large for exact values, see BETWEENNESS_BUDGET), `community` (Louvain, weighted).
+Communities are numbered from 0, the largest first. Everything random has a fixed seed, so
+one corpus always gives the same numbers.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from itertools import combinations
+from typing import Iterable
+
+import networkx as nx
+import numpy as np
+
+SEED = 42
+# Betweenness costs one shortest-path search per source node, each (nodes + edges) steps: about
+# 0.6 µs a step in networkx. Within this many steps every node is a source (exact); beyond, a
+# seeded sample of sources is (at least BETWEENNESS_MIN_SOURCES).
+BETWEENNESS_BUDGET = 6_000_000
+BETWEENNESS_MIN_SOURCES = 64
+TOP_ROWS = 20  # rows per table kept in summary.json
+MAX_PAPERS = 1000  # papers in a co-citation (most cited) or coupling (most citing) graph
+MAX_EDGES = 20_000  # links in an analysis graph: the strongest; graph.graph["min_weight"] says where it cut
+GRAPH_LIMITS = ("min_weight", "papers_considered")  # graph attributes that say what an analysis graph left out
+
+# MeSH check tags describe the study population, not its subject; on nearly every record, they
+# would tie every heading to every other.
+CHECK_TAGS = frozenset({
+    "Humans", "Animals", "Male", "Female", "Pregnancy", "Infant, Newborn", "Infant", "Child, Preschool",
+    "Child", "Adolescent", "Young Adult", "Adult", "Middle Aged", "Aged", "Aged, 80 and over", "Mice",
+    "Rats", "Cattle", "Dogs", "Cats", "Rabbits", "Guinea Pigs", "Cricetinae", "Swine", "Chick Embryo",
+})
+
+
+# --- graphs --------------------------------------------------------------------------------
+
+def cocitation_graph(papers: nx.MultiDiGraph, max_papers: int = MAX_PAPERS, max_edges: int = MAX_EDGES) -> nx.Graph:
+    """The most cited papers linked by how many papers of the graph cite both (edge kind `cocited`).
+
+    `citing_papers` lists those papers; `sources` are the sources of the citations involved.
+    """
+    return _shared_citation_graph(papers, linked="cited", kind="cocited", evidence="citing_papers",
+                                  max_papers=max_papers, max_edges=max_edges)
+
+
+def coupling_graph(papers: nx.MultiDiGraph, max_papers: int = MAX_PAPERS, max_edges: int = MAX_EDGES) -> nx.Graph:
+    """The papers citing most linked by how many references of the graph they share (kind `coupled`).
+
+    `shared_references` lists those references; `sources` are the sources of the citations involved.
+    """
+    return _shared_citation_graph(papers, linked="citing", kind="coupled", evidence="shared_references",
+                                  max_papers=max_papers, max_edges=max_edges)
+
+
+def _citations(papers: nx.MultiDiGraph) -> list[tuple[str, str]]:
+    return sorted((u, v) for u, v, kind in papers.edges(data="kind") if kind == "cites")
+
+
+def _shared_citation_graph(papers: nx.MultiDiGraph, *, linked: str, kind: str, evidence: str, max_papers: int,
+                           max_edges: int) -> nx.Graph:
+    """Papers on the `linked` end of citations ("cited" or "citing"), one edge per pair that shares
+    papers on the other end, weighted by how many they share."""
+    ends = [(citing, cited) if linked == "cited" else (cited, citing) for citing, cited in _citations(papers)]
+    counts = Counter(member for _, member in ends)
+    kept = set(sorted(counts, key=lambda node: (-counts[node], node))[:max_papers])
+    members: dict[str, list[str]] = defaultdict(list)
+    for hub, member in ends:
+        if member in kept:
+            members[hub].append(member)
+    shared: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for hub, group in members.items():
+        for pair in combinations(sorted(group), 2):
+            shared[pair].append(hub)
+    min_weight = _weakest_kept(Counter(len(hubs) for hubs in shared.values()), max_edges)
+    graph = nx.Graph(min_weight=min_weight, papers_considered=len(kept))
+    for (a, b), hubs in sorted(shared.items()):
+        if len(hubs) >= min_weight:
+            graph.add_nodes_from((node, papers.nodes[node]) for node in (a, b))
+            citations = [(hub, end) if linked == "cited" else (end, hub) for hub in hubs for end in (a, b)]
+            sources = {source for u, v in citations for source in papers.edges[u, v, "cites"]["sources"]}
+            graph.add_edge(a, b, kind=kind, weight=len(hubs), **{evidence: hubs}, sources=sorted(sources))
+    return graph
+
+
+def _weakest_kept(weights: Counter, max_edges: int) -> int:
+    """The smallest weight w for which at most `max_edges` links weigh w or more."""
+    kept = 0
+    for weight in sorted(weights, reverse=True):
+        kept += weights[weight]
+        if kept > max_edges:
+            return weight + 1
+    return 1
+
+
+def mesh_graph(papers: nx.Graph, max_edges: int = MAX_EDGES) -> nx.Graph:
+    """MeSH headings (check tags left out) linked by the papers indexed with both (kind `cooccurs`).
+
+    Nodes are `mesh:<heading>` with type `mesh` and `papers` (how many papers carry the heading).
+    """
+    counts: Counter = Counter()
+    pairs: Counter = Counter()
+    for _, headings in papers.nodes(data="mesh"):
+        topics = sorted({heading for heading in headings or () if heading not in CHECK_TAGS})
+        counts.update(topics)
+        pairs.update(combinations(topics, 2))
+    min_weight = _weakest_kept(Counter(pairs.values()), max_edges)
+    graph = nx.Graph(min_weight=min_weight)
+    graph.add_nodes_from((f"mesh:{heading}", {"type": "mesh", "label": heading, "name": heading, "papers": count})
+                         for heading, count in sorted(counts.items()))
+    graph.add_edges_from((f"mesh:{a}", f"mesh:{b}", {"kind": "cooccurs", "weight": weight, "sources": ["pubmed"]})
+                         for (a, b), weight in sorted(pairs.items()) if weight >= min_weight)
+    return graph
+
+
+# --- metrics -------------------------------------------------------------------------------
+
+def pagerank(graph: nx.Graph, weight: str | None = None, alpha: float = 0.85,
+             tolerance: float = 1e-10, max_iterations: int = 500) -> dict:
+    """PageRank by power iteration; a node without out-links spreads its rank over all nodes.
+
+    Undirected edges count both ways. numpy only, so no scipy is needed.
+    """
+    nodes = list(graph)
+    count = len(nodes)
+    if not count:
+        return {}
+    index = {node: position for position, node in enumerate(nodes)}
+    links = graph.edges(data=weight, default=1) if weight else ((u, v, 1) for u, v in graph.edges())
+    edges = [(index[u], index[v], value) for u, v, value in links]
+    if not graph.is_directed():
+        edges += [(v, u, value) for u, v, value in edges]
+    sources = np.array([u for u, _, _ in edges], dtype=np.int64)
+    targets = np.array([v for _, v, _ in edges], dtype=np.int64)
+    weights = np.array([value for _, _, value in edges], dtype=float)
+    out_weight = np.bincount(sources, weights=weights, minlength=count)
+    dangling = out_weight == 0
+    rank = np.full(count, 1.0 / count)
+    for _ in range(max_iterations):
+        share = np.divide(rank, out_weight, out=np.zeros(count), where=~dangling)
+        new = alpha * np.bincount(targets, weights=share[sources] * weights, minlength=count)
+        new += (alpha * rank[dangling].sum() + 1 - alpha) / count
+        converged = np.abs(new - rank).sum() < count * tolerance
+        rank = new
+        if converged:
+            break
+    return dict(zip(nodes, rank.tolist()))
+
+
+def betweenness(graph: nx.Graph) -> tuple[dict, dict]:
+    """Normalised betweenness in hops, and how it was computed (exact, or sampled with a fixed seed)."""
+    steps = graph.number_of_nodes() + graph.number_of_edges()
+    sources = max(BETWEENNESS_MIN_SOURCES, BETWEENNESS_BUDGET // max(steps, 1))
+    if sources >= graph.number_of_nodes():
+        return nx.betweenness_centrality(graph), {"method": "exact"}
+    values = nx.betweenness_centrality(graph, k=sources, seed=SEED)
+    return values, {"method": "sampled", "sources": sources, "seed": SEED}
+
+
+def communities(graph: nx.Graph) -> dict:
+    """Louvain community of each node, numbered by size (0 = largest), ties by first member."""
+    found = nx.community.louvain_communities(graph, weight="weight", seed=SEED)
+    ordered = sorted((sorted(group, key=str) for group in found), key=lambda group: (-len(group), str(group[0])))
+    return {node: number for number, group in enumerate(ordered) for node in group}
+
+
+def add_metrics(graphs: dict[str, nx.Graph]) -> None:
+    """Compute paper and author metrics and set them on those nodes in every graph holding them."""
+    citations = nx.DiGraph(_citations(graphs["paper"]))
+    citations.add_nodes_from(graphs["paper"])
+    paper_rank = pagerank(citations)
+    paper_community = communities(citations.to_undirected())
+    values = {node: {"cited_by": citations.in_degree(node), "pagerank": paper_rank[node],
+                     "community": paper_community[node]} for node in citations}
+    coauthors = graphs["author"]
+    author_rank = pagerank(coauthors, weight="weight")
+    author_betweenness, method = betweenness(coauthors)
+    author_community = communities(coauthors)
+    values.update({node: {"pagerank": author_rank[node], "betweenness": author_betweenness[node],
+                          "community": author_community[node]} for node in coauthors})
+    coauthors.graph["betweenness"] = method
+    for graph in graphs.values():
+        for node, attributes in graph.nodes(data=True):
+            attributes.update(values.get(node, {}))
+
+
+# --- top-N tables --------------------------------------------------------------------------
+
+def top_tables(graphs: dict[str, nx.Graph], rows: int = TOP_ROWS) -> dict:
+    """The tables summary.json keeps and `litgraph summary` prints, from graphs with metrics."""
+    papers, authors = graphs["paper"], graphs["author"]
+    cited = sorted(((node, data) for node, data in papers.nodes(data=True) if data["cited_by"]),
+                   key=lambda item: (-item[1]["cited_by"], -item[1]["pagerank"], item[0]))
+    central = sorted(authors.nodes(data=True),
+                     key=lambda item: (-item[1]["betweenness"], -item[1]["pagerank"], item[0]))
+    return {
+        "betweenness": authors.graph.get("betweenness", {}),
+        "most_cited_papers": [{"id": node, "label": data["label"], "title": data.get("title", ""),
+                               "year": data.get("year"), "cited_by": data["cited_by"],
+                               "pagerank": round(data["pagerank"], 6)} for node, data in cited[:rows]],
+        "central_authors": [{"id": node, "name": data["name"], "papers": data["papers"],
+                             "betweenness": round(data["betweenness"], 6), "pagerank": round(data["pagerank"], 6),
+                             "community": data["community"]} for node, data in central[:rows]],
+        "largest_communities": {"paper": _largest_communities(papers, rows, topics=True),
+                                "author": _largest_communities(authors, rows, topics=False)},
+    }
+
+
+def _largest_communities(graph: nx.Graph, rows: int, topics: bool) -> list[dict]:
+    members: dict[int, list[tuple[str, dict]]] = defaultdict(list)
+    for node, data in graph.nodes(data=True):
+        members[data["community"]].append((node, data))
+    tables = []
+    for number in sorted(members)[:rows]:
+        group = sorted(members[number], key=lambda item: (-item[1]["pagerank"], item[0]))
+        if len(group) < 2:
+            break  # numbered by size: the rest are single nodes
+        row = {"community": number, "size": len(group), "central": [data["label"] for _, data in group[:3]]}
+        if topics:
+            row["topics"] = _common_headings(data.get("mesh") or () for _, data in group)
+        tables.append(row)
+    return tables
+
+
+def _common_headings(headings: Iterable[Iterable[str]], count: int = 3) -> list[str]:
+    counts = Counter(heading for paper in headings for heading in paper if heading not in CHECK_TAGS)
+    return [heading for heading, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:count]]
+
+
+def format_tables(tables: dict, rows: int = 10) -> str:
+    """The top-N tables as plain text for the terminal."""
+    sampled = tables.get("betweenness", {}).get("method") == "sampled"
+    sections = [
+        _text_table("Most cited papers (citations from papers in this build)",
+                    ("cited by", "PageRank", "year", "paper"),
+                    [(row["cited_by"], f"{row['pagerank']:.4f}", row["year"] or "",
+                      _paper_text(row)) for row in tables["most_cited_papers"][:rows]]),
+        _text_table("Central authors (co-authorship betweenness" + (", sampled)" if sampled else ")"),
+                    ("betweenness", "PageRank", "papers", "author"),
+                    [(f"{row['betweenness']:.4f}", f"{row['pagerank']:.4f}", row["papers"],
+                      f"{row['name']}  [{row['id']}]") for row in tables["central_authors"][:rows]]),
+    ]
+    for graph, title in (("paper", "Largest paper communities (citations)"),
+                         ("author", "Largest author communities (co-authorship)")):
+        sections.append(_text_table(title, ("community", "size", "central members"), [
+            (row["community"], row["size"], "; ".join(row["central"])
+             + (f"  — {', '.join(row['topics'])}" if row.get("topics") else ""))
+            for row in tables["largest_communities"][graph][:rows]]))
+    return "\n\n".join(sections)
+
+
+def _paper_text(row: dict) -> str:
+    title = row["title"] if len(row["title"]) <= 70 else row["title"][:69] + "…"
+    return f"{row['label']}: {title}  [{row['id']}]" if title else f"{row['label']}  [{row['id']}]"
+
+
+def _text_table(title: str, headers: tuple[str, ...], rows: list[tuple]) -> str:
+    """Right-aligned numeric columns, the last (text) column left-aligned."""
+    if not rows:
+        return f"{title}\n  (none)"
+    cells = [tuple(str(value) for value in row) for row in rows]
+    widths = [max(len(headers[i]), *(len(row[i]) for row in cells)) for i in range(len(headers) - 1)]
+
+    def line(values: tuple[str, ...]) -> str:
+        return "  " + "  ".join([value.rjust(width) for value, width in zip(values, widths)] + [values[-1]])
+
+    return "\n".join([title, line(headers)] + [line(row) for row in cells])

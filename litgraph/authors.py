@@ -1,0 +1,306 @@
+"""Who is who: one author node per person across the papers of a build.
+
+A name alone never merges two records; an ORCID or evidence does. Evidence is a co-author in
+common (compared as surname + first initial, the most a citation gives) or the same affiliation.
+The rules, so that every merge can be predicted and explained:
+
+1. ORCID. Records carrying one ORCID are one person; two ORCIDs are never one person.
+2. Full name. Records without an ORCID that print the same full name (surname + fore name,
+   folded: diacritics, case, hyphens and spaces ignored, so "Jürgen Müller" is "Jurgen Muller"
+   and "Ji-Young" is "Jiyoung") are one person when evidence ties them, directly or through other
+   records of that name; namesakes in unrelated labs stay apart. Such a person joins an ORCID
+   person printed with the same full name when the evidence points to one (below).
+3. Initials only ("Sun L" in a registry citation, "T C" on pre-2002 MEDLINE records). Records of
+   one initials form are grouped the same way; a group joins a person of the same surname with
+   compatible initials ("J" fits "JA") when the evidence points to one.
+
+The evidence points to one candidate when it is the only one with any, or when its evidence is at
+least CLEAR_LEAD times the next one's (and at least CLEAR_LEAD), counting each co-author in common
+as 1 and a shared affiliation as AFFILIATION_WEIGHT. Otherwise nothing is merged: "Wang D" with
+co-authors of both Wang Dandan and Wang Dong stays `author:wang_d`.
+
+Never two authors of one paper in one person (the second "Wang D" of a paper is another node).
+The `evidence` attribute of an author node says what joined its records beyond an ORCID:
+`name` (the full name of an ORCID record), `coauthors`, `affiliation`.
+
+Node ids: `author:orcid:<ORCID>`, else `author:<surname>_<fore-name>` (`author:sun_lingyun`), else
+`author:<surname>_<initials>` (`author:sun_l`), and `author:group:<name>` for group authors. When
+two people would get one id, the one with the most papers keeps it and each other adds its first
+authorship: `author:wang_d~19489103-2` is the second author of PMID 19489103.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Callable, Hashable, Iterable, Mapping
+
+from .model import Author, Paper, author_key, fold
+
+CoauthorForm = tuple[str, str]  # (folded surname, first initial): what a citation lets one compare
+AFFILIATION_WEIGHT = 2  # a shared affiliation weighs as much as two co-authors in common
+CLEAR_LEAD = 3  # among candidates with evidence, one wins with this many times the next one's, and this much
+
+
+@dataclass(eq=False)
+class Mention:
+    """One author as one paper lists them, with the name read once."""
+
+    paper: str  # paper node id
+    position: int  # 1-based place in the paper's byline
+    author: Author
+    surname: str  # folded, without spaces
+    full_name: tuple[str, str] | None  # (surname, given names) without separators; None for initials only
+    initials: str  # folded, "jy"
+    display_name: str
+    coauthors: frozenset[CoauthorForm]
+    affiliations: frozenset[str]  # folded
+
+
+@dataclass(eq=False)
+class Person:
+    """Mentions found to be one person, and what they tell about them."""
+
+    mentions: list[Mention] = field(default_factory=list)
+    papers: set[str] = field(default_factory=set)
+    coauthors: set[CoauthorForm] = field(default_factory=set)
+    affiliations: set[str] = field(default_factory=set)
+    initials: set[str] = field(default_factory=set)  # folded, as the mentions print them
+    evidence: set[str] = field(default_factory=set)  # what joined mentions beyond a shared ORCID
+    orcid: str = ""
+
+    @classmethod
+    def of(cls, mention: Mention) -> Person:
+        person = cls()
+        person.add(mention)
+        return person
+
+    def add(self, mention: Mention) -> None:
+        self.mentions.append(mention)
+        self.papers.add(mention.paper)
+        self.coauthors |= mention.coauthors
+        self.affiliations |= mention.affiliations
+        self.initials.add(mention.initials)
+
+    def absorb(self, other: Person, reasons: Iterable[str]) -> None:
+        for mention in other.mentions:
+            self.add(mention)
+        self.evidence |= other.evidence | set(reasons)
+
+    def accepts(self, other: Person) -> bool:
+        """Never two authors of one paper in one person."""
+        return self.papers.isdisjoint(other.papers)
+
+    def evidence_with(self, other: Person) -> dict[str, int]:
+        """What ties the two beyond the name, and how much: each co-author in common counts 1,
+        the same affiliation AFFILIATION_WEIGHT."""
+        evidence = {}
+        shared = len(self.coauthors & other.coauthors)
+        if shared:
+            evidence["coauthors"] = shared
+        if not self.affiliations.isdisjoint(other.affiliations):
+            evidence["affiliation"] = AFFILIATION_WEIGHT
+        return evidence
+
+    def fits_initials(self, initials: str) -> bool:
+        """"j" fits "ja" and the other way round: one record may drop a middle initial."""
+        return any(known.startswith(initials) or initials.startswith(known) for known in self.initials)
+
+    @property
+    def first(self) -> Mention:
+        return min(self.mentions, key=lambda mention: (mention.paper, mention.position))
+
+    @property
+    def identity(self) -> str:
+        """How the person was identified: orcid, name, initials or group."""
+        if self.orcid:
+            return "orcid"
+        if self.mentions[0].author.collective:
+            return "group"
+        return "name" if any(mention.full_name for mention in self.mentions) else "initials"
+
+
+@dataclass
+class Authorship:
+    """Who wrote what, once identities are resolved."""
+
+    people: dict[str, dict]  # author node id -> node attributes
+    bylines: dict[str, list[str]]  # paper node id -> author node ids in byline order
+    sources: dict[str, str]  # paper node id -> where its author list came from: pubmed or registry
+
+
+def resolve_authors(papers: Mapping[str, Paper]) -> Authorship:
+    """Group every paper's authors into people, by the rules in this module's docstring."""
+    mentions = [mention for node in sorted(papers) for mention in _mentions(node, papers[node])]
+    people = _Resolver().resolve(mentions)
+    ids = _node_ids(people)
+    places: dict[str, list[tuple[int, str]]] = {node: [] for node in papers}
+    for node_id, person in ids.items():
+        for mention in person.mentions:
+            places[mention.paper].append((mention.position, node_id))
+    return Authorship(
+        people={node_id: _attributes(person) for node_id, person in ids.items()},
+        bylines={node: [node_id for _, node_id in sorted(byline)] for node, byline in places.items()},
+        sources={node: "pubmed" if paper.fetched else "registry" for node, paper in papers.items()},
+    )
+
+
+def _mentions(node: str, paper: Paper) -> list[Mention]:
+    authors = [author for author in paper.authors if author.has_name]
+    surnames = [fold(author.last_name).replace(" ", "") for author in authors]
+    initials = [author.folded_initials for author in authors]
+    forms = [(surname, letters[:1]) for surname, letters, author in zip(surnames, initials, authors)
+             if not author.collective]  # a group shared by two papers says nothing of who wrote them
+    mentions = []
+    for index, author in enumerate(authors):
+        given = "".join(author.given_names)
+        own = (surnames[index], initials[index][:1])
+        mentions.append(Mention(
+            node, index + 1, author, surnames[index], (surnames[index], given) if given else None, initials[index],
+            author.display_name, coauthors=frozenset(forms) - {own},
+            affiliations=frozenset(fold(text) for text in author.affiliations if text)))
+    return mentions
+
+
+class _Resolver:
+    """Applies the rules in order: ORCID, then full names, then initials-only forms."""
+
+    def __init__(self) -> None:
+        self.people: list[Person] = []
+        self.by_surname: dict[str, list[Person]] = defaultdict(list)  # people with an ORCID or a full name
+
+    def resolve(self, mentions: list[Mention]) -> list[Person]:
+        groups, orcids, unkeyed = self._by_key(mentions)
+        self.people += groups.values()
+        for person in orcids.values():
+            self._keep(person)
+        with_orcid_by_name = defaultdict(list)
+        for person in orcids.values():
+            for name in {mention.full_name for mention in person.mentions if mention.full_name}:
+                with_orcid_by_name[name].append(person)
+        for cluster in _linked([mention for mention in unkeyed if mention.full_name], lambda m: m.full_name):
+            self._by_full_name(cluster, with_orcid_by_name[cluster.mentions[0].full_name])
+        for cluster in _linked([mention for mention in unkeyed if not mention.full_name],
+                               lambda m: (m.surname, m.initials)):
+            self._by_initials(cluster)
+        return self.people
+
+    def _keep(self, person: Person) -> None:
+        self.people.append(person)
+        self.by_surname[person.mentions[0].surname].append(person)
+
+    @staticmethod
+    def _by_key(mentions: list[Mention]) -> tuple[dict[str, Person], dict[str, Person], list[Mention]]:
+        """Group authors by name, the records carrying each ORCID, and the mentions left to read by name."""
+        groups: dict[str, Person] = {}
+        orcids: dict[str, Person] = {}
+        unkeyed = []
+        for mention in mentions:
+            author = mention.author
+            if author.collective:
+                groups.setdefault(author_key(author), Person()).add(mention)
+                continue
+            person = orcids.setdefault(author.orcid, Person(orcid=author.orcid)) if author.orcid else None
+            if person is not None and mention.paper not in person.papers:  # one ORCID twice on a paper: an error
+                person.add(mention)
+            else:
+                unkeyed.append(mention)
+        return groups, orcids, unkeyed
+
+    def _by_full_name(self, cluster: Person, with_orcid: list[Person]) -> None:
+        chosen = _chosen_by_evidence(cluster, with_orcid)
+        if chosen:
+            chosen[0].absorb(cluster, ["name", *chosen[1]])
+        else:
+            self._keep(cluster)
+
+    def _by_initials(self, cluster: Person) -> None:
+        initials = cluster.mentions[0].initials
+        candidates = [person for person in self.by_surname[cluster.mentions[0].surname]
+                      if person.fits_initials(initials)]
+        chosen = _chosen_by_evidence(cluster, candidates)
+        if chosen:
+            chosen[0].absorb(cluster, chosen[1])
+        else:
+            self.people.append(cluster)
+
+
+def _linked(mentions: list[Mention], name: Callable[[Mention], Hashable]) -> list[Person]:
+    """Mentions of one name form tied together by evidence, directly or through other mentions."""
+    by_name: dict[Hashable, list[Person]] = defaultdict(list)
+    for mention in mentions:
+        clusters = by_name[name(mention)]
+        person = Person.of(mention)
+        linked = sorted((cluster for cluster in clusters if cluster.accepts(person) and cluster.evidence_with(person)),
+                        key=lambda cluster: -len(cluster.mentions))
+        if not linked:
+            clusters.append(person)
+            continue
+        largest = linked[0]  # the others join it, so a growing person is never copied again
+        for joining in [person, *linked[1:]]:
+            if largest.accepts(joining):
+                largest.absorb(joining, largest.evidence_with(joining))
+                if joining is not person:
+                    clusters.remove(joining)
+    return [person for clusters in by_name.values() for person in clusters]
+
+
+def _chosen_by_evidence(cluster: Person, candidates: list[Person]) -> tuple[Person, list[str]] | None:
+    """The candidate the evidence points to: the only one with any, or the one with a clear lead."""
+    supported = [(sum(evidence.values()), person, sorted(evidence)) for person in candidates
+                 if person.accepts(cluster) and (evidence := person.evidence_with(cluster))]
+    supported.sort(key=lambda item: -item[0])
+    if not supported:
+        return None
+    strength, person, reasons = supported[0]
+    if len(supported) == 1 or strength >= max(CLEAR_LEAD * supported[1][0], CLEAR_LEAD):
+        return person, reasons
+    return None
+
+
+def _node_ids(people: list[Person]) -> dict[str, Person]:
+    """Readable ids; where two people share one, the one with most papers keeps it plain."""
+    by_id: dict[str, list[Person]] = defaultdict(list)
+    for person in people:
+        by_id[_plain_id(person)].append(person)
+    ids: dict[str, Person] = {}
+    for plain, namesakes in by_id.items():
+        namesakes.sort(key=lambda person: (-len(person.papers), person.first.paper, person.first.position))
+        ids[plain] = namesakes[0]
+        for person in namesakes[1:]:
+            first = person.first
+            ids[f"{plain}~{first.paper.removeprefix('pmid:').replace(':', '-')}-{first.position}"] = person
+    return ids
+
+
+def _plain_id(person: Person) -> str:
+    if person.orcid:
+        return f"author:orcid:{person.orcid}"
+    return author_key(_usual_name(person))
+
+
+def _usual_name(person: Person) -> Author:
+    """The form most records print, full names before initials; on a tie, with diacritics, then longer."""
+    named = [mention for mention in person.mentions if mention.full_name or mention.author.collective]
+    counts = Counter(mention.display_name for mention in named or person.mentions)
+    best = max(counts, key=lambda name: (counts[name], not name.isascii(), len(name), name))
+    return next(mention.author for mention in person.mentions if mention.display_name == best)
+
+
+def _attributes(person: Person) -> dict:
+    authors = [mention.author for mention in person.mentions]
+    name = _usual_name(person).display_name
+    variants = [form for mention in person.mentions for form in (mention.display_name, mention.author.citation_name)
+                if form]
+    affiliations = [text for author in authors for text in author.affiliations if text]
+    return {
+        "type": "author",
+        "label": name,
+        "name": name,
+        "orcid": person.orcid,
+        "affiliations": list(dict.fromkeys(affiliations)),
+        "papers": len(person.papers),
+        "variants": list(dict.fromkeys(variants)),
+        "identity": person.identity,
+        "evidence": sorted(person.evidence),
+    }

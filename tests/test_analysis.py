@@ -1,0 +1,189 @@
+"""Analyses: co-citation, coupling and MeSH graphs, metrics with known answers, the top-N tables."""
+
+from __future__ import annotations
+
+import json
+
+import networkx as nx
+import pytest
+
+from conftest import EXAMPLE
+from litgraph import analysis
+from litgraph.analysis import (add_metrics, betweenness, cocitation_graph, communities, coupling_graph, mesh_graph,
+                               pagerank, top_tables)
+from litgraph.cli import main
+from litgraph.graphs import build_graphs
+from litgraph.model import Author, Corpus, Paper
+
+ALPHA = 0.85
+
+
+def citation_corpus() -> Corpus:
+    """P1 cites A and B; P2 cites A, B and C; P3 cites C. Authors: Sun on P1 and P2."""
+    corpus = Corpus()
+    mesh = {"A": ["Lupus Erythematosus, Systemic", "Humans", "Stem Cells"], "B": ["Lupus Erythematosus, Systemic",
+                                                                                  "Stem Cells", "Male"]}
+    for name in ("P1", "P2", "P3", "A", "B", "C"):
+        corpus.papers[f"pmid:{name}"] = Paper(pmid=name, title=f"Paper {name}", fetched=True, mesh=mesh.get(name, []))
+    for citing, cited in (("P1", "A"), ("P1", "B"), ("P2", "A"), ("P2", "B"), ("P2", "C"), ("P3", "C")):
+        corpus.add_cite(f"pmid:{citing}", f"pmid:{cited}", "elink-refs")
+    corpus.add_cite("pmid:P2", "pmid:A", "reference-list")
+    for name in ("P1", "P2"):
+        corpus.papers[f"pmid:{name}"].authors = [Author(last_name="Sun", fore_name="Lingyun", initials="L"),
+                                                 Author(last_name="Shi", fore_name="Songtao", initials="S")]
+    return corpus
+
+
+@pytest.fixture
+def graphs():
+    return build_graphs(citation_corpus(), "test")
+
+
+def test_cocitation_links_papers_cited_together_and_names_who_cites_them(graphs):
+    cocited = graphs["cocitation"]
+    assert cocited.edges["pmid:A", "pmid:B"] == {"kind": "cocited", "weight": 2,
+                                                 "citing_papers": ["pmid:P1", "pmid:P2"],
+                                                 "sources": ["elink-refs", "reference-list"]}
+    assert cocited.edges["pmid:A", "pmid:C"]["weight"] == cocited.edges["pmid:B", "pmid:C"]["weight"] == 1
+    assert cocited.nodes["pmid:A"]["type"] == "paper" and cocited.graph["min_weight"] == 1
+    assert set(cocited) == {"pmid:A", "pmid:B", "pmid:C"}
+
+
+def test_coupling_links_papers_citing_the_same_references(graphs):
+    coupled = graphs["coupling"]
+    assert coupled.edges["pmid:P1", "pmid:P2"] == {"kind": "coupled", "weight": 2,
+                                                   "shared_references": ["pmid:A", "pmid:B"],
+                                                   "sources": ["elink-refs", "reference-list"]}
+    assert coupled.edges["pmid:P2", "pmid:P3"]["shared_references"] == ["pmid:C"]
+    assert not coupled.has_edge("pmid:P1", "pmid:P3")
+
+
+def test_analysis_graphs_keep_the_strongest_links_and_say_where_they_cut(graphs):
+    strongest = cocitation_graph(graphs["paper"], max_edges=1)
+    assert list(strongest.edges) == [("pmid:A", "pmid:B")] and strongest.graph["min_weight"] == 2
+    most_cited = cocitation_graph(graphs["paper"], max_papers=2)  # A, B and C are cited twice: ties go by id
+    assert set(most_cited) == {"pmid:A", "pmid:B"} and most_cited.graph["papers_considered"] == 2
+    assert coupling_graph(graphs["paper"], max_papers=1).number_of_edges() == 0
+
+
+def test_mesh_graph_links_headings_of_one_paper_and_leaves_check_tags_out(graphs):
+    headings = graphs["mesh"]
+    assert set(headings) == {"mesh:Lupus Erythematosus, Systemic", "mesh:Stem Cells"}
+    assert headings.nodes["mesh:Stem Cells"] == {"type": "mesh", "label": "Stem Cells", "name": "Stem Cells",
+                                                 "papers": 2}
+    assert headings.edges["mesh:Lupus Erythematosus, Systemic", "mesh:Stem Cells"] == {
+        "kind": "cooccurs", "weight": 2, "sources": ["pubmed"]}
+    assert mesh_graph(graphs["paper"], max_edges=0).number_of_edges() == 0
+
+
+def test_pagerank_of_a_star_has_the_closed_form():
+    leaves = 4
+    star = nx.star_graph(leaves)  # node 0 in the middle
+    rank = pagerank(star, alpha=ALPHA)
+    centre = (1 + ALPHA * leaves) / ((leaves + 1) * (1 + ALPHA))
+    assert rank[0] == pytest.approx(centre, abs=1e-9)
+    assert all(rank[leaf] == pytest.approx((1 - centre) / leaves, abs=1e-9) for leaf in range(1, leaves + 1))
+
+
+def test_pagerank_spreads_a_dangling_papers_rank_over_all_papers():
+    rank = pagerank(nx.DiGraph([("citing", "cited")]), alpha=ALPHA)
+    assert rank["citing"] == pytest.approx(1 / (2 + ALPHA), abs=1e-9)
+    assert rank["cited"] == pytest.approx(1 - 1 / (2 + ALPHA), abs=1e-9)
+
+
+def test_weighted_pagerank_follows_the_weights():
+    graph = nx.Graph()
+    graph.add_edge("hub", "close", weight=3)
+    graph.add_edge("hub", "far", weight=1)
+    rank = pagerank(graph, weight="weight", alpha=ALPHA)
+    # close and far only link to hub; hub gives 3/4 of its rank to close, 1/4 to far
+    hub = (1 - ALPHA) / 3 + ALPHA * (rank["close"] + rank["far"])
+    assert rank["hub"] == pytest.approx(hub, abs=1e-9)
+    assert rank["close"] - rank["far"] == pytest.approx(ALPHA * rank["hub"] / 2, abs=1e-9)
+    assert sum(rank.values()) == pytest.approx(1.0)
+
+
+def test_betweenness_on_a_path_is_exact_for_small_graphs():
+    values, method = betweenness(nx.path_graph(["a", "b", "c", "d"]))
+    assert method == {"method": "exact"}
+    assert values == pytest.approx({"a": 0.0, "b": 2 / 3, "c": 2 / 3, "d": 0.0})
+
+
+def test_betweenness_samples_sources_with_a_fixed_seed_on_large_graphs(monkeypatch):
+    monkeypatch.setattr(analysis, "BETWEENNESS_BUDGET", 1000)
+    monkeypatch.setattr(analysis, "BETWEENNESS_MIN_SOURCES", 10)
+    graph = nx.barabasi_albert_graph(300, 2, seed=1)
+    first, method = betweenness(graph)
+    second, _ = betweenness(graph)
+    assert method == {"method": "sampled", "sources": 10, "seed": analysis.SEED}
+    assert first == second and max(first, key=first.get) in sorted(graph, key=graph.degree)[-10:]
+
+
+def test_communities_are_numbered_largest_first():
+    graph = nx.disjoint_union(nx.complete_graph(5), nx.complete_graph(4))
+    graph.add_edge(0, 5)
+    found = communities(graph)
+    assert {found[node] for node in range(5)} == {0} and {found[node] for node in range(5, 9)} == {1}
+
+
+def test_metrics_are_set_on_the_nodes_of_every_graph(graphs):
+    papers, combined = graphs["paper"], graphs["combined"]
+    assert papers.nodes["pmid:A"]["cited_by"] == 2 and papers.nodes["pmid:P1"]["cited_by"] == 0
+    assert sum(rank for _, rank in papers.nodes(data="pagerank")) == pytest.approx(1.0)
+    assert papers.nodes["pmid:C"]["pagerank"] > papers.nodes["pmid:P3"]["pagerank"]
+    for node in ("pmid:A", "author:sun_lingyun"):
+        source = graphs["author" if node.startswith("author:") else "paper"].nodes[node]
+        assert {key: combined.nodes[node][key] for key in ("pagerank", "community")} == \
+            {key: source[key] for key in ("pagerank", "community")}
+    assert graphs["cocitation"].nodes["pmid:A"]["cited_by"] == 2
+    assert graphs["author"].nodes["author:sun_lingyun"]["betweenness"] == 0.0  # two authors, no one between
+
+
+def test_add_metrics_changes_no_structure(graphs):
+    before = {name: (graph.number_of_nodes(), graph.number_of_edges()) for name, graph in graphs.items()}
+    add_metrics(graphs)
+    assert {name: (graph.number_of_nodes(), graph.number_of_edges()) for name, graph in graphs.items()} == before
+
+
+def test_top_tables_rank_cited_papers_central_authors_and_communities(graphs):
+    tables = top_tables(graphs)
+    # all three are cited twice; PageRank breaks the tie: P3 gives all its rank to C
+    assert [row["id"] for row in tables["most_cited_papers"]] == ["pmid:C", "pmid:A", "pmid:B"]
+    assert tables["most_cited_papers"][0]["cited_by"] == 2
+    assert {row["id"] for row in tables["central_authors"]} == {"author:sun_lingyun", "author:shi_songtao"}
+    assert tables["largest_communities"]["paper"] == [  # central: the three of highest PageRank
+        {"community": 0, "size": 4, "central": ["PMID A", "PMID B", "Sun"],
+         "topics": ["Lupus Erythematosus, Systemic", "Stem Cells"]},
+        {"community": 1, "size": 2, "central": ["PMID C", "PMID P3"], "topics": []}]
+    assert tables["largest_communities"]["author"] == [  # equal PageRank: by id
+        {"community": 0, "size": 2, "central": ["Songtao Shi", "Lingyun Sun"]}]
+
+
+def test_summary_prints_the_tables_of_a_build_folder(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["build", str(EXAMPLE), "--offline", "--format", "json", "--out", str(out), "--quiet"]) == 0
+    assert "Central authors" not in capsys.readouterr().out  # --quiet: no tables after the build
+    assert main(["summary", str(out), "--top", "2"]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("NCT01741857: 1 trial(s), 10 papers")
+    authors = printed.split("Central authors")[1].split("\n\n")[0].splitlines()
+    assert len(authors) == 4 and "Sun L  [author:sun_l]" in authors[2]  # title, header, two rows
+    assert "Largest author communities (co-authorship)" in printed
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["metrics"]["central_authors"][0]["id"] == "author:sun_l"
+    assert summary["graphs"]["cocitation"] == {"nodes": 0, "edges": 0, "min_weight": 1, "papers_considered": 0}
+
+
+def test_build_prints_the_tables_at_the_end(tmp_path, capsys):
+    assert main(["build", str(EXAMPLE), "--offline", "--format", "json", "--out", str(tmp_path / "out")]) == 0
+    assert "Central authors (co-authorship betweenness)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["summary", "no-such-folder"], "no summary.json there"),
+    (["summary", ".", "--top", "0"], "--top must be 1 or more"),
+])
+def test_summary_of_a_folder_without_a_build_is_one_line_and_exit_2(argv, message, capsys):
+    assert main(argv) == 2
+    error = capsys.readouterr().err.strip()
+    assert len(error.splitlines()) == 1 and message in error

@@ -1,0 +1,211 @@
+"""End to end: sources -> the real client over loopback HTTP -> corpus -> graphs -> files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+import corpus as corpus_gen
+from conftest import EXAMPLE, GUARD_SITE, ROOT
+from fake_ncbi import FakeNCBI
+from litgraph import InputError, Settings, build
+from litgraph.cli import main
+from litgraph.outputs.export import read_json
+
+FAST = {"backoff": 0.01, "rate": 50.0, "connect_timeout": 2.0, "read_timeout": 5.0}
+
+
+@pytest.fixture(scope="module")
+def small_corpus():
+    return corpus_gen.generate(600, seed=7, n_trials=2)
+
+
+@pytest.fixture
+def server(small_corpus):
+    with FakeNCBI(corpus=small_corpus) as fake:
+        yield fake
+
+
+def settings_for(server, tmp_path: Path, **changes) -> Settings:
+    return Settings(eutils_url=server.eutils_url, ctgov_url=server.ctgov_url,
+                    cache_dir=tmp_path / "cache", **{**FAST, **changes})
+
+
+def env_for(server, tmp_path: Path) -> dict[str, str]:
+    return {"LITGRAPH_EUTILS_URL": server.eutils_url, "LITGRAPH_CTGOV_URL": server.ctgov_url,
+            "LITGRAPH_CACHE_DIR": str(tmp_path / "cache")}
+
+
+def registered(study: dict) -> list[tuple[str, str]]:
+    """(node id, kind) of each reference as the registry lists it."""
+    refs = study["protocolSection"]["referencesModule"]["references"]
+    return [(f"pmid:{r['pmid']}" if r.get("pmid") else None, r["type"].lower()) for r in refs]
+
+
+def test_an_nct_id_becomes_every_output_file_with_the_full_graph(server, small_corpus, tmp_path, monkeypatch):
+    nct, study = next(iter(small_corpus.studies.items()))
+    for name, value in env_for(server, tmp_path).items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(Settings, "rate", 50.0)  # the CLI reads defaults; keep the test quick
+    out = tmp_path / "out"
+
+    assert main(["build", nct.lower(), "--depth", "1", "--max-papers", "100", "--out", str(out),
+                 "--format", "html,json,graphml,gexf,csv", "--quiet"]) == 0
+
+    for graph in ("trial", "paper", "author", "combined"):
+        for suffix in (".html", ".json", ".graphml", ".gexf", ".nodes.csv", ".edges.csv"):
+            assert (out / f"{graph}{suffix}").stat().st_size > 0, f"{graph}{suffix}"
+    combined = read_json(out / "combined.json")
+    trial = f"nct:{nct}"
+    assert combined.nodes[trial]["type"] == "trial"
+    kinds = {(v if v.startswith("pmid:") else None, k) for _, v, k in combined.out_edges(trial, data="kind")}
+    assert {(node, kind) for node, kind in registered(study) if node} <= kinds
+    assert all(kind in ("background", "result", "derived") for _, _, kind in combined.out_edges(trial, data="kind"))
+    cites = [(u, v, d) for u, v, d in combined.edges(data=True) if d["kind"] == "cites"]
+    assert any("elink-refs" in d["sources"] or "elink-citedin" in d["sources"] for *_, d in cites)
+    authors = [n for n, t in combined.nodes(data="type") if t == "author"]
+    assert authors and all(combined.out_degree(a) >= 1 for a in authors)
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["counts"]["papers"] == 100 and summary["not_fetched"] == []
+    assert set(summary["files"]) >= {"combined.html", "paper.graphml", "author.gexf", "trial.nodes.csv"}
+
+
+def test_each_paper_keeps_its_authors_in_order(server, small_corpus, tmp_path):
+    nct = next(iter(small_corpus.studies))
+    result = build(nct, depth=0, settings=settings_for(server, tmp_path))
+    paper_graph = result.graphs["paper"]
+    pmid = next(n for n, d in paper_graph.nodes(data=True) if d["fetched"] and len(d["authors"]) > 2)
+    combined = result.graphs["combined"]
+    byline = [a for _, a in sorted((d["position"], a) for a, _, d in combined.in_edges(pmid, data=True)
+                                   if d["kind"] == "authored")]
+    assert byline == paper_graph.nodes[pmid]["author_ids"]
+    printed = paper_graph.nodes[pmid]["authors"]
+    assert all(name in combined.nodes[a]["variants"] for a, name in zip(byline, printed))  # merged people keep every form
+
+
+def test_the_example_builds_from_the_record_alone_when_ncbi_is_unreachable(tmp_path, capsys):
+    # No base URL is set, so the client aims at the real NCBI, which tests can never resolve.
+    assert main(["build", str(EXAMPLE), "--format", "json", "--out", str(tmp_path / "out")]) == 0
+    warnings = [line for line in capsys.readouterr().err.splitlines() if line]
+    assert warnings[0].startswith("litgraph: warning: NCBI E-utilities unreachable at https://eutils.ncbi.nlm.nih.gov")
+    assert len(warnings) == 2 and "not in the cache" in warnings[1]
+    trial = read_json(tmp_path / "out" / "trial.json")
+    kinds = [k for _, _, k in trial.out_edges("nct:NCT01741857", data="kind")]
+    assert (kinds.count("background"), kinds.count("derived")) == (8, 2)
+    first = trial.nodes["pmid:19489103"]
+    assert first["authors"][:3] == ["Sun L", "Akiyama K", "Zhang H"] and first["year"] == 2009
+    assert first["title"].startswith("Mesenchymal stem cell transplantation reverses")
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary["counts"]["papers"] == 10 and summary["counts"]["papers_fetched"] == 0
+    assert {p["reason"] for p in summary["not_fetched"]} == {"not in the cache (service unreachable)"}
+
+
+def test_offline_rebuild_uses_only_the_cache_and_makes_no_request(server, small_corpus, tmp_path):
+    nct = next(iter(small_corpus.studies))
+    online = build(nct, settings=settings_for(server, tmp_path), max_papers=120)
+    server.clear_log()
+    offline = build(nct, settings=settings_for(server, tmp_path), max_papers=120, offline=True)
+    assert server.requests() == []
+    assert offline.requests["network"] == 0 and offline.warnings == online.warnings
+    assert nx.utils.graphs_equal(online.graphs["combined"], offline.graphs["combined"])
+
+
+def test_offline_without_a_cache_lists_what_is_missing(server, small_corpus, tmp_path):
+    nct = next(iter(small_corpus.studies))
+    with pytest.raises(InputError):  # not even the registry record is cached
+        build(nct, settings=settings_for(server, tmp_path), offline=True)
+    result = build(str(EXAMPLE), settings=settings_for(server, tmp_path), offline=True)
+    assert server.requests() == []
+    assert set(result.corpus.problems[0].ids) == {p.removeprefix("pmid:") for p in result.corpus.seeds}
+    assert "offline" in result.warnings[0]
+
+
+def test_batches_are_sorted_and_large_ones_go_by_post(server, small_corpus, tmp_path):
+    nct = next(iter(small_corpus.studies))
+    build(nct, settings=settings_for(server, tmp_path, efetch_batch=250), depth=2, max_papers=400)
+    fetches = server.requests("efetch")
+    assert any(r.method == "POST" for r in fetches) and any(r.method == "GET" for r in fetches)
+    for record in fetches:
+        ids = record.params["id"][0].split(",")
+        assert ids == sorted(set(ids), key=int)
+        assert (record.method == "POST") == (len(ids) > 200)
+    for record in server.requests("elink"):
+        assert len(record.params["id"]) >= 1 and all("," not in i for i in record.params["id"])
+        assert "linkname" not in record.params
+
+
+def test_the_api_key_reaches_ncbi_but_never_the_cache_the_files_or_the_output(server, small_corpus, tmp_path, capsys):
+    secret = "0123456789abcdef0123456789abcdef0123"
+    nct = next(iter(small_corpus.studies))
+    result = build(nct, api_key=secret, email="reviewer@example.org", max_papers=50,
+                   settings=settings_for(server, tmp_path))
+    files = result.write(tmp_path / "out", formats=("html", "json", "csv"))
+    assert all(r.params.get("api_key") == [secret] for r in server.requests("efetch"))
+    assert all(secret.encode() not in path.read_bytes() for path in files)
+    for path in (tmp_path / "cache").rglob("*"):
+        if path.is_file():
+            assert secret.encode() not in path.read_bytes(), path
+    assert secret not in capsys.readouterr().err
+
+
+def test_runs_with_and_without_a_key_share_the_cache(server, small_corpus, tmp_path):
+    nct = next(iter(small_corpus.studies))
+    build(nct, max_papers=40, settings=settings_for(server, tmp_path))
+    server.clear_log()
+    build(nct, max_papers=40, api_key="f" * 36, settings=settings_for(server, tmp_path))
+    assert server.requests() == []
+
+
+def test_max_papers_keeps_the_papers_most_linked_to_the_seeds(server, small_corpus, tmp_path):
+    nct = next(iter(small_corpus.studies))
+    full = build(nct, max_papers=10_000, settings=settings_for(server, tmp_path))
+    capped = build(nct, max_papers=len(full.corpus.seeds) + 5, settings=settings_for(server, tmp_path))
+    seeds = full.corpus.seeds
+    # links known when the level was chosen: PubMed's links of the seeds, and the seeds' reference lists
+    links = {pair for pair, sources in full.corpus.cites.items()
+             if sources & {"elink-refs", "elink-citedin"} or pair[0] in seeds}
+
+    def seed_links(node):
+        return sum(1 for (a, b) in links if (a == node and b in seeds) or (b == node and a in seeds))
+
+    kept = set(capped.corpus.papers) - seeds
+    left_out = set(full.corpus.papers) - set(capped.corpus.papers)
+    assert len(kept) == 5 and capped.corpus.truncated == len(left_out)
+    assert min(seed_links(n) for n in kept) >= max(seed_links(n) for n in left_out)
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["build", "no/such/record.txt"], "no/such/record.txt: no such file"),
+    (["build", "NCT123456789"], None),
+    (["build", "banana"], "'banana' is not an NCT id"),
+    (["build", "NCT01741857", "--depth", "-1"], "--depth must be 0 or more"),
+    (["build", "NCT01741857", "--format", "pdf"], "unknown format 'pdf'"),
+])
+def test_bad_input_is_one_line_and_exit_2(argv, message, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and err.startswith("litgraph: error: ")
+    if message:
+        assert message in err
+
+
+def test_an_unknown_trial_is_bad_input(server, tmp_path, monkeypatch, capsys):
+    for name, value in env_for(server, tmp_path).items():
+        monkeypatch.setenv(name, value)
+    assert main(["build", "NCT99999999"]) == 2
+    assert "ClinicalTrials.gov has no study NCT99999999" in capsys.readouterr().err
+
+
+def test_the_command_never_prints_a_traceback(server, tmp_path):
+    env = {**env_for(server, tmp_path), "PYTHONPATH": str(GUARD_SITE), "PATH": "/usr/bin:/bin"}
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    run = subprocess.run([sys.executable, "-m", "litgraph", "build", str(empty)], cwd=tmp_path, env=env,
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2
+    assert "Traceback" not in run.stderr and len(run.stderr.strip().splitlines()) == 1

@@ -1,0 +1,52 @@
+"""The progress line: what it shows while a build runs, and when it stays out of the way."""
+
+from __future__ import annotations
+
+import io
+
+import corpus as corpus_gen
+from fake_ncbi import FakeNCBI
+from litgraph import Settings, build
+from litgraph.progress import TerminalProgress
+
+
+def test_the_line_shows_level_requests_papers_and_an_eta():
+    stream = io.StringIO()
+    progress = TerminalProgress(stream)
+    progress.wave(1, 2, requests=4)
+    progress.drawn_at = 0.0  # let the next event redraw at once
+    progress.advance(papers=120)
+    shown = stream.getvalue().split("\r")[-1]
+    assert shown.startswith("litgraph: level 1/2 · requests 1/4 · 120 papers · ETA ")
+    progress.finish()
+    assert stream.getvalue().endswith("\r")  # the line is wiped, leaving the terminal clean
+
+
+def test_a_build_reports_every_request_to_its_progress(tmp_path):
+    events = []
+
+    class Recorder(TerminalProgress):
+        def wave(self, depth, max_depth, requests):
+            events.append(("wave", depth, requests))
+
+        def advance(self, papers):
+            events.append(("advance", papers))
+
+    data = corpus_gen.generate(300, seed=5, n_trials=1)
+    with FakeNCBI(corpus=data) as server:
+        settings = Settings(eutils_url=server.eutils_url, ctgov_url=server.ctgov_url,
+                            cache_dir=tmp_path / "cache", rate=50.0)
+        build(next(iter(data.studies)), depth=1, max_papers=80, settings=settings, progress=Recorder())
+        requests = len(server.requests("efetch")) + len(server.requests("elink"))
+    waves = [event for event in events if event[0] == "wave"]
+    assert [depth for _, depth, _ in waves] == [0, 1]
+    assert sum(planned for *_, planned in waves) == requests == sum(1 for e in events if e[0] == "advance")
+    assert events[-1] == ("advance", 80)
+
+
+def test_no_progress_line_when_stderr_is_not_a_terminal(tmp_path, capsys):
+    from litgraph.cli import main
+    from conftest import EXAMPLE
+
+    main(["build", str(EXAMPLE), "--offline", "--format", "json"])
+    assert "level 0/1" not in capsys.readouterr().err
