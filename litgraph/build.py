@@ -20,7 +20,7 @@ from typing import Callable, Iterable
 import networkx as nx
 
 from . import __version__
-from .expand import LINK_TYPES, Limits, expand, seed_corpus
+from .expand import LINK_TYPES, Limits, expand, link_trial_publications, seed_corpus
 from .analysis import GRAPH_LIMITS, top_tables
 from .graphs import build_graphs
 from .model import Corpus, Problem, Trial
@@ -28,26 +28,11 @@ from .outputs import write_outputs
 from .progress import Progress
 from .settings import Settings
 from .sources.ctgov import UnknownTrial, fetch_study
-from .sources.entrez import Entrez
+from .sources.entrez import ESEARCH_CAP, Entrez
+from .sources.inputs import InputError, Sources, read_sources
 from .sources.net import FetchError, Http
-from .sources.trials import TrialFormatError, detect_and_parse, normalise_nct
 
 log = logging.getLogger("litgraph")
-NCT = re.compile(r"(?i)^\s*nct\d{1,8}\s*$")
-PMID = re.compile(r"^\s*\d{1,9}\s*$")
-
-
-class InputError(ValueError):
-    """Input litgraph cannot use; the message is one line meant for the user."""
-
-
-@dataclass
-class Sources:
-    trials: list[Trial] = field(default_factory=list)
-    pmids: list[str] = field(default_factory=list)
-    nct_ids: list[str] = field(default_factory=list)  # to fetch from the registry
-
-
 @dataclass
 class Build:
     """One build: what was asked, what was found, the graphs, and what went wrong."""
@@ -71,47 +56,18 @@ class Build:
         return write_outputs(self, target, tuple(formats))
 
 
-def read_sources(items: Iterable[str]) -> Sources:
-    """Sort command-line style inputs into trial records, NCT ids to fetch, and PMIDs."""
-    sources = Sources()
-    for item in items:
-        path = Path(item)
-        if path.is_file():
-            _read_file(path, sources)
-        elif NCT.match(item):
-            sources.nct_ids.append(normalise_nct(item))
-        elif PMID.match(item):
-            sources.pmids.append(item.strip())
-        elif path.suffix or "/" in item or "\\" in item:
-            raise InputError(f"{item}: no such file")
-        else:
-            raise InputError(f"{item!r} is not an NCT id (NCT01741857), a PMID or a file")
-    return sources
-
-
-def _read_file(path: Path, sources: Sources) -> None:
-    data = path.read_bytes()
-    text = data.decode("utf-8", "replace").strip()
-    if text and all(PMID.match(line) for line in text.splitlines() if line.strip()):
-        sources.pmids += [line.strip() for line in text.splitlines() if line.strip()]
-        return
-    try:
-        sources.trials += detect_and_parse(data, source=str(path))
-    except TrialFormatError as error:
-        raise InputError(str(error)) from None
-
-
-def build(*inputs: str, depth: int = 1, max_papers: int = 500, links: Iterable[str] = ("refs", "citedin"),
-          offline: bool = False, email: str | None = None, api_key: str | None = None,
-          settings: Settings | None = None, warn: Callable[[str], None] | None = None,
+def build(*inputs: str, query: str | None = None, depth: int = 1, max_papers: int = 500,
+          links: Iterable[str] = ("refs", "citedin"), offline: bool = False, email: str | None = None,
+          api_key: str | None = None, settings: Settings | None = None, warn: Callable[[str], None] | None = None,
           progress: Progress | None = None) -> Build:
-    """Build the corpus and graphs for trials (NCT ids or record files) and/or PMIDs.
+    """Build the corpus and graphs for trials, papers and/or a PubMed query.
 
-    Raises InputError for input that cannot be used. Network trouble never raises: what could
-    not be fetched is listed in the result's warnings and summary.
+    `inputs` are NCT ids, PMIDs or files (any format litgraph reads); `query` is a PubMed search
+    whose results become seed papers. Raises InputError for input that cannot be used. Network
+    trouble never raises: what could not be fetched is listed in the warnings and the summary.
     """
-    if not inputs:
-        raise InputError("nothing to build: give an NCT id, a PMID or a record file")
+    if not inputs and not query:
+        raise InputError("nothing to build: give an NCT id, a PMID, a record file or a PubMed query")
     limits = _limits(depth, max_papers, links)
     settings = (settings or Settings.from_env()).with_(offline=offline or (settings.offline if settings else False))
     settings = settings.with_(**{k: v for k, v in (("email", email), ("api_key", api_key)) if v})
@@ -122,27 +78,56 @@ def build(*inputs: str, depth: int = 1, max_papers: int = 500, links: Iterable[s
     started = time.perf_counter()
     try:
         fetched, failures = _fetch_trials(http, sources.nct_ids)
-        if failures and not (sources.trials or fetched or sources.pmids):
+        if query:
+            sources.pmids += _search(entrez, query, limits.max_papers, say, alone=not inputs)
+        trials = sources.trials + fetched
+        if failures and not (trials or sources.pmids or sources.papers):
             raise InputError(f"nothing to build: {failures[0]}")
-        for failure in failures:
-            say(f"{failure}: left out")
-        corpus = seed_corpus(sources.trials + fetched, sources.pmids)
+        for message in failures + [f"{t.nct_id} lists no references in the registry" for t in trials if not t.references]:
+            say(message)
+        corpus = seed_corpus(trials, sources.pmids, sources.papers)
+        link_trial_publications(corpus, entrez)
         expand(corpus, entrez, limits, progress)
     finally:
         entrez.close()
         http.close()
     fetch_seconds = time.perf_counter() - started
-    name = output_name(corpus, sources)
+    name = output_name(corpus, sources, query)
     graphs = build_graphs(corpus, name)
     timings = {"fetch": round(fetch_seconds, 3), "graphs": round(time.perf_counter() - started - fetch_seconds, 3)}
     requests = {**_request_counts(http), "minimum": corpus.planned_requests + len(sources.nct_ids),
                 "per_pmid_client": corpus.ids_asked + len(sources.nct_ids)}
-    result = Build(name=name, inputs=list(inputs), limits=limits, corpus=corpus, graphs=graphs,
-                   warnings=list(http.warnings), requests=requests, offline=settings.offline, timings=timings)
+    result = Build(name=name, inputs=list(inputs) + ([f"query: {query}"] if query else []), limits=limits,
+                   corpus=corpus, graphs=graphs, warnings=list(http.warnings), requests=requests,
+                   offline=settings.offline, timings=timings)
     for message in problem_warnings(corpus, settings.offline):
         result.warnings.append(message)
         say(message)
     return result
+
+
+def _search(entrez: Entrez, query: str, max_papers: int, say: Callable[[str], None], alone: bool) -> list[str]:
+    """The PMIDs a PubMed query finds, at most `max_papers` and NCBI's cap of 10,000."""
+    wanted = min(max_papers, ESEARCH_CAP)
+    try:
+        found = entrez.esearch(query, retmax=wanted)
+    except FetchError as error:
+        if alone:
+            raise InputError(f"PubMed search {query!r} failed: {error.reason}") from None
+        say(f"PubMed search {query!r} failed: {error.reason}")
+        return []
+    for problem in found.errors:
+        say(f"PubMed did not use part of the query ({problem})")
+    if found.count > len(found.ids):
+        cap = "NCBI's cap: ESearch returns at most 10,000 records" if wanted == ESEARCH_CAP else "--max-papers"
+        say(f"PubMed found {found.count:,} records for {query!r}; using the first {len(found.ids):,} ({cap}); "
+            "narrow the query to see the rest")
+    if not found.ids:
+        message = f"PubMed found nothing for {query!r}"
+        if alone:
+            raise InputError(message)
+        say(message)
+    return found.ids
 
 
 def _limits(depth: int, max_papers: int, links: Iterable[str]) -> Limits:
@@ -175,11 +160,13 @@ def _request_counts(http: Http) -> dict[str, int]:
     return {"network": counters.network, "cached": counters.cached, "retries": counters.retries}
 
 
-def output_name(corpus: Corpus, sources: Sources) -> str:
+def output_name(corpus: Corpus, sources: Sources, query: str | None = None) -> str:
     trials = list(corpus.trials)
     if trials:
         return "+".join(trials[:3]) + (f"+{len(trials) - 3}-more" if len(trials) > 3 else "")
-    pmids = sources.pmids
+    pmids = sources.pmids or [paper.pmid for paper in sources.papers]
+    if query and not sources.papers:
+        return "query-" + (re.sub(r"[^A-Za-z0-9]+", "-", query).strip("-")[:40] or "pubmed")
     return f"pmid-{pmids[0]}" + (f"+{len(pmids) - 1}-more" if len(pmids) > 1 else "")
 
 

@@ -17,15 +17,19 @@ from .progress import Progress, TerminalProgress
 from .settings import Settings
 
 BUILD_HELP = """\
-Build the literature graph of trials and papers: fetch each trial's references from PubMed,
-follow their citations to --depth, and write trial, paper, author and combined graphs.
+Build the literature graphs of trials and papers: fetch each trial's references and the papers
+PubMed ties to it (NCT...[si]), follow their citations to --depth, and write the trial, paper,
+author and combined graphs plus co-citation, coupling and MeSH graphs.
 
-SOURCE is an NCT id (fetched from ClinicalTrials.gov), a PMID, or a file: a ClinicalTrials.gov
-v2 JSON record, a record page saved as text, or a list of PMIDs.
+SOURCE is an NCT id (any case; fetched from ClinicalTrials.gov), a PMID, or a file, whose format
+is read from its content: ClinicalTrials.gov v2 JSON (one study or a page of studies), legacy
+ClinicalTrials.gov XML, a record page saved as text, PubMed XML, a MEDLINE/.nbib export from
+PubMed, or a list of NCT ids and/or PMIDs. --query adds the papers a PubMed search finds.
 
 Example:
     litgraph build examples/NCT01741857.txt
-    litgraph build NCT01741857 --depth 1 --max-papers 300 --format html,json,graphml
+    litgraph build NCT01741857 nct02149199 --depth 1 --max-papers 300 --format html,json,graphml
+    litgraph build --query "mesenchymal stem cells lupus" --max-papers 200
 """
 
 
@@ -45,7 +49,8 @@ def parser() -> argparse.ArgumentParser:
     commands = main.add_subparsers(dest="command", required=True)
     cmd = commands.add_parser("build", help="build graphs from trials and papers", description=BUILD_HELP,
                               formatter_class=argparse.RawDescriptionHelpFormatter)
-    cmd.add_argument("sources", nargs="+", metavar="SOURCE", help="NCT id, PMID or record file")
+    cmd.add_argument("sources", nargs="*", metavar="SOURCE", help="NCT id, PMID or file")
+    cmd.add_argument("--query", help="a PubMed search whose results become seed papers (at most 10,000)")
     cmd.add_argument("--depth", type=int, default=1, help="citation hops from the seed papers (default 1)")
     cmd.add_argument("--max-papers", type=int, default=500,
                      help="most papers in the graph; when the limit cuts a level, the papers linked to "
@@ -99,7 +104,7 @@ def run_build(args: argparse.Namespace) -> int:
         progress.clear()
         print(f"litgraph: warning: {message}", file=sys.stderr)
 
-    result = build(*args.sources, depth=args.depth, max_papers=args.max_papers, links=_split(args.links),
+    result = build(*args.sources, query=args.query, depth=args.depth, max_papers=args.max_papers, links=_split(args.links),
                    offline=args.offline, email=args.email, api_key=args.api_key,
                    settings=Settings.from_env(), warn=warn, progress=progress)
     files = result.write(args.out, formats)

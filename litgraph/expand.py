@@ -14,11 +14,13 @@ from typing import Iterable
 
 from .model import Author, Corpus, Paper, Problem, Trial, paper_node_id
 from .progress import Progress
-from .sources.entrez import Entrez
+from .sources.entrez import Entrez, batches
+from .sources.net import FetchError
 from .sources.pubmed import LinkSet
 from .sources.trials import parse_citation
 
 LINK_TYPES = ("refs", "citedin", "similar")
+SI_TRIALS_PER_SEARCH = 40  # NCT…[si] terms OR-ed into one ESearch; keeps the URL short
 ELINK_NAMES = {"refs": "pubmed_pubmed_refs", "citedin": "pubmed_pubmed_citedin", "similar": "pubmed_pubmed"}
 
 
@@ -29,8 +31,9 @@ class Limits:
     links: tuple[str, ...] = ("refs", "citedin")
 
 
-def seed_corpus(trials: Iterable[Trial], pmids: Iterable[str] = ()) -> Corpus:
-    """The corpus the records alone give: trials, their references as papers, the given PMIDs."""
+def seed_corpus(trials: Iterable[Trial], pmids: Iterable[str] = (), papers: Iterable[Paper] = ()) -> Corpus:
+    """The corpus the records alone give: trials and their references, the PMIDs and PubMed
+    records the user gave."""
     corpus = Corpus()
     for trial in trials:
         corpus.trials[trial.nct_id] = trial
@@ -38,9 +41,33 @@ def seed_corpus(trials: Iterable[Trial], pmids: Iterable[str] = ()) -> Corpus:
             paper = corpus.papers.get(reference.node_id) or paper_from_citation(reference.pmid, reference.citation)
             paper.retracted = paper.retracted or reference.retracted
             _add_seed(corpus, paper)
+    for paper in papers:
+        _store_papers(corpus, [], [paper])
+        _add_seed(corpus, corpus.papers[paper.node_id])
     for pmid in pmids:
         _add_seed(corpus, corpus.papers.get(paper_node_id(pmid)) or Paper(pmid=pmid))
     return corpus
+
+
+def link_trial_publications(corpus: Corpus, entrez: Entrez) -> None:
+    """Papers whose PubMed record names a trial (`NCT…[si]`) become its seeds.
+
+    Several trials share one search; which trial each paper reports is read from its record's
+    DataBankList once it is fetched (or is clear when the search named one trial).
+    """
+    for chunk in batches(sorted(corpus.trials), SI_TRIALS_PER_SEARCH):
+        term = " OR ".join(f"{nct_id}[si]" for nct_id in chunk)
+        try:
+            found = entrez.esearch(term)
+        except FetchError as error:
+            corpus.problems.append(Problem(error.what, error.reason, []))
+            continue
+        for pmid in found.ids:
+            node = paper_node_id(pmid)
+            if node not in corpus.papers:
+                _add_seed(corpus, Paper(pmid=pmid))
+            if len(chunk) == 1:
+                corpus.add_trial_paper(chunk[0], node)
 
 
 def _add_seed(corpus: Corpus, paper: Paper) -> None:
@@ -75,9 +102,10 @@ def expand(corpus: Corpus, entrez: Entrez, limits: Limits = Limits(), progress: 
     for depth in range(limits.depth + 1):
         follow = depth < limits.depth
         ids = [node.removeprefix("pmid:") for node in level]
-        jobs = entrez.efetch_jobs(ids) + (entrez.elink_jobs(ids) if follow else [])
+        unfetched = [node.removeprefix("pmid:") for node in level if not corpus.papers[node].fetched]
+        jobs = entrez.efetch_jobs(unfetched) + (entrez.elink_jobs(ids) if follow else [])
         corpus.planned_requests += len(jobs)
-        corpus.ids_asked += len(ids) * (2 if follow else 1)
+        corpus.ids_asked += len(unfetched) + (len(ids) if follow else 0)
         progress.wave(depth, limits.depth, len(jobs))
         reach: dict[str, set] = {}
         for result in entrez.run(jobs):
@@ -113,6 +141,8 @@ def _store_papers(corpus: Corpus, asked: list[str], papers: list[Paper]) -> None
         paper.retracted = paper.retracted or bool(known and known.retracted)
         paper.citation = known.citation if known else ""
         corpus.papers[paper.node_id] = paper
+        for nct_id in paper.trial_ids:
+            corpus.add_trial_paper(nct_id, paper.node_id)
         for cited in paper.references:
             corpus.add_cite(paper.node_id, paper_node_id(cited), "reference-list")
         if paper.references:

@@ -92,17 +92,25 @@ def trial_attributes(trial: Trial) -> dict:
         "start_date": trial.start_date,
         "completion_date": trial.completion_date,
         "enrollment": trial.enrollment,
+        "officials": [", ".join(part for part in (o.name, o.role, o.affiliation) if part) for o in trial.officials],
     }
 
 
 def _add_trials(graph: nx.MultiDiGraph, corpus: Corpus, papers: dict[str, dict]) -> None:
     for trial in corpus.trials.values():
         graph.add_node(trial.node_id, **trial_attributes(trial))
+        registered: dict[str, str] = {}
         for reference in trial.references:
             node = reference.node_id
             if node not in graph:
                 graph.add_node(node, **papers[node])
             _add_edge(graph, trial.node_id, node, reference.kind, "registry")
+            registered.setdefault(node, reference.kind)
+        # A paper PubMed ties to the trial joins the registry's edge to it, or is "derived" if unlisted.
+        for node in sorted(corpus.pubmed_si.get(trial.nct_id, ())):
+            if node not in graph:
+                graph.add_node(node, **papers[node])
+            _add_edge(graph, trial.node_id, node, registered.get(node, "derived"), "pubmed-si")
 
 
 def _add_edge(graph, u: str, v: str, kind: str, source: str, **attributes) -> None:

@@ -155,6 +155,8 @@ class Corpus:
     similar: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     depth: dict[str, int] = field(default_factory=dict)  # paper node id -> hops from the seeds
     seeds: set[str] = field(default_factory=set)  # paper node ids listed by a trial or the user
+    # NCT id -> paper node ids whose PubMed record names the trial (DataBankList / [si] search)
+    pubmed_si: dict[str, set[str]] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)  # PMIDs asked of PubMed and not returned
     # paper node id -> where its citation data came from (elink-refs, elink-citedin, reference-list);
     # a fetched paper absent here has no reference or citing data in PubMed
@@ -167,6 +169,11 @@ class Corpus:
     def add_cite(self, citing: str, cited: str, source: str) -> None:
         if citing != cited:
             self.cites.setdefault((citing, cited), set()).add(source)
+
+    def add_trial_paper(self, nct_id: str, node: str) -> None:
+        """PubMed says `node` reports the trial: its record carries the NCT number."""
+        if nct_id in self.trials:
+            self.pubmed_si.setdefault(nct_id, set()).add(node)
 
     def add_similar(self, a: str, b: str, source: str = "elink-similar") -> None:
         if a != b:

@@ -621,7 +621,15 @@ class EUtilities:
         return _xml_reply(_search_result(term, found is not None, len(ids), retstart, page, history, warnings))
 
     def _search(self, term: str) -> list[int] | None:
-        """The matching PMIDs, or None when PubMed would report the phrase as not found."""
+        """The matching PMIDs, or None when PubMed would report the phrase as not found.
+
+        "A OR B" (PubMed's operators are upper case) is the union of what each part finds,
+        newest first as PubMed sorts by default.
+        """
+        if " OR " in term:
+            parts = [self._search(part) for part in term.split(" OR ")]
+            found = {pmid for part in parts if part for pmid in part}
+            return sorted(found, reverse=True) or None
         si = SI_TERM.fullmatch(term)
         if si:
             return self.store.databank_papers(si.group(1).upper()) or None
