@@ -24,6 +24,15 @@ def pytest_configure(config):
         os.environ.pop(name, None)
 
 
+def settings_for(server, tmp_path: Path, **changes):
+    """Settings aimed at a fake server, with retries and rate quick enough for tests."""
+    from litgraph import Settings
+
+    quick = {"backoff": 0.01, "rate": 50.0, "connect_timeout": 2.0, "read_timeout": 5.0}
+    return Settings(eutils_url=server.eutils_url, ctgov_url=server.ctgov_url, cache_dir=tmp_path / "cache",
+                    **{**quick, **changes})
+
+
 @pytest.fixture
 def fixtures_dir() -> Path:
     if not FIXTURES.is_dir():

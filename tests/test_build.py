@@ -11,13 +11,12 @@ import networkx as nx
 import pytest
 
 import corpus as corpus_gen
-from conftest import EXAMPLE, GUARD_SITE, ROOT
+from conftest import EXAMPLE, GUARD_SITE, settings_for
 from fake_ncbi import FakeNCBI
 from litgraph import InputError, Settings, build
 from litgraph.cli import main
 from litgraph.outputs.export import read_json
 
-FAST = {"backoff": 0.01, "rate": 50.0, "connect_timeout": 2.0, "read_timeout": 5.0}
 
 
 @pytest.fixture(scope="module")
@@ -29,11 +28,6 @@ def small_corpus():
 def server(small_corpus):
     with FakeNCBI(corpus=small_corpus) as fake:
         yield fake
-
-
-def settings_for(server, tmp_path: Path, **changes) -> Settings:
-    return Settings(eutils_url=server.eutils_url, ctgov_url=server.ctgov_url,
-                    cache_dir=tmp_path / "cache", **{**FAST, **changes})
 
 
 def env_for(server, tmp_path: Path) -> dict[str, str]:

@@ -8,13 +8,12 @@ import json
 import pytest
 
 import corpus as corpus_gen
-from conftest import EXAMPLE
+from conftest import EXAMPLE, settings_for
 from fake_ncbi import FakeNCBI
 from litgraph import InputError, Settings, build
 from litgraph.cli import main
 from litgraph.sources.inputs import read_sources
 
-FAST = {"backoff": 0.01, "rate": 50.0}
 
 
 @pytest.fixture(scope="module")
@@ -26,10 +25,6 @@ def two_trials():
 def server(two_trials):
     with FakeNCBI(corpus=two_trials) as fake:
         yield fake
-
-
-def settings_for(server, tmp_path):
-    return Settings(eutils_url=server.eutils_url, ctgov_url=server.ctgov_url, cache_dir=tmp_path / "cache", **FAST)
 
 
 def write(tmp_path, name: str, content: bytes | str):

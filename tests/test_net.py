@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import corpus as corpus_gen
+from conftest import settings_for
 from fake_ncbi import FakeNCBI
 from litgraph import Settings, build
 from litgraph.sources.entrez import Entrez
@@ -30,8 +31,7 @@ def pmids(corpus):
 
 
 def client(server, tmp_path, **changes) -> Entrez:
-    settings = Settings(eutils_url=server.eutils_url, ctgov_url=server.ctgov_url, cache_dir=tmp_path / "cache",
-                        **{"rate": 50.0, **QUICK, **changes})
+    settings = settings_for(server, tmp_path, **{"read_timeout": 2.0, **changes})
     return Entrez(Http(settings), settings)
 
 
@@ -137,7 +137,7 @@ def test_an_unreachable_service_is_reported_once_and_then_left_alone(tmp_path, p
 
 
 def test_a_client_error_is_not_retried(server, tmp_path):
-    http = Http(Settings(eutils_url=server.eutils_url, ctgov_url=server.ctgov_url, cache_dir=tmp_path / "c", **QUICK))
+    http = Http(settings_for(server, tmp_path))
     with pytest.raises(FetchError) as error:
         http.request("ctgov", "studies/NCT99999999", {}, what="study")
     assert error.value.status == 404 and "NCT number NCT99999999 not found" in error.value.reason
@@ -148,8 +148,7 @@ def test_a_rate_limited_build_still_completes(corpus, tmp_path):
     with FakeNCBI(corpus=corpus, rate_limit=3) as server:
         server.inject("elink", status=429, times=2)
         nct = next(iter(corpus.studies))
-        settings = Settings(eutils_url=server.eutils_url, ctgov_url=server.ctgov_url,
-                            cache_dir=tmp_path / "cache", **QUICK)
+        settings = settings_for(server, tmp_path, rate=None)
         result = build(nct, settings=settings, max_papers=60)
     assert result.corpus.problems == []
     assert all(r.status != 429 for r in server.requests() if not r.faulted)
