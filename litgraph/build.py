@@ -12,6 +12,7 @@ import logging
 import re
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,7 +21,7 @@ from typing import Callable, Iterable
 import networkx as nx
 
 from . import __version__
-from .expand import LINK_TYPES, Limits, expand, link_trial_publications, seed_corpus
+from .expand import LINK_TYPES, Limits, add_trial_publications, expand, search_trial_publications, seed_corpus
 from .analysis import GRAPH_LIMITS, top_tables
 from .graphs import build_graphs
 from .model import Corpus, Problem, Trial
@@ -77,7 +78,11 @@ def build(*inputs: str, query: str | None = None, depth: int = 1, max_papers: in
     entrez = Entrez(http, settings)
     started = time.perf_counter()
     try:
-        fetched, failures = _fetch_trials(http, sources.nct_ids)
+        with ThreadPoolExecutor(max_workers=settings.workers) as pool:  # the registry and PubMed at once
+            searching = pool.submit(search_trial_publications, entrez,
+                                    sources.nct_ids + [trial.nct_id for trial in sources.trials])
+            fetched, failures = _fetch_trials(http, sources.nct_ids, pool)
+            trial_papers = searching.result()
         if query:
             sources.pmids += _search(entrez, query, limits.max_papers, say, alone=not inputs)
         trials = sources.trials + fetched
@@ -86,7 +91,7 @@ def build(*inputs: str, query: str | None = None, depth: int = 1, max_papers: in
         for message in failures + [f"{t.nct_id} lists no references in the registry" for t in trials if not t.references]:
             say(message)
         corpus = seed_corpus(trials, sources.pmids, sources.papers)
-        link_trial_publications(corpus, entrez)
+        add_trial_publications(corpus, trial_papers)
         expand(corpus, entrez, limits, progress)
     finally:
         entrez.close()
@@ -142,17 +147,28 @@ def _limits(depth: int, max_papers: int, links: Iterable[str]) -> Limits:
     return Limits(depth=depth, max_papers=max_papers, links=links)
 
 
-def _fetch_trials(http: Http, nct_ids: list[str]) -> tuple[list[Trial], list[str]]:
+def _fetch_trials(http: Http, nct_ids: list[str], pool: ThreadPoolExecutor) -> tuple[list[Trial], list[str]]:
     """The registry records of the NCT ids, and a message for each one that could not be had."""
     trials, failures = [], []
-    for nct_id in dict.fromkeys(nct_ids):
-        try:
-            trials.append(fetch_study(http, nct_id))
-        except UnknownTrial as error:
-            raise InputError(error.reason) from None
-        except FetchError as error:
-            failures.append(f"could not get {nct_id} from ClinicalTrials.gov ({error.reason})")
+    unique = list(dict.fromkeys(nct_ids))
+    for nct_id, outcome in zip(unique, pool.map(_registry_record(http), unique)):
+        if isinstance(outcome, UnknownTrial):
+            raise InputError(outcome.reason)
+        if isinstance(outcome, FetchError):
+            failures.append(f"could not get {nct_id} from ClinicalTrials.gov ({outcome.reason})")
+        else:
+            trials.append(outcome)
     return trials, failures
+
+
+def _registry_record(http: Http) -> Callable[[str], Trial | FetchError]:
+    def fetch(nct_id: str) -> Trial | FetchError:
+        try:
+            return fetch_study(http, nct_id)
+        except FetchError as error:
+            return error
+
+    return fetch
 
 
 def _request_counts(http: Http) -> dict[str, int]:

@@ -16,7 +16,7 @@ from .model import Author, Corpus, Paper, Problem, Trial, paper_node_id
 from .progress import Progress
 from .sources.entrez import Entrez, batches
 from .sources.net import FetchError
-from .sources.pubmed import LinkSet
+from .sources.pubmed import LinkSet, SearchResult
 from .sources.trials import parse_citation
 
 LINK_TYPES = ("refs", "citedin", "similar")
@@ -49,20 +49,32 @@ def seed_corpus(trials: Iterable[Trial], pmids: Iterable[str] = (), papers: Iter
     return corpus
 
 
-def link_trial_publications(corpus: Corpus, entrez: Entrez) -> None:
-    """Papers whose PubMed record names a trial (`NCT…[si]`) become its seeds.
+TrialSearch = tuple[list[str], "SearchResult | FetchError"]
+
+
+def search_trial_publications(entrez: Entrez, nct_ids: Iterable[str]) -> list[TrialSearch]:
+    """PubMed's answer to `NCT…[si]` for the trials: papers whose record names one of them.
 
     Several trials share one search; which trial each paper reports is read from its record's
     DataBankList once it is fetched (or is clear when the search named one trial).
     """
-    for chunk in batches(sorted(corpus.trials), SI_TRIALS_PER_SEARCH):
-        term = " OR ".join(f"{nct_id}[si]" for nct_id in chunk)
+    answers: list[TrialSearch] = []
+    for chunk in batches(sorted(set(nct_ids)), SI_TRIALS_PER_SEARCH):
         try:
-            found = entrez.esearch(term)
+            answers.append((chunk, entrez.esearch(" OR ".join(f"{nct_id}[si]" for nct_id in chunk))))
         except FetchError as error:
-            corpus.problems.append(Problem(error.what, error.reason, []))
+            answers.append((chunk, error))
+    return answers
+
+
+def add_trial_publications(corpus: Corpus, answers: list[TrialSearch]) -> None:
+    """The papers found by `search_trial_publications` become seeds of the trials."""
+    for chunk, answer in answers:
+        corpus.planned_requests += 1
+        if isinstance(answer, FetchError):
+            corpus.problems.append(Problem(answer.what, answer.reason, []))
             continue
-        for pmid in found.ids:
+        for pmid in answer.ids:
             node = paper_node_id(pmid)
             if node not in corpus.papers:
                 _add_seed(corpus, Paper(pmid=pmid))

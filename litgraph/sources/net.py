@@ -15,6 +15,7 @@ import random
 import re
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -42,29 +43,41 @@ class NotCached(FetchError):
 
 
 class RateLimiter:
-    """Spaces request starts evenly so that no 1-second window holds more than `rate` of them.
+    """Lets no more than `rate` requests start in any window of a second (plus a margin).
 
-    Shared by every thread; a 429 pauses all of them, since NCBI counts per IP or key.
+    Starts are spaced evenly, and each start is stamped the moment its request goes out, so a
+    thread that was slow to get there (another thread parsing a large answer holds the GIL)
+    cannot bunch up with the next one. Shared by every thread; a 429 pauses all of them, since
+    NCBI counts per IP or key.
     """
 
-    MARGIN = 1.05  # a little slack so that arrival jitter cannot squeeze rate+1 into a second
+    WINDOW = 1.1  # seconds that must hold `rate` starts: slack for arrival jitter at the server
 
     def __init__(self, rate: float):
-        self.interval = self.MARGIN / rate
-        self._next = 0.0
+        self.burst = max(1, int(rate))
+        self.interval = self.WINDOW / rate
+        self._starts: deque[float] = deque(maxlen=self.burst)
+        self._not_before = 0.0
         self._lock = threading.Lock()
 
     def wait(self) -> None:
-        with self._lock:
-            now = time.monotonic()
-            slot = max(now, self._next)
-            self._next = slot + self.interval
-        if slot > now:
-            time.sleep(slot - now)
+        while True:
+            with self._lock:
+                now = time.monotonic()
+                delay = self._delay(now)
+                if delay <= 0:
+                    self._starts.append(now)
+                    self._not_before = now + self.interval
+                    return
+            time.sleep(delay)
+
+    def _delay(self, now: float) -> float:
+        window_free = self._starts[0] + self.WINDOW if len(self._starts) == self.burst else 0.0
+        return max(self._not_before, window_free) - now
 
     def pause(self, seconds: float) -> None:
         with self._lock:
-            self._next = max(self._next, time.monotonic() + seconds)
+            self._not_before = max(self._not_before, time.monotonic() + seconds)
 
 
 @dataclass
