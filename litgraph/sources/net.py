@@ -51,7 +51,7 @@ class RateLimiter:
     NCBI counts per IP or key.
     """
 
-    WINDOW = 1.1  # seconds that must hold `rate` starts: slack for arrival jitter at the server
+    WINDOW = 1.05  # seconds that must hold `rate` starts: 50 ms of slack for arrival jitter
 
     def __init__(self, rate: float):
         self.burst = max(1, int(rate))
