@@ -152,3 +152,11 @@ def test_a_rate_limited_build_still_completes(corpus, tmp_path):
         result = build(nct, settings=settings, max_papers=60)
     assert result.corpus.problems == []
     assert all(r.status != 429 for r in server.requests() if not r.faulted)
+
+
+def test_a_429_that_echoes_the_api_key_never_repeats_it(server, tmp_path, pmids):
+    secret = "feedfacefeedfacefeedfacefeedface1234"
+    server.inject("efetch", status=429, times=5)
+    result = fetch_all(client(server, tmp_path, api_key=secret, tries=2), pmids)
+    assert server.requests("efetch")[0].params["api_key"] == [secret]
+    assert result.error.reason.startswith("HTTP 429 (rate limited)") and secret not in str(result.error)

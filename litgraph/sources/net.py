@@ -294,7 +294,10 @@ class Http:
 def _status_problem(response) -> str:
     if response.status_code == 200:
         return answer_problem(response.content, response.headers.get("Content-Type", ""))
-    text = response.text.strip().replace("\n", " ")[:200]
+    if response.status_code == 429:  # NCBI's 429 body echoes the API key: never repeat it
+        return "HTTP 429 (rate limited)"
+    text = "" if "html" in response.headers.get("Content-Type", "") else response.text
+    text = " ".join(text.split())[:200]  # ClinicalTrials.gov explains itself in plain text; HTML pages say nothing
     return f"HTTP {response.status_code}" + (f": {text}" if text else "")
 
 
