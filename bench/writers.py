@@ -3,7 +3,7 @@
 For each corpus (a pickled litgraph.model.Corpus), its graphs are built once and kept in
 bench/results/, then written in a fresh process the way `Build.write` writes them (largest
 graph first, one SharedWork for all): per graph, the node-link encoding shared by the JSON
-file and the page, the layout (pages above STATIC_LAYOUT_ABOVE nodes), and each file.
+file and the page, the layout (pages above STATIC_LAYOUT_ABOVE nodes, SVG), and each file.
 Prints the best of --repeat runs and the peak memory above what the loaded graphs take.
 
     python bench/writers.py [--corpus /tmp/corpus1k.pickle,/tmp/corpus10k.pickle]
@@ -24,7 +24,7 @@ from pathlib import Path
 
 from _harness import RESULTS
 
-STAGES = ("encode", "layout", "html", "json")
+STAGES = ("encode", "layout", "html", "svg", "json")
 
 
 def graphs_file(corpus_path: Path) -> Path:
@@ -46,8 +46,9 @@ def measure(graphs_path: Path, formats: tuple[str, ...]) -> dict:
     from litgraph.outputs.export import GRAPH_WRITERS
     from litgraph.outputs.html import STATIC_LAYOUT_ABOVE, write_html
     from litgraph.outputs.prepared import PreparedGraph, SharedWork
+    from litgraph.outputs.svg import write_svg
 
-    writers = {"html": write_html, "json": GRAPH_WRITERS["json"][1]}
+    writers = {"html": write_html, "svg": write_svg, "json": GRAPH_WRITERS["json"][1]}
     suffixes = {**PAGE_SUFFIXES, "json": ".json"}
     graphs = pickle.loads(graphs_path.read_bytes())
     before = _peak_mb()
@@ -59,7 +60,7 @@ def measure(graphs_path: Path, formats: tuple[str, ...]) -> dict:
             item = PreparedGraph(graph, shared)
             row = {"graph": name, "nodes": graph.number_of_nodes(), "edges": graph.number_of_edges()}
             row["encode"] = _seconds(lambda: item.node_link)
-            laid_out = "html" in formats and graph.number_of_nodes() > STATIC_LAYOUT_ABOVE
+            laid_out = "svg" in formats or "html" in formats and graph.number_of_nodes() > STATIC_LAYOUT_ABOVE
             row["layout"] = _seconds(lambda: item.positions) if laid_out else 0.0
             for fmt in formats:
                 row[fmt] = _seconds(lambda: writers[fmt](item, Path(folder) / f"{name}{suffixes[fmt]}"))

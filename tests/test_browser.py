@@ -9,6 +9,7 @@ import pytest
 
 import browser
 from litgraph.outputs.html import STATIC_LAYOUT_ABOVE, render_fragment, write_html
+from litgraph.outputs.svg import write_svg
 from test_html import (DERIVED_REF, METRICS, RESULT_PAPER, RETRACTED, TRIAL, analysis_graphs, author_graph,
                        citation_graph, sample_graph)
 
@@ -298,4 +299,16 @@ def test_weighted_links_are_wider_and_say_what_they_count(chromium, pages):
     assert "Co-cited with" in panel_text(visit) and "cited together by 3 papers" in panel_text(visit)
     visit.js(f"{VIEW}.openEdge(0)")
     assert "Citing papers\npmid:1\npmid:2\npmid:3" in panel_text(visit)
+    visit.page.close()
+
+
+def test_the_svg_image_opens_offline_with_every_node(chromium, tmp_path):
+    graph = sample_graph(hostile=True)
+    write_svg(graph, tmp_path / "hostile.svg")
+    visit = browser.visit(chromium, tmp_path / "hostile.svg", root=None)
+    assert visit.js("document.documentElement.localName") == "svg"
+    assert visit.js("document.querySelectorAll('.node').length") == graph.number_of_nodes()
+    assert visit.js("document.querySelectorAll('script, foreignObject, a').length") == 0
+    assert visit.js("window.__xss") is None
+    assert visit.requests == [(tmp_path / "hostile.svg").resolve().as_uri()]
     visit.page.close()

@@ -1,4 +1,5 @@
-"""Files a build leaves behind: an HTML page and data files per graph, plus summary.json."""
+"""Files a build leaves behind: an HTML page, an SVG image and data files per graph, plus
+summary.json."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ from .prepared import PreparedGraph, SharedWork
 if TYPE_CHECKING:
     from ..build import Build
 
-PAGE_FORMATS = ("html",)
-PAGE_SUFFIXES = {"html": ".html"}
+PAGE_FORMATS = ("html", "svg")
+PAGE_SUFFIXES = {"html": ".html", "svg": ".svg"}
 ALL_FORMATS = PAGE_FORMATS + FORMATS
 
 
@@ -42,10 +43,11 @@ def write_outputs(result: "Build", folder: Path, formats: tuple[str, ...]) -> li
 
 
 def write_pages(graph: PreparedGraph, folder: Path, name: str, formats: tuple[str, ...]) -> list[Path]:
-    """The page of one graph, when `formats` asks for it."""
+    """The page and the SVG image of one graph, those of them in `formats`."""
     from .html import write_html  # pyvis and jinja load only when a page is written
+    from .svg import write_svg
 
-    writers = {"html": write_html}
+    writers = {"html": write_html, "svg": write_svg}
     written = []
     for fmt in PAGE_FORMATS:
         if fmt in formats:

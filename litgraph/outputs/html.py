@@ -64,18 +64,14 @@ def render_fragment(graph: nx.Graph | PreparedGraph, *, title: str | None = None
 
 
 def _page(graph: PreparedGraph, title: str | None) -> Iterator[str]:
-    widget = _widget_context(graph, _title(graph.graph, title), uid="lg-main")
+    widget = _widget_context(graph, graph.title(title), uid="lg-main")
     csp = _content_security_policy(widget["scripts"])
     return _rendered("page.html.j2", widget, title=widget["title"], csp=csp, fragment=False)
 
 
 def _fragment(graph: PreparedGraph, title: str | None) -> Iterator[str]:
-    widget = _widget_context(graph, _title(graph.graph, title), uid=f"lg-{secrets.token_hex(4)}")
+    widget = _widget_context(graph, graph.title(title), uid=f"lg-{secrets.token_hex(4)}")
     return _rendered("widget.html.j2", widget, fragment=True)
-
-
-def _title(graph: nx.Graph, title: str | None) -> str:
-    return str(title if title is not None else graph.graph.get("title") or graph.graph.get("name") or "graph")
 
 
 def _rendered(template: str, widget: dict[str, Any], **context: Any) -> Iterator[str]:

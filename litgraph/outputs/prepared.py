@@ -28,6 +28,12 @@ class PreparedGraph:
         self.graph = graph
         self.shared = shared or SharedWork()
 
+    def title(self, given: str | None = None) -> str:
+        """`given`, else the graph's title, else its name."""
+        if given is not None:
+            return str(given)
+        return str(self.graph.graph.get("title") or self.graph.graph.get("name") or "graph")
+
     @cached_property
     def node_link(self) -> NodeLink:
         return NodeLink.of(self.graph, self.shared.node_texts)
