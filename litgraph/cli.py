@@ -12,7 +12,7 @@ from . import __version__
 from .analysis import TOP_ROWS, format_tables
 from .build import InputError, build
 from .expand import LINK_TYPES
-from .outputs import ALL_FORMATS
+from .outputs import ALL_FORMATS, INDEX
 from .progress import Progress, TerminalProgress
 from .settings import Settings
 
@@ -105,8 +105,8 @@ def run_build(args: argparse.Namespace) -> int:
     files = result.write(args.out, formats)
     summary = result.summary()
     print(headline(summary))
-    page = next((f for f in files if f.name == "combined.html"), files[0])
-    print(f"wrote {len(files)} files to {page.parent}/ — open {page}")
+    index = next(f for f in files if f.name == INDEX)
+    print(f"wrote {len(files)} files to {index.parent}/ — open {index}")
     if not args.quiet:
         print(f"\n{format_tables(summary['metrics'], BUILD_TABLE_ROWS)}")
     return 0

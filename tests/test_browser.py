@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 
 import browser
+from litgraph.outputs import write_outputs
 from litgraph.outputs.html import STATIC_LAYOUT_ABOVE, render_fragment, write_html
 from litgraph.outputs.svg import write_svg
 from test_html import (DERIVED_REF, METRICS, RESULT_PAPER, RETRACTED, TRIAL, analysis_graphs, author_graph,
                        citation_graph, sample_graph)
+from test_index import StubBuild, build_summary
 
 pytestmark = pytest.mark.skipif(browser.unavailable() is not None, reason=str(browser.unavailable()))
 
@@ -312,3 +314,22 @@ def test_the_svg_image_opens_offline_with_every_node(chromium, tmp_path):
     assert visit.js("window.__xss") is None
     assert visit.requests == [(tmp_path / "hostile.svg").resolve().as_uri()]
     visit.page.close()
+
+
+def test_the_index_links_every_page_offline(chromium, tmp_path):
+    graphs = {"combined": sample_graph(hostile=True), "author": author_graph()}
+    write_outputs(StubBuild(graphs, build_summary(hostile=True)), tmp_path, ("html", "svg", "json"))
+    visit = browser.visit(chromium, tmp_path / "index.html", root=None)
+    page = visit.page
+    assert visit.js("document.querySelectorAll('.graph').length") == 2
+    for name in graphs:
+        page.click(f'.graph[data-graph="{name}"] h3 a')
+        page.wait_for_selector('#lg-main[data-state="ready"]', state="attached")
+        assert page.url == (tmp_path / f"{name}.html").resolve().as_uri()
+        page.click("text=All graphs")  # and back to the index
+        page.wait_for_selector(".graphs")
+    page.click('.graph[data-graph="combined"] .files a >> text=image')
+    assert visit.js("document.querySelectorAll('.node').length") == graphs["combined"].number_of_nodes()
+    assert all(url.startswith("file://") for url in visit.requests) and not visit.blocked
+    assert visit.js("window.__xss") is None and visit.console_errors == []
+    page.close()

@@ -1,11 +1,12 @@
-"""Files a build leaves behind: an HTML page, an SVG image and data files per graph, plus
-summary.json."""
+"""Files a build leaves behind: an HTML page, an SVG image and data files per graph, and
+index.html (the entry point linking them) and summary.json."""
 
 from __future__ import annotations
 
 import gc
 import json
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
@@ -20,10 +21,12 @@ if TYPE_CHECKING:
 PAGE_FORMATS = ("html", "svg")
 PAGE_SUFFIXES = {"html": ".html", "svg": ".svg"}
 ALL_FORMATS = PAGE_FORMATS + FORMATS
+INDEX = "index.html"
+SUMMARY = "summary.json"
 
 
 def write_outputs(result: "Build", folder: Path, formats: tuple[str, ...]) -> list[Path]:
-    """Every graph in every format, then summary.json listing them."""
+    """Every graph in every format, then index.html and summary.json listing them."""
     unknown = [fmt for fmt in formats if fmt not in ALL_FORMATS]
     if unknown:
         raise ValueError(f"unknown format {unknown[0]!r}: choose from {', '.join(ALL_FORMATS)}")
@@ -36,8 +39,11 @@ def write_outputs(result: "Build", folder: Path, formats: tuple[str, ...]) -> li
             files += write_pages(item, folder, name, formats)
             files += write_graph(item, folder, name, formats)
     summary = result.summary()
+    from .index import write_index  # jinja loads only when files are written
+
+    files += write_index(folder / INDEX, summary, [file.name for file in files] + [SUMMARY])
     summary["files"] = [file.name for file in files]
-    summary_path = folder / "summary.json"
+    summary_path = folder / SUMMARY
     summary_path.write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
     return files + [summary_path]
 
@@ -47,7 +53,7 @@ def write_pages(graph: PreparedGraph, folder: Path, name: str, formats: tuple[st
     from .html import write_html  # pyvis and jinja load only when a page is written
     from .svg import write_svg
 
-    writers = {"html": write_html, "svg": write_svg}
+    writers = {"html": partial(write_html, index=INDEX), "svg": write_svg}
     written = []
     for fmt in PAGE_FORMATS:
         if fmt in formats:

@@ -49,9 +49,13 @@ def render_html(graph: nx.Graph | PreparedGraph, *, title: str | None = None) ->
     return "".join(_page(prepared(graph), title))
 
 
-def write_html(graph: nx.Graph | PreparedGraph, path: str | Path, *, title: str | None = None) -> list[Path]:
-    """The page as a UTF-8 file, written piece by piece (a 25,000-node page is tens of MB)."""
-    _write(path, _page(prepared(graph), title))
+def write_html(graph: nx.Graph | PreparedGraph, path: str | Path, *, title: str | None = None,
+               index: str | None = None) -> list[Path]:
+    """The page as a UTF-8 file, written piece by piece (a 25,000-node page is tens of MB).
+
+    `index`: where the build's index.html is, relative to the page, for an "All graphs" link.
+    """
+    _write(path, _page(prepared(graph), title, index))
     return [Path(path)]
 
 
@@ -63,15 +67,15 @@ def render_fragment(graph: nx.Graph | PreparedGraph, *, title: str | None = None
 # --- what the template gets --------------------------------------------------------------
 
 
-def _page(graph: PreparedGraph, title: str | None) -> Iterator[str]:
+def _page(graph: PreparedGraph, title: str | None, index: str | None = None) -> Iterator[str]:
     widget = _widget_context(graph, graph.title(title), uid="lg-main")
     csp = _content_security_policy(widget["scripts"])
-    return _rendered("page.html.j2", widget, title=widget["title"], csp=csp, fragment=False)
+    return _rendered("page.html.j2", widget, title=widget["title"], csp=csp, fragment=False, index=index)
 
 
 def _fragment(graph: PreparedGraph, title: str | None) -> Iterator[str]:
     widget = _widget_context(graph, graph.title(title), uid=f"lg-{secrets.token_hex(4)}")
-    return _rendered("widget.html.j2", widget, fragment=True)
+    return _rendered("widget.html.j2", widget, fragment=True, index=None)
 
 
 def _rendered(template: str, widget: dict[str, Any], **context: Any) -> Iterator[str]:
