@@ -24,7 +24,7 @@ from pathlib import Path
 
 from _harness import RESULTS
 
-STAGES = ("encode", "layout", "html", "svg", "json")
+STAGES = ("encode", "layout", "html", "fragment", "svg", "json")
 
 
 def graphs_file(corpus_path: Path) -> Path:
@@ -44,11 +44,11 @@ def measure(graphs_path: Path, formats: tuple[str, ...]) -> dict:
     """One run in this process: seconds per graph and stage, and the peak memory writing added."""
     from litgraph.outputs import PAGE_SUFFIXES, _collector_paused, _largest_first
     from litgraph.outputs.export import GRAPH_WRITERS
-    from litgraph.outputs.html import STATIC_LAYOUT_ABOVE, write_html
+    from litgraph.outputs.html import STATIC_LAYOUT_ABOVE, write_fragment, write_html
     from litgraph.outputs.prepared import PreparedGraph, SharedWork
     from litgraph.outputs.svg import write_svg
 
-    writers = {"html": write_html, "svg": write_svg, "json": GRAPH_WRITERS["json"][1]}
+    writers = {"html": write_html, "fragment": write_fragment, "svg": write_svg, "json": GRAPH_WRITERS["json"][1]}
     suffixes = {**PAGE_SUFFIXES, "json": ".json"}
     graphs = pickle.loads(graphs_path.read_bytes())
     before = _peak_mb()
@@ -60,7 +60,8 @@ def measure(graphs_path: Path, formats: tuple[str, ...]) -> dict:
             item = PreparedGraph(graph, shared)
             row = {"graph": name, "nodes": graph.number_of_nodes(), "edges": graph.number_of_edges()}
             row["encode"] = _seconds(lambda: item.node_link)
-            laid_out = "svg" in formats or "html" in formats and graph.number_of_nodes() > STATIC_LAYOUT_ABOVE
+            laid_out = "svg" in formats or ("html" in formats or "fragment" in formats) and (
+                graph.number_of_nodes() > STATIC_LAYOUT_ABOVE)
             row["layout"] = _seconds(lambda: item.positions) if laid_out else 0.0
             for fmt in formats:
                 row[fmt] = _seconds(lambda: writers[fmt](item, Path(folder) / f"{name}{suffixes[fmt]}"))

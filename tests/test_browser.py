@@ -9,7 +9,7 @@ import pytest
 
 import browser
 from litgraph.outputs import write_outputs
-from litgraph.outputs.html import STATIC_LAYOUT_ABOVE, render_fragment, write_html
+from litgraph.outputs.html import STATIC_LAYOUT_ABOVE, render_fragment, show, write_html
 from litgraph.outputs.svg import write_svg
 from test_html import (DERIVED_REF, METRICS, RESULT_PAPER, RETRACTED, TRIAL, analysis_graphs, author_graph,
                        citation_graph, sample_graph)
@@ -244,19 +244,62 @@ def test_year_layout_and_year_colours(chromium, pages):
     page.close()
 
 
-def test_two_fragments_share_a_page(chromium, tmp_path):
-    host = tmp_path / "host.html"
-    fragments = [render_fragment(sample_graph(), title="First"), render_fragment(author_graph(), title="Second")]
-    host.write_text("<!DOCTYPE html><html><head><meta charset='utf-8'><title>host</title></head><body>"
-                    + "<h1>Report</h1>" + "<hr>".join(fragments) + "</body></html>", encoding="utf-8")
+# A report with its own styles for the elements and class names a fragment also uses.
+REPORT_STYLE = """<style>body { font: 20px serif; color: rgb(1, 2, 3); } h1 { font-size: 40px; }
+button { background: rgb(255, 0, 0); } .lg-title { color: rgb(0, 128, 0); }</style>"""
+
+
+def test_the_same_fragment_twice_in_a_report_without_clashes(chromium, tmp_path):
+    host = tmp_path / "report.html"
+    fragments = [render_fragment(sample_graph(), title="First"), render_fragment(sample_graph(), title="Second"),
+                 render_fragment(author_graph(), title="Third")]
+    host.write_text("<!DOCTYPE html><html><head><meta charset='utf-8'><title>report</title>" + REPORT_STYLE
+                    + "</head><body><h1>Report</h1><button id='own'>own</button>" + "<hr>".join(fragments)
+                    + "<p id='after'>after</p></body></html>", encoding="utf-8")
     visit = browser.visit(chromium, host, root=".lg:last-of-type")
+    page = visit.page
     counts = visit.js("""[...document.querySelectorAll('.lg')].map((root) => [root.id, root.dataset.state,
         root.litgraph.network.body.nodeIndices.length])""")
-    assert [count[1:] for count in counts] == [["ready", sample_graph().number_of_nodes()], ["ready", 3]]
-    assert counts[0][0] != counts[1][0]
+    count = sample_graph().number_of_nodes()
+    assert [row[1:] for row in counts] == [["ready", count], ["ready", count], ["ready", 3]]
+    assert visit.js("(() => { const ids = [...document.querySelectorAll('[id]')].map((e) => e.id); "
+                    "return ids.length === new Set(ids).size; })()")
+    # the report keeps its looks: nothing of the fragments' styles reaches it
+    style = "(selector) => { const s = getComputedStyle(document.querySelector(selector)); " \
+            "return [s.fontSize, s.color, s.backgroundColor]; }"
+    assert visit.js(style, "h1")[0] == "40px" and visit.js(style, "#own")[2] == "rgb(255, 0, 0)"
+    assert visit.js(style, "#after")[:2] == ["20px", "rgb(1, 2, 3)"]
+    # each fragment works on its own
+    first, second = (f"#{row[0]}" for row in counts[:2])
+    page.click(f'{first} input[data-filter="type"][data-value="author"]')
+    shown = "(root) => document.querySelector(root).litgraph.network.body.nodeIndices.length"
+    assert visit.js(shown, first) == count - 2 and visit.js(shown, second) == count
+    page.fill(f"{second} .lg-search", "motzer")
+    page.press(f"{second} .lg-search", "Enter")
+    assert page.is_visible(f"{second} .lg-panel") and page.is_hidden(f"{first} .lg-panel")
     assert visit.requests == [host.resolve().as_uri()]
     assert visit.problems() == []
-    visit.page.close()
+    page.close()
+
+
+def test_notebook_output_shows_the_graph_inline(chromium, tmp_path):
+    """Two cells' outputs, as Jupyter puts them in its page: each an iframe with the whole page."""
+    notebook = tmp_path / "notebook.html"
+    cells = [show(sample_graph())._repr_html_(), show(author_graph(), height=400)._repr_html_()]
+    notebook.write_text("<!DOCTYPE html><html><head><meta charset='utf-8'><title>notebook</title></head><body>"
+                        + "".join(f"<div class='output'>{cell}</div>" for cell in cells) + "</body></html>",
+                        encoding="utf-8")
+    visit = browser.visit(chromium, notebook, root=None)
+    page = visit.page
+    frames = [frame for frame in page.frames if frame != page.main_frame]
+    assert len(frames) == 2
+    for frame, count in zip(frames, (sample_graph().number_of_nodes(), 3)):
+        frame.wait_for_selector('#lg-main[data-state="ready"]', state="attached")
+        assert frame.evaluate("document.getElementById('lg-main').litgraph.network.body.nodeIndices.length") == count
+        assert frame.evaluate("window.__problems") == []
+    assert visit.js("document.querySelectorAll('iframe')[1].clientHeight") == 400
+    assert visit.requests == [notebook.resolve().as_uri()] and visit.console_errors == []
+    page.close()
 
 
 def node_colour(visit: browser.Visit, key: str) -> str:

@@ -17,7 +17,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from litgraph.outputs.html import STATIC_LAYOUT_ABOVE, render_fragment, render_html, write_html
+from litgraph.outputs.html import STATIC_LAYOUT_ABOVE, render_fragment, render_html, show, write_fragment, write_html
 from litgraph.outputs.layout import SPACING, Layouts, page_positions, spread_layout
 
 TRIAL = "nct:NCT01741857"
@@ -327,6 +327,25 @@ def test_fragments_have_their_own_ids():
         assert f'getElementById("{uid}")' in fragment
         assert f'name="{uid}-colour"' in fragment or "Publication years" not in fragment
     assert embedded_data(second)["meta"]["name"] == "author"
+
+
+def test_write_fragment_writes_one_div(tmp_path):
+    assert write_fragment(sample_graph(), tmp_path / "combined.fragment.html") == [tmp_path / "combined.fragment.html"]
+    fragment = (tmp_path / "combined.fragment.html").read_text(encoding="utf-8")
+    assert fragment.startswith('<div class="lg" id="lg-') and fragment.rstrip().endswith("</div>")
+    assert "All graphs" not in fragment  # the link back to a build's index is for pages only
+
+
+# --- notebooks ---------------------------------------------------------------------------------
+
+def test_show_puts_the_whole_page_in_a_sandboxed_iframe():
+    view = show(sample_graph(), title="In a notebook", height=500)
+    frames = [attrs for tag, attrs in _Elements(view._repr_html_()).tags]
+    assert [tag for tag, _ in _Elements(view._repr_html_()).tags] == ["iframe"]
+    frame = frames[0]
+    assert frame["srcdoc"] == render_html(sample_graph(), title="In a notebook")  # unescaped by the parser
+    assert "height:500px" in frame["style"]
+    assert "allow-scripts" in frame["sandbox"] and "allow-same-origin" not in frame["sandbox"]
 
 
 # --- large graphs ------------------------------------------------------------------------------

@@ -1,11 +1,15 @@
 """index.html, a build's entry point: it links what was written, says what each graph shows and
-what could not be fetched, runs no script, and keeps record text as text."""
+what could not be fetched, runs no script, and keeps record text as text. And what else lands
+in a build's folder on request: fragments (--embed)."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import networkx as nx
+
+from litgraph import cli
 
 from litgraph.outputs import write_outputs
 from litgraph.outputs.index import render_index
@@ -48,6 +52,9 @@ class StubBuild:
                   for name, graph in self.graphs.items()}
         return {**self._summary, "graphs": counts}
 
+    def write(self, folder: Path, formats: tuple[str, ...]) -> list[Path]:
+        return write_outputs(self, Path(folder), tuple(formats))
+
 
 def links(page: str) -> list[tuple[str, str]]:
     """(href, link text) in page order."""
@@ -89,3 +96,14 @@ def test_a_build_writes_its_index_and_lists_it(tmp_path):
     assert [file.name for file in files[-2:]] == ["index.html", "summary.json"]
     page = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert {href for href, _ in links(page)} == {file.name for file in files if file.name != "index.html"}
+
+
+def test_embed_adds_a_fragment_per_graph(tmp_path, monkeypatch, capsys):
+    graphs = {"combined": sample_graph(), "author": author_graph()}
+    monkeypatch.setattr(cli, "build", lambda *sources, **options: StubBuild(graphs, build_summary()))
+    assert cli.main(["build", "NCT01741857", "--out", str(tmp_path), "--embed", "--quiet"]) == 0
+    for name in graphs:
+        for suffix in (".html", ".fragment.html", ".json"):
+            assert (tmp_path / f"{name}{suffix}").is_file()
+    assert ("combined.fragment.html", "fragment") in links((tmp_path / "index.html").read_text(encoding="utf-8"))
+    assert f"open {tmp_path / 'index.html'}" in capsys.readouterr().out

@@ -1,5 +1,8 @@
-"""Files a build leaves behind: an HTML page, an SVG image and data files per graph, and
-index.html (the entry point linking them) and summary.json."""
+"""Files a build leaves behind: an HTML page, an SVG image, a fragment to embed and data files
+per graph, and index.html (the entry point linking them) and summary.json.
+
+`show(graph)` displays a graph inline in a notebook.
+"""
 
 from __future__ import annotations
 
@@ -18,8 +21,8 @@ from .prepared import PreparedGraph, SharedWork
 if TYPE_CHECKING:
     from ..build import Build
 
-PAGE_FORMATS = ("html", "svg")
-PAGE_SUFFIXES = {"html": ".html", "svg": ".svg"}
+PAGE_FORMATS = ("html", "fragment", "svg")  # fragment: what --embed adds
+PAGE_SUFFIXES = {"html": ".html", "fragment": ".fragment.html", "svg": ".svg"}
 ALL_FORMATS = PAGE_FORMATS + FORMATS
 INDEX = "index.html"
 SUMMARY = "summary.json"
@@ -49,16 +52,25 @@ def write_outputs(result: "Build", folder: Path, formats: tuple[str, ...]) -> li
 
 
 def write_pages(graph: PreparedGraph, folder: Path, name: str, formats: tuple[str, ...]) -> list[Path]:
-    """The page and the SVG image of one graph, those of them in `formats`."""
-    from .html import write_html  # pyvis and jinja load only when a page is written
+    """The page, the fragment and the SVG image of one graph, those of them in `formats`."""
+    from .html import write_fragment, write_html  # pyvis and jinja load only when a page is written
     from .svg import write_svg
 
-    writers = {"html": partial(write_html, index=INDEX), "svg": write_svg}
+    writers = {"html": partial(write_html, index=INDEX), "fragment": write_fragment, "svg": write_svg}
     written = []
     for fmt in PAGE_FORMATS:
         if fmt in formats:
             written += writers[fmt](graph, folder / f"{name}{PAGE_SUFFIXES[fmt]}")
     return written
+
+
+def __getattr__(name: str):
+    # `from litgraph.outputs import show` loads jinja only then, not with `import litgraph`
+    if name == "show":
+        from .html import show
+
+        return show
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _largest_first(graphs: dict[str, nx.Graph]) -> list[tuple[str, nx.Graph]]:

@@ -9,12 +9,17 @@ link from it with DOM text APIs.
 Small graphs are laid out by vis-network's physics in the browser; above STATIC_LAYOUT_ABOVE
 nodes the positions are computed here (see layout.py) and physics stays off, because browser
 physics would hold back the first picture for seconds (minutes at 10,000 nodes).
+
+Three forms: a page (`write_html`, G.html, which also works in an iframe), a fragment to
+paste into another page's source (`write_fragment`, G.fragment.html), and `show` for
+notebooks (the page in an `<iframe srcdoc>`).
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import re
 import secrets
 from collections import Counter
@@ -34,6 +39,7 @@ from .styles import EDGE_STYLES, NODE_STYLES, edge_style, node_style, node_type,
 TEMPLATES = Path(__file__).with_name("templates")
 VIS_VERSION = "9.1.2"
 STATIC_LAYOUT_ABOVE = 300  # nodes; beyond this vis physics needs over a second before the first frame
+NOTEBOOK_HEIGHT = 640  # pixels
 
 _environment = Environment(
     loader=FileSystemLoader(TEMPLATES),
@@ -62,6 +68,41 @@ def write_html(graph: nx.Graph | PreparedGraph, path: str | Path, *, title: str 
 def render_fragment(graph: nx.Graph | PreparedGraph, *, title: str | None = None) -> str:
     """A `<div>` to embed in another page; each fragment has its own ids, so several can coexist."""
     return "".join(_fragment(prepared(graph), title))
+
+
+def write_fragment(graph: nx.Graph | PreparedGraph, path: str | Path, *, title: str | None = None) -> list[Path]:
+    """The fragment as a UTF-8 file, to paste into a report's HTML source (G.fragment.html).
+
+    Its styles are scoped to its own `<div class="lg">` (height: `--lg-height`, 640px); its
+    scripts run where the fragment is parsed as part of the page, not through innerHTML, and
+    need a page whose Content-Security-Policy allows inline scripts.
+    """
+    _write(path, _fragment(prepared(graph), title))
+    return [Path(path)]
+
+
+class NotebookView:
+    """A graph page shown inline by Jupyter, JupyterLab, VS Code and Colab.
+
+    The page goes into an `<iframe srcdoc>`: its scripts run apart from the notebook's (no
+    require.js clash, no CSS leaking either way), and it needs no server, file or CDN. The
+    notebook keeps the whole page in its output, so for graphs of thousands of nodes a file
+    (`write_html`) opened in an `<iframe src>` keeps notebooks small.
+    """
+
+    def __init__(self, page: str, height: int = NOTEBOOK_HEIGHT):
+        self.page = page
+        self.height = height
+
+    def _repr_html_(self) -> str:
+        return (f'<iframe srcdoc="{html.escape(self.page, quote=True)}" title="litgraph graph" '
+                f'style="width:100%;height:{int(self.height)}px;border:1px solid #e2e8f0;border-radius:8px" '
+                'sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox allow-downloads"></iframe>')
+
+
+def show(graph: nx.Graph | PreparedGraph, *, title: str | None = None, height: int = NOTEBOOK_HEIGHT) -> NotebookView:
+    """The graph inline in a notebook: `show(result.graphs["paper"])` as a cell's last line."""
+    return NotebookView(render_html(graph, title=title), height)
 
 
 # --- what the template gets --------------------------------------------------------------
