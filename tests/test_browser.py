@@ -30,8 +30,9 @@ def chromium():
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("pages")
+    hostile = {f"hostile-{name}": graph for name, graph in analysis_graphs(hostile=True).items()}
     graphs = {"combined": sample_graph(), "hostile": sample_graph(hostile=True), "large": citation_graph(LARGE),
-              **analysis_graphs(), **{f"hostile-{name}": graph for name, graph in analysis_graphs(hostile=True).items()}}
+              **analysis_graphs(), **hostile}
     paths = {}
     for name, graph in graphs.items():
         paths[name] = folder / f"{name}.html"

@@ -126,8 +126,8 @@ def analysis_graphs(hostile: bool = False) -> dict[str, nx.Graph]:
         if node.startswith("pmid:"):
             cocitation.add_node(node, **_paper(dict(pmid=node[5:], title=h(20, f"Paper {node}"), year=2010), False),
                                 **values)
-    cocitation.add_edge(RESULT_PAPER, "pmid:111", kind="cocited", weight=3, citing_papers=["pmid:1", "pmid:2", "pmid:3"],
-                        sources=["elink-refs"])
+    cocitation.add_edge(RESULT_PAPER, "pmid:111", kind="cocited", weight=3,
+                        citing_papers=["pmid:1", "pmid:2", "pmid:3"], sources=["elink-refs"])
     cocitation.add_edge(RETRACTED, "pmid:333", kind="cocited", weight=1, citing_papers=[h(21, "pmid:4")],
                         sources=["reference-list"])
     mesh = nx.Graph(name="mesh", min_weight=1)
@@ -190,6 +190,10 @@ def elements(page: str, tag: str) -> list[dict]:
     return [attrs for name, attrs in _Elements(page).tags if name == tag]
 
 
+def content_security_policy(page: str) -> str:
+    return next(meta["content"] for meta in elements(page, "meta") if meta.get("http-equiv") == "Content-Security-Policy")
+
+
 def scripts(page: str) -> list[str]:
     parsed = _Elements(page)
     return [parsed.texts.get(i, "") for i, (name, attrs) in enumerate(parsed.tags) if name == "script" and not attrs]
@@ -217,7 +221,7 @@ def test_page_is_self_contained():
 
 def test_content_security_policy_allows_exactly_the_inline_scripts():
     page = render_html(sample_graph(), title="t")
-    policy = next(meta["content"] for meta in elements(page, "meta") if meta.get("http-equiv") == "Content-Security-Policy")
+    policy = content_security_policy(page)
     assert "default-src 'none'" in policy
     allowed = set(re.findall(r"'sha256-([^']+)'", policy))
     found = {base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() for s in scripts(page)}

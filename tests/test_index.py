@@ -13,7 +13,7 @@ from litgraph import cli
 
 from litgraph.outputs import write_outputs
 from litgraph.outputs.index import render_index
-from test_html import _Elements, analysis_graphs, author_graph, elements, sample_graph, xss
+from test_html import _Elements, analysis_graphs, author_graph, content_security_policy, elements, sample_graph, xss
 
 
 def build_summary(hostile: bool = False) -> dict:
@@ -85,7 +85,7 @@ def test_it_runs_nothing_and_keeps_record_text_as_text():
     page = render_index(build_summary(hostile=True), ["combined.html"])
     assert not elements(page, "script") and not elements(page, "img")
     assert not [attrs for _, attrs in _Elements(page).tags if any(name.startswith("on") for name in attrs)]
-    policy = next(meta["content"] for meta in elements(page, "meta") if meta.get("http-equiv") == "Content-Security-Policy")
+    policy = content_security_policy(page)
     assert "default-src 'none'" in policy and "script-src" not in policy
     assert page.count("&lt;img src=x onerror=") == 7  # name twice (title, heading), input, warning, problem, tables
 

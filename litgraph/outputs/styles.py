@@ -67,4 +67,5 @@ def ordered(counts: Counter, known: dict) -> list[tuple[str, int]]:
 def page_styles() -> dict[str, Any]:
     """The tables as litgraph.js reads them."""
     return {"nodes": NODE_STYLES, "otherNode": OTHER_NODE_STYLE, "marks": MARKS, "edges": EDGE_STYLES,
-            "otherEdge": OTHER_EDGE_STYLE, "drawOrder": EDGE_DRAW_ORDER, "communities": COMMUNITY_PALETTE, "communityRest": COMMUNITY_REST}
+            "otherEdge": OTHER_EDGE_STYLE, "drawOrder": EDGE_DRAW_ORDER, "communities": COMMUNITY_PALETTE,
+            "communityRest": COMMUNITY_REST}
