@@ -168,12 +168,13 @@ def _data(graph: PreparedGraph, meta: dict[str, Any], static: bool) -> Iterator[
 
 
 def _json_for_script(json_piece: str) -> str:
-    """JSON that is safe inside `<script>`: no `<`, `>`, `&` or line separators left to misread.
+    """JSON that cannot end or change its `<script type="application/json">`: no `<` left.
 
-    They only occur inside JSON strings, where the escapes mean the same.
+    Inside a script element the HTML parser reacts to nothing but `<` (`</script`, `<!--`),
+    and the data is read with JSON.parse, never run, so `>`, `&` and line separators are
+    harmless. `<` only occurs inside JSON strings, where `\\u003c` means the same.
     """
-    text = json_piece.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return text if text.isascii() else text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return json_piece.replace("<", "\\u003c")
 
 
 def _summary(graph: PreparedGraph) -> dict[str, Any]:
