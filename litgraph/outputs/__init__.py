@@ -11,7 +11,7 @@ import json
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 import networkx as nx
 
@@ -64,7 +64,7 @@ def write_pages(graph: PreparedGraph, folder: Path, name: str, formats: tuple[st
     return written
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     # `from litgraph.outputs import show` loads jinja only then, not with `import litgraph`
     if name == "show":
         from .html import show

@@ -135,7 +135,7 @@ def render_template(name: str, **context: Any) -> str:
 
 
 def _write(path: str | Path, pieces: Iterable[str]) -> None:
-    # a lone surrogate from a bad record cannot be UTF-8; it becomes "?"
+    # the data is ASCII; a lone surrogate elsewhere (a title) cannot be UTF-8 and becomes "?"
     with open(path, "w", encoding="utf-8", errors="replace", newline="") as handle:
         for piece in pieces:
             handle.write(piece)
@@ -143,7 +143,7 @@ def _write(path: str | Path, pieces: Iterable[str]) -> None:
 
 def _widget_context(graph: PreparedGraph, title: str, uid: str) -> dict[str, Any]:
     static = graph.graph.number_of_nodes() > STATIC_LAYOUT_ABOVE
-    meta = {"name": str(graph.graph.graph.get("name") or ""), "static": static, "styles": page_styles()}
+    meta = {"name": graph.name, "static": static, "styles": page_styles()}
     scripts = [
         _vis_script(),
         _asset("litgraph.js"),
@@ -184,7 +184,7 @@ def _summary(graph: PreparedGraph) -> dict[str, Any]:
     papers = [attrs for attrs in attributes if attrs.get("type") == "paper"]
     years = sorted({attrs["year"] for attrs in papers if _is_year(attrs.get("year"))})
     return {
-        "name": str(graph.graph.graph.get("name") or ""),
+        "name": graph.name,
         "nodes": len(attributes),
         "edges": len(graph.node_link.edge_kinds),
         "node_types": [{"key": key, "count": count, **node_style(key)}

@@ -28,6 +28,10 @@ class PreparedGraph:
         self.graph = graph
         self.shared = shared or SharedWork()
 
+    @property
+    def name(self) -> str:
+        return str(self.graph.graph.get("name") or "")
+
     def title(self, given: str | None = None) -> str:
         """`given`, else the graph's title, else its name."""
         if given is not None:
