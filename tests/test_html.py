@@ -395,7 +395,10 @@ def test_a_graph_inside_one_laid_out_before_keeps_its_places():
     assert np.median(moved) < 0.5 * spread  # settled from the combined layout (laid out anew: about 1.4)
     unrelated = nx.path_graph(["a", "b", "c"])
     layouts.positions(list(unrelated), *_ends(unrelated))
-    assert set(layouts.known) == {"a", "b", "c"}  # a full layout starts a new frame
+    assert set(layouts.known) == set(combined) | {"a", "b", "c"}  # laid out apart, kept beside the frame
+    overlapping = nx.path_graph([0, 1, "d", "e", "f", "g", "h", "i", "j", "k"])  # too few known nodes
+    layouts.positions(list(overlapping), *_ends(overlapping))
+    assert set(layouts.known) == set(overlapping)  # laid out anew, a new frame
 
 
 def _ends(graph: nx.Graph) -> tuple[np.ndarray, np.ndarray]:

@@ -88,7 +88,8 @@ class Layouts:
     """The positions of the graphs laid out so far in one build, in one frame of reference.
 
     A graph most of whose nodes are known, directly or as neighbours of known nodes, settles
-    from there; any other graph gets a full layout, which then becomes the frame for the next.
+    from there; any other graph gets a full layout. If it shares nodes with the known ones, its
+    layout becomes the frame for the next graphs; if not (MeSH headings), it joins the frame.
     """
 
     def __init__(self) -> None:
@@ -98,7 +99,7 @@ class Layouts:
         """Layout-unit positions (len(ids), 2) for a graph whose edges join node indices."""
         start = self._start(ids, sources, targets)
         positions = spread_layout(len(ids), sources, targets, start=start)
-        if start is None:
+        if start is None and any(node in self.known for node in ids):
             self.known = {}  # a new frame: positions from the old one would not fit with it
         self.known.update(zip(ids, map(tuple, positions.tolist())))
         return positions
