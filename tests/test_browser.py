@@ -12,7 +12,7 @@ from litgraph.outputs import write_outputs
 from litgraph.outputs.html import STATIC_LAYOUT_ABOVE, render_fragment, show, write_html
 from litgraph.outputs.svg import write_svg
 from test_html import (DERIVED_REF, METRICS, RESULT_PAPER, RETRACTED, TRIAL, analysis_graphs, author_graph,
-                       citation_graph, sample_graph)
+                       citation_graph, sample_graph, xss)
 from test_index import StubBuild, build_summary
 
 pytestmark = pytest.mark.skipif(browser.unavailable() is not None, reason=str(browser.unavailable()))
@@ -253,7 +253,7 @@ button { background: rgb(255, 0, 0); } .lg-title { color: rgb(0, 128, 0); }</sty
 def test_the_same_fragment_twice_in_a_report_without_clashes(chromium, tmp_path):
     host = tmp_path / "report.html"
     fragments = [render_fragment(sample_graph(), title="First"), render_fragment(sample_graph(), title="Second"),
-                 render_fragment(author_graph(), title="Third")]
+                 render_fragment(sample_graph(hostile=True), title=xss(98) + "Hostile")]
     host.write_text("<!DOCTYPE html><html><head><meta charset='utf-8'><title>report</title>" + REPORT_STYLE
                     + "</head><body><h1>Report</h1><button id='own'>own</button>" + "<hr>".join(fragments)
                     + "<p id='after'>after</p></body></html>", encoding="utf-8")
@@ -262,7 +262,8 @@ def test_the_same_fragment_twice_in_a_report_without_clashes(chromium, tmp_path)
     counts = visit.js("""[...document.querySelectorAll('.lg')].map((root) => [root.id, root.dataset.state,
         root.litgraph.network.body.nodeIndices.length])""")
     count = sample_graph().number_of_nodes()
-    assert [row[1:] for row in counts] == [["ready", count], ["ready", count], ["ready", 3]]
+    hostile = sample_graph(hostile=True).number_of_nodes()
+    assert [row[1:] for row in counts] == [["ready", count], ["ready", count], ["ready", hostile]]
     assert visit.js("(() => { const ids = [...document.querySelectorAll('[id]')].map((e) => e.id); "
                     "return ids.length === new Set(ids).size; })()")
     # the report keeps its looks: nothing of the fragments' styles reaches it
@@ -278,6 +279,7 @@ def test_the_same_fragment_twice_in_a_report_without_clashes(chromium, tmp_path)
     page.fill(f"{second} .lg-search", "motzer")
     page.press(f"{second} .lg-search", "Enter")
     assert page.is_visible(f"{second} .lg-panel") and page.is_hidden(f"{first} .lg-panel")
+    assert visit.js("window.__xss") is None and visit.js("document.querySelectorAll('img').length") == 0
     assert visit.requests == [host.resolve().as_uri()]
     assert visit.problems() == []
     page.close()
@@ -286,7 +288,8 @@ def test_the_same_fragment_twice_in_a_report_without_clashes(chromium, tmp_path)
 def test_notebook_output_shows_the_graph_inline(chromium, tmp_path):
     """Two cells' outputs, as Jupyter puts them in its page: each an iframe with the whole page."""
     notebook = tmp_path / "notebook.html"
-    cells = [show(sample_graph())._repr_html_(), show(author_graph(), height=400)._repr_html_()]
+    cells = [show(sample_graph(hostile=True), title=xss(97) + '" onload="window.__xss=1')._repr_html_(),
+             show(author_graph(), height=400)._repr_html_()]
     notebook.write_text("<!DOCTYPE html><html><head><meta charset='utf-8'><title>notebook</title></head><body>"
                         + "".join(f"<div class='output'>{cell}</div>" for cell in cells) + "</body></html>",
                         encoding="utf-8")
@@ -294,11 +297,12 @@ def test_notebook_output_shows_the_graph_inline(chromium, tmp_path):
     page = visit.page
     frames = [frame for frame in page.frames if frame != page.main_frame]
     assert len(frames) == 2
-    for frame, count in zip(frames, (sample_graph().number_of_nodes(), 3)):
+    for frame, count in zip(frames, (sample_graph(hostile=True).number_of_nodes(), 3)):
         frame.wait_for_selector('#lg-main[data-state="ready"]', state="attached")
         assert frame.evaluate("document.getElementById('lg-main').litgraph.network.body.nodeIndices.length") == count
-        assert frame.evaluate("window.__problems") == []
+        assert frame.evaluate("window.__problems") == [] and frame.evaluate("window.__xss") is None
     assert visit.js("document.querySelectorAll('iframe')[1].clientHeight") == 400
+    assert visit.js("window.__xss") is None and visit.js("document.querySelectorAll('img').length") == 0
     assert visit.requests == [notebook.resolve().as_uri()] and visit.console_errors == []
     page.close()
 
