@@ -128,6 +128,8 @@ def analysis_graphs(hostile: bool = False) -> dict[str, nx.Graph]:
                                 **values)
     cocitation.add_edge(RESULT_PAPER, "pmid:111", kind="cocited", weight=3,
                         citing_papers=["pmid:1", "pmid:2", "pmid:3"], sources=["elink-refs"])
+    cocitation.add_edge("pmid:111", RETRACTED, kind="cocited", weight=2, citing_papers=["pmid:5", "pmid:6"],
+                        sources=["elink-refs"])
     cocitation.add_edge(RETRACTED, "pmid:333", kind="cocited", weight=1, citing_papers=[h(21, "pmid:4")],
                         sources=["reference-list"])
     mesh = nx.Graph(name="mesh", min_weight=1)

@@ -45,7 +45,7 @@ def test_links_are_one_path_per_kind_and_width():
     segments = sum(path.get("d").count("M") for path in paths)
     assert segments == graph.number_of_edges()
     cocited = parsed(render_svg(analysis_graphs()["cocitation"])).xpath("//*[@class='edge']")
-    assert sorted(float(path.get("stroke-width")) for path in cocited) == [1.0, 2.5]  # weight 1, weight 3
+    assert sorted(float(path.get("stroke-width")) for path in cocited) == [1.0, 2.0, 2.5]  # weights 1, 2, 3
 
 
 def test_the_legend_names_what_is_drawn():

@@ -929,8 +929,10 @@
       for (const e of node.edges) {
         const edge = this.model.edges[e];
         const outgoing = edge.from === node.index;
-        const key = edge.kind + (outgoing ? ">" : "<");
-        if (!groups.has(key)) groups.set(key, { edge, outgoing, items: [] });
+        // links without a direction (co-authors, co-citation) are one group whichever end this is
+        const directed = this.edgeStyle(edge).arrow === true;
+        const key = edge.kind + (directed ? (outgoing ? ">" : "<") : "");
+        if (!groups.has(key)) groups.set(key, { edge, outgoing: outgoing || !directed, items: [] });
         groups.get(key).items.push({ edge, other: outgoing ? edge.to : edge.from });
       }
       if (!groups.size) return section;
