@@ -12,7 +12,7 @@ from . import __version__
 from .analysis import TOP_ROWS, format_tables
 from .build import InputError, build
 from .expand import LINK_TYPES
-from .outputs import ALL_FORMATS
+from .outputs import ALL_FORMATS, INDEX
 from .progress import Progress, TerminalProgress
 from .settings import Settings
 
@@ -60,6 +60,9 @@ def parser() -> argparse.ArgumentParser:
     cmd.add_argument("--out", type=Path, help="output folder (default output/<NCT id or first PMID>)")
     cmd.add_argument("--format", default="html,json",
                      help=f"comma-separated from {', '.join(ALL_FORMATS)} (default html,json)")
+    cmd.add_argument("--embed", action="store_true",
+                     help="also write G.fragment.html per graph: a <div> with scoped styles to paste into a "
+                          "report (G.html itself works in an <iframe>)")
     cmd.add_argument("--offline", action="store_true", help="use only the cache; list what is missing")
     cmd.add_argument("--email", help="your e-mail for NCBI (default $NCBI_EMAIL)")
     cmd.add_argument("--api-key", help="NCBI API key: 10 requests/s instead of 3 (default $NCBI_API_KEY)")
@@ -94,7 +97,7 @@ def _split(value: str) -> list[str]:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    formats = _split(args.format)
+    formats = _split(args.format) + (["fragment"] if args.embed else [])
     unknown = [fmt for fmt in formats if fmt not in ALL_FORMATS]
     if unknown:
         raise InputError(f"unknown format {unknown[0]!r}: choose from {', '.join(ALL_FORMATS)}")
@@ -110,8 +113,8 @@ def run_build(args: argparse.Namespace) -> int:
     files = result.write(args.out, formats)
     summary = result.summary()
     print(headline(summary))
-    page = next((f for f in files if f.name == "combined.html"), files[0])
-    print(f"wrote {len(files)} files to {page.parent}/ — open {page}")
+    index = next(f for f in files if f.name == INDEX)
+    print(f"wrote {len(files)} files to {index.parent}/ — open {index}")
     if not args.quiet:
         print(f"\n{format_tables(summary['metrics'], BUILD_TABLE_ROWS)}")
     return 0

@@ -74,8 +74,9 @@ class Visit:
         return self.page.evaluate(expression, argument)
 
 
-def visit(context, path: Path, *, root: str = "#lg-main", timeout_ms: int = 30_000) -> Visit:
-    """Open a local page and wait until its graph view says it is drawn."""
+def visit(context, path: Path, *, root: str | None = "#lg-main", timeout_ms: int = 30_000) -> Visit:
+    """Open a local file and wait until the graph view `root` says it is drawn (root None: a
+    file without one, an image or the index)."""
     page = context.new_page()
     record = Visit(page)
 
@@ -93,6 +94,8 @@ def visit(context, path: Path, *, root: str = "#lg-main", timeout_ms: int = 30_0
     page.on("console", lambda message: message.type == "error" and record.console_errors.append(message.text))
     page.on("pageerror", lambda error: record.console_errors.append(f"uncaught {error}"))
     page.goto(path.resolve().as_uri())
+    if root is None:
+        return record
     try:
         page.wait_for_selector(f'{root}[data-state="ready"]', state="attached", timeout=timeout_ms)
     except Exception as error:

@@ -14,7 +14,8 @@ from lxml import etree
 import corpus as corpus_gen
 from litgraph.outputs.export import (GRAPH_WRITERS, csv_cell, plain, read_bibtex, read_csv, read_cytoscape, read_gexf,
                                      read_graphml, read_json, read_ris, read_vosviewer, vosviewer_links, write_bibtex,
-                                     write_csv, write_ris, write_vosviewer)
+                                     write_csv, write_json, write_ris, write_vosviewer)
+from litgraph.outputs.prepared import PreparedGraph, SharedWork
 from test_authors import served
 
 READERS = {"json": read_json, "graphml": read_graphml, "gexf": read_gexf, "cytoscape": read_cytoscape}
@@ -92,6 +93,26 @@ def test_hostile_values_never_break_a_writer_and_read_back_as_close_as_the_forma
         assert read.nodes["pmid:1"]["authors"] == ["Sun L", ["nested", None]]
         assert (read.nodes["pmid:1"]["mixed"], read.nodes["pmid:2"]["mixed"]) == (1, "one")
         assert "missing" not in read.nodes["pmid:1"] and "year" not in read.nodes["pmid:2"]
+
+
+def test_json_is_networkx_node_link_data(tmp_path, graphs):
+    graph = graphs.graphs["combined"]
+    write_json(graph, tmp_path / "combined.json")
+    written = json.loads((tmp_path / "combined.json").read_text(encoding="utf-8"))
+    assert written == json.loads(json.dumps(nx.node_link_data(graph, edges="edges")))
+
+
+def test_graphs_written_together_keep_their_own_attributes(tmp_path):
+    """A build encodes a node shared by several graphs once; a node whose attributes differ in
+    another graph is encoded again."""
+    paper = hostile_graph()
+    other = nx.MultiDiGraph(paper)
+    other.nodes["pmid:1"]["label"] = "changed"
+    shared = SharedWork()
+    for name, graph in (("paper", paper), ("other", other), ("again", paper)):
+        write_json(PreparedGraph(graph, shared), tmp_path / f"{name}.json")
+        assert_same_graph(read_json(tmp_path / f"{name}.json"), graph, "json")
+    assert read_json(tmp_path / "other.json").nodes["pmid:1"]["label"] == "changed"
 
 
 def test_graphml_and_gexf_are_valid_xml_with_unique_ids_and_one_type_per_attribute(tmp_path, graphs):

@@ -11,14 +11,14 @@ import hashlib
 import json
 import math
 import re
-import time
 from html.parser import HTMLParser
 
 import networkx as nx
 import numpy as np
 import pytest
 
-from litgraph.outputs.html import STATIC_LAYOUT_ABOVE, graph_data, render_fragment, render_html, spread_layout
+from litgraph.outputs.html import STATIC_LAYOUT_ABOVE, render_fragment, render_html, show, write_fragment, write_html
+from litgraph.outputs.layout import SPACING, Layouts, page_positions, spread_layout
 
 TRIAL = "nct:NCT01741857"
 RESULT_PAPER = "pmid:20506343"
@@ -31,9 +31,23 @@ def xss(n: int) -> str:
     return f'<img src=x onerror="window.__xss={n}"></script><script>window.__xss={n}</script>'
 
 
+# What litgraph.analysis puts on nodes: paper communities 0-2 and an author community 0, which
+# is another grouping than paper community 0.
+METRICS = {
+    RESULT_PAPER: dict(community=0, cited_by=2, pagerank=0.31),
+    "pmid:111": dict(community=0, cited_by=1, pagerank=0.22),
+    RETRACTED: dict(community=1, cited_by=1, pagerank=0.12),
+    "pmid:333": dict(community=1, cited_by=0, pagerank=0.05),
+    DERIVED_REF: dict(community=2, cited_by=0, pagerank=0.05),
+    "author:sun-lin": dict(community=0, pagerank=0.5, betweenness=0.0),
+    "author:motzer-r": dict(community=0, pagerank=0.5, betweenness=0.0),
+}
+
+
 def sample_graph(name: str = "combined", hostile: bool = False) -> nx.Graph:
     """A small graph per the data contract: one trial, its three reference kinds, citations,
-    a similar-article link, authors; a retracted paper and a paper known only from a citation."""
+    a similar-article link, authors; a retracted paper and a paper known only from a citation;
+    the metrics of METRICS."""
     h = (lambda n, text: xss(n) + text) if hostile else (lambda n, text: text)
     graph = nx.MultiDiGraph(name=name)
     graph.add_node(TRIAL, type="trial", label="NCT01741857", nct_id=h(1, "NCT01741857") if hostile else "NCT01741857",
@@ -69,6 +83,8 @@ def sample_graph(name: str = "combined", hostile: bool = False) -> nx.Graph:
         for position, paper in enumerate((RESULT_PAPER, RETRACTED), start=1):
             graph.add_edge(node, paper, key="authored", kind="authored", position=position, sources=["pubmed"])
     graph.add_edge("author:sun-lin", "author:motzer-r", key="coauthor", kind="coauthor", weight=2, sources=["pubmed"])
+    for node, values in METRICS.items():
+        graph.nodes[node].update(values)
     if hostile:
         hostile_id = 'pmid:"><img src=x onerror="window.__xss=15">'
         graph.add_node(hostile_id, **_paper(dict(pmid="444", title=h(16, "x"), year=2016), hostile))
@@ -99,6 +115,32 @@ def author_graph() -> nx.Graph:
     graph.add_edge("author:a", "author:b", kind="coauthor", weight=3, sources=["pubmed"])
     graph.add_edge("author:b", "author:c", kind="coauthor", weight=1, sources=["registry"])
     return graph
+
+
+def analysis_graphs(hostile: bool = False) -> dict[str, nx.Graph]:
+    """The newer graphs: co-citation (weighted paper links), MeSH co-occurrence, and a trial
+    with an investigator matched to an author."""
+    h = (lambda n, text: xss(n) + text) if hostile else (lambda n, text: text)
+    cocitation = nx.Graph(name="cocitation", min_weight=1)
+    for node, values in METRICS.items():
+        if node.startswith("pmid:"):
+            cocitation.add_node(node, **_paper(dict(pmid=node[5:], title=h(20, f"Paper {node}"), year=2010), False),
+                                **values)
+    cocitation.add_edge(RESULT_PAPER, "pmid:111", kind="cocited", weight=3,
+                        citing_papers=["pmid:1", "pmid:2", "pmid:3"], sources=["elink-refs"])
+    cocitation.add_edge("pmid:111", RETRACTED, kind="cocited", weight=2, citing_papers=["pmid:5", "pmid:6"],
+                        sources=["elink-refs"])
+    cocitation.add_edge(RETRACTED, "pmid:333", kind="cocited", weight=1, citing_papers=[h(21, "pmid:4")],
+                        sources=["reference-list"])
+    mesh = nx.Graph(name="mesh", min_weight=1)
+    for heading, count in (("Sunitinib", 4), (h(22, "Kidney Neoplasms"), 3), ("Angiogenesis", 1)):
+        mesh.add_node(f"mesh:{heading}", type="mesh", label=heading, name=heading, papers=count)
+    mesh.add_edge("mesh:Sunitinib", f"mesh:{h(22, 'Kidney Neoplasms')}", kind="cooccurs", weight=3, sources=["pubmed"])
+    mesh.add_edge("mesh:Sunitinib", "mesh:Angiogenesis", kind="cooccurs", weight=1, sources=["pubmed"])
+    trial = sample_graph("trial", hostile)
+    trial.add_edge(TRIAL, "author:motzer-r", key="investigator", kind="investigator", sources=["registry"],
+                   role=h(23, "PRINCIPAL_INVESTIGATOR"))
+    return {"cocitation": cocitation, "mesh": mesh, "trial": trial}
 
 
 def citation_graph(count: int, seed: int = 1) -> nx.MultiDiGraph:
@@ -150,6 +192,10 @@ def elements(page: str, tag: str) -> list[dict]:
     return [attrs for name, attrs in _Elements(page).tags if name == tag]
 
 
+def content_security_policy(page: str) -> str:
+    return next(meta["content"] for meta in elements(page, "meta") if meta.get("http-equiv") == "Content-Security-Policy")
+
+
 def scripts(page: str) -> list[str]:
     parsed = _Elements(page)
     return [parsed.texts.get(i, "") for i, (name, attrs) in enumerate(parsed.tags) if name == "script" and not attrs]
@@ -177,18 +223,19 @@ def test_page_is_self_contained():
 
 def test_content_security_policy_allows_exactly_the_inline_scripts():
     page = render_html(sample_graph(), title="t")
-    policy = next(meta["content"] for meta in elements(page, "meta") if meta.get("http-equiv") == "Content-Security-Policy")
+    policy = content_security_policy(page)
     assert "default-src 'none'" in policy
     allowed = set(re.findall(r"'sha256-([^']+)'", policy))
     found = {base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() for s in scripts(page)}
     assert found == allowed and len(found) == 3
 
 
-def test_render_html_writes_the_page(tmp_path):
+def test_write_html_writes_the_page(tmp_path):
     path = tmp_path / "combined.html"
-    page = render_html(sample_graph(), path, title="Combined")
-    assert path.read_text(encoding="utf-8") == page
+    assert write_html(sample_graph(), path, title="Combined") == [path]
+    page = path.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>")
+    assert page == render_html(sample_graph(), title="Combined")
 
 
 # --- escaping ----------------------------------------------------------------------------------
@@ -200,26 +247,27 @@ def test_hostile_data_is_escaped_everywhere():
     assert len(elements(page, "script")) == 4 and page.count("</script") == 4
     assert not {"img", "iframe", "object", "embed"} & {tag for tag, _ in _Elements(page).tags}
     assert not [attrs for _, attrs in _Elements(page).tags if any(name.startswith("on") for name in attrs)]
-    for fragment in ("<img src=x", "<svg onload", "<!--", "\u2028", "\u2029", "window.__xss=99</"):
+    for fragment in ("<img src=x", "<svg onload", "<!--", "window.__xss=99</"):
         assert fragment not in page
     assert "<title>&lt;img src=x onerror=&#34;window.__xss=99&#34;&gt;" in page
     assert '<h1 class="lg-title">&lt;img src=x onerror=' in page
     data = embedded_data(page)
-    assert data["nodes"][0][1]["title"] == graph.nodes[TRIAL]["title"]  # escaped, yet exact after parsing
+    assert data["nodes"][0]["title"] == graph.nodes[TRIAL]["title"]  # escaped, yet exact after parsing
 
 
-def test_unusual_values_become_plain_json():
+def test_unusual_values_become_plain_json(tmp_path):
     graph = nx.Graph(name="paper")
     graph.add_node(1, type="paper", label="x", year=float("nan"), mesh={"b", "a"}, depth=np.int64(2),
                    title="bad \ud800 surrogate", extra=object())
     graph.add_node((2, 3), type="paper", label="tuple id", year=None)
     graph.add_edge(1, (2, 3), kind="cites", sources="registry")
-    data = embedded_data(render_html(graph, title="odd"))
-    attributes = data["nodes"][0][1]
+    write_html(graph, tmp_path / "odd.html", title="odd")
+    data = embedded_data((tmp_path / "odd.html").read_text(encoding="utf-8"))
+    attributes = data["nodes"][0]
     assert attributes["year"] is None and attributes["mesh"] == ["a", "b"] and attributes["depth"] == 2
-    assert attributes["title"] == "bad ? surrogate"
-    assert [node[0] for node in data["nodes"]] == ["1", "(2, 3)"]
-    assert data["edges"] == [[0, 1, "cites", ["registry"]]]
+    assert attributes["title"] == "bad \ud800 surrogate"  # as a JSON escape: the page stays valid UTF-8
+    assert [node["id"] for node in data["nodes"]] == [1, [2, 3]]
+    assert data["edges"] == [{"kind": "cites", "sources": "registry", "source": 1, "target": [2, 3]}]
 
 
 # --- completeness and legend -------------------------------------------------------------------
@@ -228,11 +276,10 @@ def test_unusual_values_become_plain_json():
                          ids=["combined", "trial", "author", "hostile"])
 def test_every_node_and_edge_is_in_the_page(graph):
     data = embedded_data(render_html(graph, title="t"))
-    assert [node[0] for node in data["nodes"]] == [str(node) for node in graph.nodes]
+    assert [node["id"] for node in data["nodes"]] == list(graph.nodes)
     assert len(data["edges"]) == graph.number_of_edges()
-    ids = [node[0] for node in data["nodes"]]
-    pairs = sorted((ids[edge[0]], ids[edge[1]], edge[2]) for edge in data["edges"])
-    assert pairs == sorted((str(u), str(v), d["kind"]) for u, v, d in graph.edges(data=True))
+    pairs = sorted((edge["source"], edge["target"], edge["kind"]) for edge in data["edges"])
+    assert pairs == sorted((u, v, d["kind"]) for u, v, d in graph.edges(data=True))
 
 
 def legend(page: str, what: str) -> list[str]:
@@ -248,6 +295,24 @@ def test_legend_lists_the_types_and_kinds_present():
     authors = render_html(author_graph(), title="t")
     assert legend(authors, "type") == ["author"] and legend(authors, "kind") == ["coauthor"]
     assert '<ul class="lg-legend lg-marks">' not in authors and "Publication years" not in authors
+
+
+def test_legend_names_the_types_and_kinds_of_the_newer_graphs():
+    graphs = analysis_graphs()
+    cocitation = render_html(graphs["cocitation"], title="t")
+    assert legend(cocitation, "kind") == ["cocited"] and ">Co-cited<" in cocitation
+    mesh = render_html(graphs["mesh"], title="t")
+    assert legend(mesh, "type") == ["mesh"] and legend(mesh, "kind") == ["cooccurs"]
+    assert ">MeSH heading<" in mesh and ">Indexed together<" in mesh and "<rect" in mesh  # a square swatch
+    trial = render_html(graphs["trial"], title="t")
+    assert legend(trial, "kind") == ["background", "result", "derived", "investigator", "cites", "similar",
+                                     "authored", "coauthor"]
+
+
+def test_colour_by_community_is_offered_when_nodes_have_communities():
+    assert 'value="community" data-view="colour"' in render_html(sample_graph(), title="t")
+    mesh = render_html(analysis_graphs()["mesh"], title="t")
+    assert 'value="community"' not in mesh and 'data-view="colour"' not in mesh  # no years either
 
 
 def test_header_counts():
@@ -270,17 +335,32 @@ def test_fragments_have_their_own_ids():
     assert embedded_data(second)["meta"]["name"] == "author"
 
 
+def test_write_fragment_writes_one_div(tmp_path):
+    assert write_fragment(sample_graph(), tmp_path / "combined.fragment.html") == [tmp_path / "combined.fragment.html"]
+    fragment = (tmp_path / "combined.fragment.html").read_text(encoding="utf-8")
+    assert fragment.startswith('<div class="lg" id="lg-') and fragment.rstrip().endswith("</div>")
+    assert "All graphs" not in fragment  # the link back to a build's index is for pages only
+
+
+# --- notebooks ---------------------------------------------------------------------------------
+
+def test_show_puts_the_whole_page_in_a_sandboxed_iframe():
+    view = show(sample_graph(), title="In a notebook", height=500)
+    frames = [attrs for tag, attrs in _Elements(view._repr_html_()).tags]
+    assert [tag for tag, _ in _Elements(view._repr_html_()).tags] == ["iframe"]
+    frame = frames[0]
+    assert frame["srcdoc"] == render_html(sample_graph(), title="In a notebook")  # unescaped by the parser
+    assert "height:500px" in frame["style"]
+    assert "allow-scripts" in frame["sandbox"] and "allow-same-origin" not in frame["sandbox"]
+
+
 # --- large graphs ------------------------------------------------------------------------------
 
 def test_large_graphs_get_positions_from_python():
-    small = graph_data(citation_graph(200))
-    assert small["positions"] is None  # vis physics lays these out in the browser
-    started = time.perf_counter()
-    page = render_html(citation_graph(STATIC_LAYOUT_ABOVE + 500), title="big")
-    assert time.perf_counter() - started < 10
-    data = embedded_data(page)
+    assert embedded_data(render_html(citation_graph(200), title="small"))["positions"] is None  # vis physics
+    data = embedded_data(render_html(citation_graph(STATIC_LAYOUT_ABOVE + 500), title="big"))
     assert data["meta"]["static"] is True
-    positions = np.array(data["positions"], dtype=float)
+    positions = np.array(data["positions"], dtype=float).reshape(-1, 2)  # flat: x0, y0, x1, y1...
     assert positions.shape == (STATIC_LAYOUT_ABOVE + 500, 2) and np.isfinite(positions).all()
     assert len({tuple(p) for p in positions.tolist()}) > 0.95 * len(positions)
 
@@ -294,10 +374,42 @@ def test_spread_layout_keeps_linked_nodes_close():
     pairs = rng.integers(0, len(positions), (5000, 2))
     random = np.linalg.norm(positions[pairs[:, 0]] - positions[pairs[:, 1]], axis=1).mean()
     assert linked * 4 < random
-    low, high = np.percentile(positions, [2, 98], axis=0)
-    assert math.isclose(float(np.prod(high - low)) / len(positions), 45.0**2, rel_tol=1e-6)  # room per node
+
+
+def test_page_positions_give_each_node_room_and_pull_in_far_outliers():
+    positions = np.random.default_rng(1).normal(0, 10, (1000, 2))
+    positions[0] = (5000, 0)  # a lone node pushed far away by the rest
+    page = page_positions(positions)
+    low, high = np.percentile(page, [2, 98], axis=0)
+    assert math.isclose(float(np.prod(high - low)) / len(page), SPACING**2, rel_tol=0.05)  # room per node
+    assert np.hypot(*page[0]) < 1.2 * np.percentile(np.hypot(page[:, 0], page[:, 1]), 98)
+
+
+def test_a_graph_inside_one_laid_out_before_keeps_its_places():
+    papers = nx.barabasi_albert_graph(600, 2, seed=3)
+    combined = papers.copy()
+    combined.add_edges_from((f"author {n}", n) for n in range(0, 600, 2))  # authors beside their papers
+    layouts = Layouts()
+    first = dict(zip(combined, layouts.positions(list(combined), *_ends(combined))))
+    second = dict(zip(papers, layouts.positions(list(papers), *_ends(papers))))
+    moved = np.array([np.hypot(*(second[n] - first[n])) for n in papers])
+    spread = np.std([first[n] for n in papers], axis=0).mean()
+    assert np.median(moved) < 0.5 * spread  # settled from the combined layout (laid out anew: about 1.4)
+    unrelated = nx.path_graph(["a", "b", "c"])
+    layouts.positions(list(unrelated), *_ends(unrelated))
+    assert set(layouts.known) == set(combined) | {"a", "b", "c"}  # laid out apart, kept beside the frame
+    overlapping = nx.path_graph([0, 1, "d", "e", "f", "g", "h", "i", "j", "k"])  # too few known nodes
+    layouts.positions(list(overlapping), *_ends(overlapping))
+    assert set(layouts.known) == set(overlapping)  # laid out anew, a new frame
+
+
+def _ends(graph: nx.Graph) -> tuple[np.ndarray, np.ndarray]:
+    index = {node: position for position, node in enumerate(graph)}
+    ends = np.array([(index[u], index[v]) for u, v in graph.edges()])
+    return ends[:, 0], ends[:, 1]
 
 
 def test_spread_layout_handles_tiny_inputs():
     assert spread_layout(0, np.array([], int), np.array([], int)).shape == (0, 2)
     assert np.isfinite(spread_layout(1, np.array([], int), np.array([], int))).all()
+    assert page_positions(np.zeros((0, 2))).shape == (0, 2)

@@ -21,15 +21,17 @@ import csv
 import html
 import json
 import math
-import numbers
 import re
 from collections import defaultdict
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable
 from xml.etree.ElementTree import SubElement, parse
 
 import networkx as nx
 from networkx.readwrite.gexf import GEXFWriter
+
+from .nodelink import edges_of, json_text, plain
+from .prepared import PreparedGraph, graph_of, prepared
 
 PAPERS_FROM = "combined"  # the graph whose paper nodes go into the per-build formats
 ENCODING_NOTE = "litgraph_encoding"  # GraphML graph attribute / GEXF meta description: what is JSON
@@ -39,47 +41,28 @@ _SCALARS = (bool, int, float, str)
 
 # --- values ----------------------------------------------------------------------------------
 
-def plain(value: Any) -> Any:
-    """A JSON value for anything: sets sorted, numpy scalars unwrapped, non-finite floats None."""
-    if value is None or isinstance(value, (bool, str)):
-        return value
-    if isinstance(value, numbers.Integral):
-        return int(value)
-    if isinstance(value, numbers.Real):
-        return float(value) if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {str(key): plain(item) for key, item in value.items()}
-    if isinstance(value, (set, frozenset)):
-        return sorted((plain(item) for item in value), key=str)
-    if isinstance(value, (list, tuple)):
-        return [plain(item) for item in value]
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    return str(value)
-
-
-def _json_text(data: Any, indent: int | None = None) -> str:
-    return json.dumps(plain(data), ensure_ascii=False, indent=indent, allow_nan=False)
-
-
-def _write_text(path: Path, text: str) -> None:
+def _write_text(path: Path, *pieces: str) -> None:
     # a lone surrogate cannot be UTF-8; inside JSON strings "\udXXX" is its own escape
-    Path(path).write_bytes(text.encode("utf-8", "backslashreplace"))
+    with open(path, "w", encoding="utf-8", errors="backslashreplace", newline="") as handle:
+        for piece in pieces:
+            handle.write(piece)
 
 
-def _xml_text(text: str) -> str:
+def xml_text(text: str) -> str:
+    """The text without the characters XML 1.0 forbids."""
     return _XML_FORBIDDEN.sub("", text)
 
 
 def _xml_json(value: Any) -> str:
     """JSON text that XML can carry: characters XML forbids stay as JSON escapes."""
-    return _XML_FORBIDDEN.sub(lambda match: f"\\u{ord(match.group()):04x}", _json_text(value))
+    return _XML_FORBIDDEN.sub(lambda match: f"\\u{ord(match.group()):04x}", json_text(value))
 
 
 # --- node-link JSON ------------------------------------------------------------------------
 
-def write_json(graph: nx.Graph, path: str | Path) -> list[Path]:
-    _write_text(path, _json_text(nx.node_link_data(graph, edges="edges"), indent=1))
+def write_json(graph: nx.Graph | PreparedGraph, path: str | Path) -> list[Path]:
+    """Compact node-link JSON, as `networkx.node_link_data(graph, edges="edges")` gives it."""
+    _write_text(path, *prepared(graph).node_link.document())
     return [Path(path)]
 
 
@@ -96,29 +79,22 @@ def xml_copy(graph: nx.Graph) -> tuple[nx.Graph, dict]:
     otherwise every value of it is JSON text. None is left out. Multigraph edges get unique
     keys, `<key>#<n>`, because GraphML and GEXF need unique edge ids.
     """
-    nodes = [(_xml_text(str(node)), data) for node, data in graph.nodes(data=True)]
-    edges = list(_edges(graph))
+    nodes = [(xml_text(str(node)), data) for node, data in graph.nodes(data=True)]
+    edges = list(edges_of(graph))
     encoded = {"graph": _mixed_keys([graph.graph]), "node": _mixed_keys(data for _, data in nodes),
                "edge": _mixed_keys(data for *_, data in edges)}
     copy = graph.__class__()
     copy.graph.update(_xml_values(graph.graph, encoded["graph"]))
     copy.add_nodes_from((node, _xml_values(data, encoded["node"])) for node, data in nodes)
     for index, (u, v, key, data) in enumerate(edges):
-        ends = (_xml_text(str(u)), _xml_text(str(v)))
+        ends = (xml_text(str(u)), xml_text(str(v)))
         if graph.is_multigraph():
-            copy.add_edge(*ends, key=f"{_xml_text(str(key))}#{index}", **_xml_values(data, encoded["edge"]))
+            copy.add_edge(*ends, key=f"{xml_text(str(key))}#{index}", **_xml_values(data, encoded["edge"]))
         else:
             copy.add_edge(*ends, **_xml_values(data, encoded["edge"]))
     note = {"json_attributes": {scope: sorted(keys) for scope, keys in encoded.items() if keys},
             "multigraph": graph.is_multigraph()}
     return copy, note
-
-
-def _edges(graph: nx.Graph) -> Iterator[tuple[Any, Any, Any, dict]]:
-    if graph.is_multigraph():
-        yield from graph.edges(keys=True, data=True)
-    else:
-        yield from ((u, v, None, data) for u, v, data in graph.edges(data=True))
 
 
 def _mixed_keys(records) -> set[str]:
@@ -128,21 +104,22 @@ def _mixed_keys(records) -> set[str]:
         for key, value in data.items():
             value = plain(value)
             if value is not None:
-                types[_xml_text(str(key))].add(type(value))
+                types[xml_text(str(key))].add(type(value))
     return {key for key, seen in types.items() if len(seen) > 1 or not seen <= set(_SCALARS)}
 
 
 def _xml_values(data: dict, encoded: set[str]) -> dict:
     values = {}
     for key, value in data.items():
-        key, value = _xml_text(str(key)), plain(value)
+        key, value = xml_text(str(key)), plain(value)
         if value is None:
             continue
-        values[key] = _xml_json(value) if key in encoded else _xml_text(value) if isinstance(value, str) else value
+        values[key] = _xml_json(value) if key in encoded else xml_text(value) if isinstance(value, str) else value
     return values
 
 
-def write_graphml(graph: nx.Graph, path: str | Path) -> list[Path]:
+def write_graphml(graph: nx.Graph | PreparedGraph, path: str | Path) -> list[Path]:
+    graph = graph_of(graph)
     copy, note = xml_copy(graph)
     copy.graph[ENCODING_NOTE] = json.dumps(note)
     nx.write_graphml(copy, path)
@@ -155,9 +132,10 @@ def read_graphml(path: str | Path) -> nx.Graph:
     return _decoded(read, read.edges(keys=True, data=True), note)
 
 
-def write_gexf(graph: nx.Graph, path: str | Path) -> list[Path]:
+def write_gexf(graph: nx.Graph | PreparedGraph, path: str | Path) -> list[Path]:
+    graph = graph_of(graph)
     copy, note = xml_copy(graph)
-    for *_, key, data in _edges(copy):
+    for *_, key, data in edges_of(copy):
         if key is not None:
             data["id"] = key  # networkx's GEXF reader keeps an edge's id, not its key
     writer = GEXFWriter()
@@ -214,12 +192,13 @@ def _from_json(data: dict, encoded: set[str]) -> dict:
 
 # --- CSV -------------------------------------------------------------------------------------
 
-def write_csv(graph: nx.Graph, path: str | Path) -> list[Path]:
+def write_csv(graph: nx.Graph | PreparedGraph, path: str | Path) -> list[Path]:
     """`<name>.nodes.csv` and `<name>.edges.csv`, provenance (`sources`) beside each edge."""
+    graph = graph_of(graph)
     nodes_path, edges_path = Path(path).with_suffix(".nodes.csv"), Path(path).with_suffix(".edges.csv")
     node_rows = [{"id": node, **data} for node, data in graph.nodes(data=True)]
     _write_rows(nodes_path, node_rows, first=("id", "type", "label"))
-    edge_rows = [{"source": u, "target": v, **data} for u, v, _, data in _edges(graph)]
+    edge_rows = [{"source": u, "target": v, **data} for u, v, _, data in edges_of(graph)]
     _write_rows(edges_path, edge_rows, first=("source", "target", "kind", "sources", "weight"))
     return [nodes_path, edges_path]
 
@@ -242,7 +221,7 @@ def csv_cell(value: Any) -> str:
     if isinstance(value, list) and all(not isinstance(item, (list, dict)) for item in value):
         return "; ".join(csv_cell(item) for item in value)
     if isinstance(value, (list, dict)):
-        return _json_text(value)
+        return json.dumps(value, ensure_ascii=False)  # spaced: a cell is read by people too
     return str(value)
 
 
@@ -257,15 +236,16 @@ def read_csv(path: str | Path) -> tuple[list[dict], list[dict]]:
 
 # --- Cytoscape.js ------------------------------------------------------------------------------
 
-def write_cytoscape(graph: nx.Graph, path: str | Path) -> list[Path]:
+def write_cytoscape(graph: nx.Graph | PreparedGraph, path: str | Path) -> list[Path]:
     """Elements JSON: node data `id` + attributes; edge data `id`, `source`, `target` + attributes."""
+    graph = graph_of(graph)
     multigraph = graph.is_multigraph()
     nodes = [{"data": {**data, "id": str(node)}} for node, data in graph.nodes(data=True)]
     edges = [{"data": {**data, "id": f"{key}#{index}" if multigraph else f"e{index}", "source": str(u),
-                       "target": str(v)}} for index, (u, v, key, data) in enumerate(_edges(graph))]
+                       "target": str(v)}} for index, (u, v, key, data) in enumerate(edges_of(graph))]
     document = {"data": graph.graph, "directed": graph.is_directed(), "multigraph": multigraph,
                 "elements": {"nodes": nodes, "edges": edges}}
-    _write_text(path, _json_text(document))
+    _write_text(path, json_text(document))
     return [Path(path)]
 
 
@@ -293,8 +273,9 @@ _WEIGHTS = {"papers": "Papers", "cited_by": "Citations"}
 _SCORES = {"year": "Year", "pagerank": "PageRank", "betweenness": "Betweenness"}
 
 
-def write_vosviewer(graph: nx.Graph, path: str | Path) -> list[Path]:
+def write_vosviewer(graph: nx.Graph | PreparedGraph, path: str | Path) -> list[Path]:
     """VOSviewer JSON: the map (items) and the network (links, parallel edges summed into strength)."""
+    graph = graph_of(graph)
     strengths = vosviewer_links(graph)
     linked: dict[str, list[float]] = defaultdict(list)
     for (a, b), strength in strengths.items():
@@ -303,14 +284,14 @@ def write_vosviewer(graph: nx.Graph, path: str | Path) -> list[Path]:
     items = [_vosviewer_item(str(node), data, linked[str(node)]) for node, data in graph.nodes(data=True)]
     links = [{"source_id": a, "target_id": b, "strength": strength} for (a, b), strength in strengths.items()]
     document = {"config": {"terminology": _terminology(graph)}, "network": {"items": items, "links": links}}
-    _write_text(path, _json_text(document, indent=1))
+    _write_text(path, json_text(document))
     return [Path(path)]
 
 
 def vosviewer_links(graph: nx.Graph) -> dict[tuple[str, str], float]:
     """Undirected pairs and their strength: the weights (1 when unweighted) of every edge between them."""
     strengths: dict[tuple[str, str], float] = defaultdict(int)
-    for u, v, _, data in _edges(graph):
+    for u, v, _, data in edges_of(graph):
         if u != v:
             weight = plain(data.get("weight"))
             strengths[tuple(sorted((str(u), str(v))))] += weight if isinstance(weight, (int, float)) else 1
@@ -376,11 +357,12 @@ def paper_nodes(graph: nx.Graph) -> list[tuple[str, dict]]:
 
 
 def _one_line(value: Any) -> str:
-    return " ".join(_xml_text(str(value)).split())
+    return " ".join(xml_text(str(value)).split())
 
 
-def write_ris(graph: nx.Graph, path: str | Path) -> list[Path]:
+def write_ris(graph: nx.Graph | PreparedGraph, path: str | Path) -> list[Path]:
     """One RIS record per paper node: TY, ID, TI, AU..., PY, JO, DO, AN (PMID), UR, KW..., N1, ER."""
+    graph = graph_of(graph)
     lines = []
     for node, data in paper_nodes(graph):
         fields = [("TY", "JOUR" if data.get("journal") else "GEN"), ("ID", node), ("TI", data.get("title"))]
@@ -432,8 +414,9 @@ def bibtex_key(node: str) -> str:
     return re.sub(r"[^A-Za-z0-9]", "", node)
 
 
-def write_bibtex(graph: nx.Graph, path: str | Path) -> list[Path]:
+def write_bibtex(graph: nx.Graph | PreparedGraph, path: str | Path) -> list[Path]:
     """One entry per paper node: @article when the journal is known, else @misc."""
+    graph = graph_of(graph)
     entries = []
     for node, data in paper_nodes(graph):
         fields = {
@@ -474,7 +457,7 @@ def read_bibtex(path: str | Path) -> list[dict[str, str]]:
 
 # --- formats -----------------------------------------------------------------------------------
 
-Writer = Callable[[nx.Graph, Path], list[Path]]
+Writer = Callable[[nx.Graph | PreparedGraph, Path], list[Path]]
 GRAPH_WRITERS: dict[str, tuple[str, Writer]] = {
     "json": (".json", write_json),
     "graphml": (".graphml", write_graphml),
@@ -490,14 +473,14 @@ PAPER_WRITERS: dict[str, tuple[str, Writer]] = {
 FORMATS = tuple(GRAPH_WRITERS) + tuple(PAPER_WRITERS)
 
 
-def write_graph(graph: nx.Graph, folder: Path, name: str, formats: tuple[str, ...]) -> list[Path]:
+def write_graph(graph: nx.Graph | PreparedGraph, folder: Path, name: str, formats: tuple[str, ...]) -> list[Path]:
     """The graph in each per-graph format; for the combined graph, the per-build paper lists too."""
     written = []
     for fmt in formats:
         if fmt in GRAPH_WRITERS:
             suffix, writer = GRAPH_WRITERS[fmt]
             written += writer(graph, folder / f"{name}{suffix}")
-        elif name == PAPERS_FROM:
+        elif fmt in PAPER_WRITERS and name == PAPERS_FROM:
             file_name, writer = PAPER_WRITERS[fmt]
             written += writer(graph, folder / file_name)
     return written

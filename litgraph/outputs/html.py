@@ -2,56 +2,44 @@
 
 The page is our own Jinja2 template around vis-network 9.1.2, read from the pyvis wheel and
 inlined, so it makes no request at all (pyvis's template links Bootstrap from a CDN and puts
-some values in as raw HTML). Record data travels as JSON in a non-executed script element;
-the page script builds every tooltip, panel and link from it with DOM text APIs.
+some values in as raw HTML). Record data travels as the graph's node-link JSON (the same text
+as G.json) in a non-executed script element; the page script builds every tooltip, panel and
+link from it with DOM text APIs.
 
 Small graphs are laid out by vis-network's physics in the browser; above STATIC_LAYOUT_ABOVE
-nodes the positions are computed here (see `spread_layout`) and physics stays off, because
-browser physics would hold back the first picture for seconds (minutes at 10,000 nodes).
+nodes the positions are computed here (see layout.py) and physics stays off, because browser
+physics would hold back the first picture for seconds (minutes at 10,000 nodes).
+
+Three forms: a page (`write_html`, G.html, which also works in an iframe), a fragment to
+paste into another page's source (`write_fragment`, G.fragment.html), and `show` for
+notebooks (the page in an `<iframe srcdoc>`).
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
-import json
-import math
+import html
 import re
 import secrets
 from collections import Counter
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 import networkx as nx
-import numpy as np
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
+
+from .nodelink import json_text
+from .prepared import PreparedGraph, prepared
+from .styles import EDGE_STYLES, NODE_STYLES, edge_style, node_style, node_type, ordered, page_styles
 
 TEMPLATES = Path(__file__).with_name("templates")
 VIS_VERSION = "9.1.2"
 STATIC_LAYOUT_ABOVE = 300  # nodes; beyond this vis physics needs over a second before the first frame
-
-NODE_STYLES: dict[str, dict[str, str]] = {
-    "trial": {"label": "Trial", "colour": "#7c3aed", "border": "#4c1d95", "shape": "diamond"},
-    "paper": {"label": "Paper", "colour": "#3b82f6", "border": "#1e40af", "shape": "dot"},
-    "author": {"label": "Author", "colour": "#f59e0b", "border": "#92400e", "shape": "triangle"},
-}
-OTHER_NODE_STYLE = {"label": "Other", "colour": "#94a3b8", "border": "#475569", "shape": "dot"}
-# Marks drawn on paper nodes on top of the type colour.
-MARKS = {"seed": "#0f172a", "retracted": "#dc2626", "unfetched": "#94a3b8"}
-
-EDGE_STYLES: dict[str, dict[str, Any]] = {
-    "background": {"label": "Background reference", "colour": "#0d9488", "width": 2, "arrow": True},
-    "result": {"label": "Result reference", "colour": "#16a34a", "width": 2.5, "arrow": True},
-    "derived": {"label": "Derived reference", "colour": "#db2777", "width": 2, "arrow": True},
-    "cites": {"label": "Cites", "colour": "#94a3b8", "width": 1, "arrow": True},
-    "similar": {"label": "Similar article", "colour": "#a78bfa", "width": 1, "arrow": False, "dashes": True},
-    "authored": {"label": "Authored", "colour": "#fcd34d", "width": 1, "arrow": True},
-    "coauthor": {"label": "Co-author", "colour": "#d97706", "width": 1, "arrow": False},
-}
-OTHER_EDGE_STYLE = {"label": "", "colour": "#64748b", "width": 1, "arrow": False}
+NOTEBOOK_HEIGHT = 640  # pixels
 
 _environment = Environment(
     loader=FileSystemLoader(TEMPLATES),
@@ -62,33 +50,100 @@ _environment = Environment(
 )
 
 
-def render_html(graph: nx.Graph, path: str | Path | None = None, *, title: str) -> str:
-    """The whole page for `graph`; written to `path` (UTF-8) when one is given."""
-    widget = _widget_context(graph, title, uid="lg-main")
-    page = _environment.get_template("page.html.j2").render(
-        title=title,
-        widget=widget,
-        csp=_content_security_policy(widget["scripts"]),
-        fragment=False,
-    )
-    if path is not None:
-        Path(path).write_text(page, encoding="utf-8")
-    return page
+def render_html(graph: nx.Graph | PreparedGraph, *, title: str | None = None) -> str:
+    """The whole page for `graph`."""
+    return "".join(_page(prepared(graph), title))
 
 
-def render_fragment(graph: nx.Graph, *, title: str) -> str:
+def write_html(graph: nx.Graph | PreparedGraph, path: str | Path, *, title: str | None = None,
+               index: str | None = None) -> list[Path]:
+    """The page as a UTF-8 file, written piece by piece (a 25,000-node page is tens of MB).
+
+    `index`: where the build's index.html is, relative to the page, for an "All graphs" link.
+    """
+    _write(path, _page(prepared(graph), title, index))
+    return [Path(path)]
+
+
+def render_fragment(graph: nx.Graph | PreparedGraph, *, title: str | None = None) -> str:
     """A `<div>` to embed in another page; each fragment has its own ids, so several can coexist."""
-    widget = _widget_context(graph, title, uid=f"lg-{secrets.token_hex(4)}")
-    return _environment.get_template("widget.html.j2").render(widget=widget, fragment=True)
+    return "".join(_fragment(prepared(graph), title))
+
+
+def write_fragment(graph: nx.Graph | PreparedGraph, path: str | Path, *, title: str | None = None) -> list[Path]:
+    """The fragment as a UTF-8 file, to paste into a report's HTML source (G.fragment.html).
+
+    Its styles are scoped to its own `<div class="lg">` (height: `--lg-height`, 640px); its
+    scripts run where the fragment is parsed as part of the page, not through innerHTML, and
+    need a page whose Content-Security-Policy allows inline scripts.
+    """
+    _write(path, _fragment(prepared(graph), title))
+    return [Path(path)]
+
+
+class NotebookView:
+    """A graph page shown inline by Jupyter, JupyterLab, VS Code and Colab.
+
+    The page goes into an `<iframe srcdoc>`: its scripts run apart from the notebook's (no
+    require.js clash, no CSS leaking either way), and it needs no server, file or CDN. The
+    notebook keeps the whole page in its output, so for graphs of thousands of nodes a file
+    (`write_html`) opened in an `<iframe src>` keeps notebooks small.
+    """
+
+    def __init__(self, page: str, height: int = NOTEBOOK_HEIGHT):
+        self.page = page
+        self.height = height
+
+    def _repr_html_(self) -> str:
+        return (f'<iframe srcdoc="{html.escape(self.page, quote=True)}" title="litgraph graph" '
+                f'style="width:100%;height:{int(self.height)}px;border:1px solid #e2e8f0;border-radius:8px" '
+                'sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox allow-downloads"></iframe>')
+
+
+def show(graph: nx.Graph | PreparedGraph, *, title: str | None = None, height: int = NOTEBOOK_HEIGHT) -> NotebookView:
+    """The graph inline in a notebook: `show(result.graphs["paper"])` as a cell's last line."""
+    return NotebookView(render_html(graph, title=title), height)
 
 
 # --- what the template gets --------------------------------------------------------------
 
 
-def _widget_context(graph: nx.Graph, title: str, uid: str) -> dict[str, Any]:
-    data = graph_data(graph)
-    summary = _summary(graph, data)
-    data["meta"] = {"name": summary["name"], "static": data["positions"] is not None, "styles": _styles_for_page()}
+def _page(graph: PreparedGraph, title: str | None, index: str | None = None) -> Iterator[str]:
+    widget = _widget_context(graph, graph.title(title), uid="lg-main")
+    csp = _content_security_policy(widget["scripts"])
+    return _rendered("page.html.j2", widget, title=widget["title"], csp=csp, fragment=False, index=index)
+
+
+def _fragment(graph: PreparedGraph, title: str | None) -> Iterator[str]:
+    widget = _widget_context(graph, graph.title(title), uid=f"lg-{secrets.token_hex(4)}")
+    return _rendered("widget.html.j2", widget, fragment=True, index=None)
+
+
+def _rendered(template: str, widget: dict[str, Any], **context: Any) -> Iterator[str]:
+    """The template's text around the graph data, which is streamed in between, not copied in."""
+    marker = f"lg-data-{secrets.token_hex(8)}"
+    text = render_template(template, widget=widget, data_marker=Markup(marker), **context)
+    before, after = text.split(marker)
+    yield before
+    yield from (_json_for_script(piece) for piece in widget["data"])
+    yield after
+
+
+def render_template(name: str, **context: Any) -> str:
+    """One of the templates beside this module, values autoescaped."""
+    return _environment.get_template(name).render(**context)
+
+
+def _write(path: str | Path, pieces: Iterable[str]) -> None:
+    # the data is ASCII; a lone surrogate elsewhere (a title) cannot be UTF-8 and becomes "?"
+    with open(path, "w", encoding="utf-8", errors="replace", newline="") as handle:
+        for piece in pieces:
+            handle.write(piece)
+
+
+def _widget_context(graph: PreparedGraph, title: str, uid: str) -> dict[str, Any]:
+    static = graph.graph.number_of_nodes() > STATIC_LAYOUT_ABOVE
+    meta = {"name": graph.name, "static": static, "styles": page_styles()}
     scripts = [
         _vis_script(),
         _asset("litgraph.js"),
@@ -96,130 +151,58 @@ def _widget_context(graph: nx.Graph, title: str, uid: str) -> dict[str, Any]:
     ]
     return {
         "uid": uid,
-        "title": str(title),
-        "summary": summary,
+        "title": title,
+        "summary": _summary(graph),
         "css": Markup(_asset("litgraph.css")),
-        "data_json": Markup(script_json(data)),
+        "data": _data(graph, meta, static),
         "scripts": [Markup(script) for script in scripts],
     }
 
 
-def graph_data(graph: nx.Graph) -> dict[str, Any]:
-    """Nodes as `[id, attributes]`, edges as `[from, to, kind, sources, extras?]` by node index.
+def _data(graph: PreparedGraph, meta: dict[str, Any], static: bool) -> Iterator[str]:
+    """`{"meta", "positions", ...node-link members}`; positions flat [x0, y0, x1, ...] or null."""
+    positions = json_text(graph.positions.ravel().tolist()) if static else "null"
+    yield f'{{"meta":{json_text(meta)},"positions":{positions},'
+    yield from graph.node_link.members()
+    yield "}"
 
-    Index-based edges keep a 20,000-node page small; every value is reduced to plain JSON.
+
+def _json_for_script(json_piece: str) -> str:
+    """JSON that cannot end or change its `<script type="application/json">`: no `<` left.
+
+    Inside a script element the HTML parser reacts to nothing but `<` (`</script`, `<!--`),
+    and the data is read with JSON.parse, never run, so `>`, `&` and line separators are
+    harmless. `<` only occurs inside JSON strings, where `\\u003c` means the same.
     """
-    ids = list(graph.nodes)
-    index = {node: position for position, node in enumerate(ids)}
-    nodes = [[str(node), _plain_mapping(attributes)] for node, attributes in graph.nodes(data=True)]
-    edges = [_edge_row(index[u], index[v], key, attributes) for u, v, key, attributes in _edges_with_keys(graph)]
-    positions = None
-    if len(ids) > STATIC_LAYOUT_ABOVE:
-        sources = np.fromiter((edge[0] for edge in edges), dtype=np.int64, count=len(edges))
-        targets = np.fromiter((edge[1] for edge in edges), dtype=np.int64, count=len(edges))
-        layout = spread_layout(len(ids), sources, targets)
-        positions = np.round(layout).astype(int).tolist()
-    return {"nodes": nodes, "edges": edges, "positions": positions}
+    return json_piece.replace("<", "\\u003c")
 
 
-def _edges_with_keys(graph: nx.Graph):
-    if graph.is_multigraph():
-        return graph.edges(keys=True, data=True)
-    return ((u, v, None, attributes) for u, v, attributes in graph.edges(data=True))
-
-
-def _edge_row(source: int, target: int, key: Any, attributes: dict) -> list:
-    kind = attributes.get("kind") or key or "link"
-    sources = attributes.get("sources") or []
-    if isinstance(sources, (str, bytes)):
-        sources = [sources]
-    row = [source, target, str(kind), _plain(list(sources))]
-    extras = {str(name): _plain(value) for name, value in attributes.items() if name not in ("kind", "sources")}
-    if extras:
-        row.append(extras)
-    return row
-
-
-def _plain_mapping(attributes: dict) -> dict[str, Any]:
-    return {str(name): _plain(value) for name, value in attributes.items()}
-
-
-def _plain(value: Any) -> Any:
-    """Plain JSON values only: NaN, sets, numpy scalars and objects must not break the page."""
-    if value is None or isinstance(value, (bool, str)):
-        return value
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        return float(value) if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return _plain_mapping(value)
-    if isinstance(value, (set, frozenset)):
-        return sorted((_plain(item) for item in value), key=str)
-    if isinstance(value, (list, tuple)):
-        return [_plain(item) for item in value]
-    return str(value)
-
-
-def script_json(data: Any) -> str:
-    """JSON that is safe inside `<script>`: no `<`, `>`, `&` or line separators left to misread."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    text = (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
-    # lone surrogates from bad records cannot be written as UTF-8
-    return text.encode("utf-8", "replace").decode("utf-8")
-
-
-def _summary(graph: nx.Graph, data: dict[str, Any]) -> dict[str, Any]:
+def _summary(graph: PreparedGraph) -> dict[str, Any]:
     """Counts for the header and the legend, rendered server-side so they read without JS."""
-    attributes = [node[1] for node in data["nodes"]]
-    type_counts = Counter(_node_type(attrs) for attrs in attributes)
-    kind_counts = Counter(edge[2] for edge in data["edges"])
+    attributes = [data for _, data in graph.graph.nodes(data=True)]
+    type_counts = Counter(node_type(attrs) for attrs in attributes)
     papers = [attrs for attrs in attributes if attrs.get("type") == "paper"]
     years = sorted({attrs["year"] for attrs in papers if _is_year(attrs.get("year"))})
     return {
-        "name": str(graph.graph.get("name") or ""),
+        "name": graph.name,
         "nodes": len(attributes),
-        "edges": len(data["edges"]),
-        "node_types": [{"key": key, "count": count, **_node_style(key)}
-                       for key, count in _ordered(type_counts, NODE_STYLES)],
-        "edge_kinds": [{"key": key, "count": count, **_edge_style(key)}
-                       for key, count in _ordered(kind_counts, EDGE_STYLES)],
+        "edges": len(graph.node_link.edge_kinds),
+        "node_types": [{"key": key, "count": count, **node_style(key)}
+                       for key, count in ordered(type_counts, NODE_STYLES)],
+        "edge_kinds": [{"key": key, "count": count, **edge_style(key)}
+                       for key, count in ordered(Counter(graph.node_link.edge_kinds), EDGE_STYLES)],
         "marks": {
             "seed": sum(1 for attrs in papers if attrs.get("seed") is True),
             "retracted": sum(1 for attrs in papers if attrs.get("retracted") is True),
             "unfetched": sum(1 for attrs in papers if attrs.get("fetched") is False),
         },
         "years": {"first": years[0], "last": years[-1]} if len(years) > 1 else None,
+        "communities": any(isinstance(attrs.get("community"), int) for attrs in attributes),
     }
-
-
-def _node_type(attributes: dict) -> str:
-    value = attributes.get("type")
-    return "other" if value is None or value == "" else str(value)  # as litgraph.js reads it
 
 
 def _is_year(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 1000 < value < 3000
-
-
-def _ordered(counts: Counter, known: dict) -> list[tuple[str, int]]:
-    """Known types and kinds in their fixed order first, then anything else by name."""
-    first = [(key, counts[key]) for key in known if key in counts]
-    return first + sorted((key, count) for key, count in counts.items() if key not in known)
-
-
-def _node_style(key: str) -> dict[str, str]:
-    return NODE_STYLES.get(key) or {**OTHER_NODE_STYLE, "label": key}
-
-
-def _edge_style(key: str) -> dict[str, Any]:
-    return EDGE_STYLES.get(key) or {**OTHER_EDGE_STYLE, "label": key}
-
-
-def _styles_for_page() -> dict[str, Any]:
-    return {"nodes": NODE_STYLES, "otherNode": OTHER_NODE_STYLE, "marks": MARKS,
-            "edges": EDGE_STYLES, "otherEdge": OTHER_EDGE_STYLE}
 
 
 # --- assets and the page's security policy -------------------------------------------------
@@ -262,132 +245,3 @@ def _content_security_policy(scripts: list[str]) -> str:
             f"script-src {hashes}; "
             "style-src 'unsafe-inline'; img-src data: blob:; "
             "base-uri 'none'; form-action 'none'")
-
-
-# --- layout for large graphs -----------------------------------------------------------------
-
-
-def spread_layout(count: int, sources: np.ndarray, targets: np.ndarray, *,
-                  iterations: int = 150, grid: int = 128, seed: int = 7, spacing: float = 45.0) -> np.ndarray:
-    """Force-directed positions in O(iterations · (N + E + grid² log grid)); returns (count, 2).
-
-    Fruchterman–Reingold with degree-weighted repulsion, where the all-pairs repulsion is
-    computed as a field on a grid by FFT convolution (particle–mesh) instead of N² pairs.
-    Deterministic for a given seed. Scaled so each node has about `spacing`² units of area.
-    """
-    if count == 0:
-        return np.zeros((0, 2))
-    rng = np.random.default_rng(seed)
-    positions = rng.uniform(-1.0, 1.0, (count, 2)) * math.sqrt(count)
-    mass = 1.0 + np.bincount(sources, minlength=count) + np.bincount(targets, minlength=count)
-    field = _RepulsionField(grid)
-    step = math.sqrt(count) / 5
-    for _ in range(iterations):
-        force = field.force(positions, mass)
-        force += _spring_force(positions, sources, targets)
-        force -= 0.02 * mass[:, None] * positions  # gravity keeps separate components in view
-        length = np.sqrt((force * force).sum(axis=1)) + 1e-9
-        positions += force * (np.minimum(length, step) / length)[:, None]
-        step *= 0.97
-    return _scaled(positions - positions.mean(axis=0), spacing)
-
-
-class _RepulsionField:
-    """Repulsion Σ m_j (x − x_j)/|x − x_j|² sampled on a grid: cloud-in-cell deposit, FFT convolution."""
-
-    def __init__(self, grid: int):
-        self.grid = grid
-        self.padded = 2 * grid  # zero padding: the convolution must not wrap around
-        offsets = np.fft.fftfreq(self.padded, 1.0 / self.padded)
-        dx, dy = np.meshgrid(offsets, offsets, indexing="ij")
-        distance2 = dx * dx + dy * dy
-        distance2[0, 0] = 1.0  # the kernel is zero there anyway (dx = dy = 0)
-        self.kernel_x = np.fft.rfft2(dx / distance2)
-        self.kernel_y = np.fft.rfft2(dy / distance2)
-
-    def force(self, positions: np.ndarray, mass: np.ndarray) -> np.ndarray:
-        low = positions.min(axis=0)
-        cell = max(float((positions.max(axis=0) - low).max()), 1e-9) / (self.grid - 1.001)
-        scaled = (positions - low) / cell
-        corner = np.minimum(np.floor(scaled).astype(np.int64), self.grid - 2)
-        frac = scaled - corner
-        stencil = self._stencil(corner, frac)
-        far = self._far_field(positions, mass, cell, stencil)
-        return far + _near_repulsion(positions, mass, stencil[0][0])
-
-    def _far_field(self, positions: np.ndarray, mass: np.ndarray, cell: float, stencil: list) -> np.ndarray:
-        size = self.padded * self.padded
-        density = np.zeros(size)
-        for cells, weights in stencil:
-            density += np.bincount(cells, weights=weights * mass, minlength=size)
-        spectrum = np.fft.rfft2(density.reshape(self.padded, self.padded))
-        shape = (self.padded, self.padded)
-        field_x = np.fft.irfft2(spectrum * self.kernel_x, s=shape).ravel()
-        field_y = np.fft.irfft2(spectrum * self.kernel_y, s=shape).ravel()
-        force = np.zeros_like(positions)
-        for cells, weights in stencil:
-            force[:, 0] += weights * field_x[cells]
-            force[:, 1] += weights * field_y[cells]
-        return force * (mass / cell)[:, None]
-
-    def _stencil(self, corner: np.ndarray, frac: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
-        """The four grid cells around each node and their bilinear weights."""
-        row, col = corner[:, 0], corner[:, 1]
-        fx, fy = frac[:, 0], frac[:, 1]
-        cell = row * self.padded + col
-        return [
-            (cell, (1 - fx) * (1 - fy)),
-            (cell + self.padded, fx * (1 - fy)),
-            (cell + 1, (1 - fx) * fy),
-            (cell + self.padded + 1, fx * fy),
-        ]
-
-
-def _near_repulsion(positions: np.ndarray, mass: np.ndarray, cells: np.ndarray, reach: int = 12) -> np.ndarray:
-    """Exact repulsion between nodes sharing a grid cell, which the field cannot tell apart.
-
-    Without it a clique (all co-authors of one paper) collapses into a single dot. Nodes are
-    sorted by cell and each is paired with the next `reach` nodes of the same cell.
-    """
-    count = len(positions)
-    order = np.argsort(cells)
-    sorted_cells = cells[order]
-    firsts, seconds = [], []
-    for step in range(1, min(reach, count - 1) + 1):
-        same = sorted_cells[step:] == sorted_cells[:-step]
-        if not same.any():
-            break
-        firsts.append(order[:-step][same])
-        seconds.append(order[step:][same])
-    force = np.zeros_like(positions)
-    if not firsts:
-        return force
-    a, b = np.concatenate(firsts), np.concatenate(seconds)
-    delta = positions[a] - positions[b]
-    push = delta * (mass[a] * mass[b] / ((delta * delta).sum(axis=1) + 1e-4))[:, None]
-    for axis in (0, 1):
-        force[:, axis] = (np.bincount(a, weights=push[:, axis], minlength=count)
-                          - np.bincount(b, weights=push[:, axis], minlength=count))
-    return force
-
-
-def _spring_force(positions: np.ndarray, sources: np.ndarray, targets: np.ndarray) -> np.ndarray:
-    """Fruchterman–Reingold attraction d² along every edge, summed per node with bincount."""
-    count = len(positions)
-    delta = positions[sources] - positions[targets]
-    pull = delta * np.sqrt((delta * delta).sum(axis=1))[:, None]
-    force = np.empty_like(positions)
-    for axis in (0, 1):
-        force[:, axis] = (np.bincount(targets, weights=pull[:, axis], minlength=count)
-                          - np.bincount(sources, weights=pull[:, axis], minlength=count))
-    return force
-
-
-def _scaled(positions: np.ndarray, spacing: float) -> np.ndarray:
-    """Zoomed so the bulk of the nodes (2nd–98th percentile box) gets `spacing`² units each.
-
-    Edge lengths are no guide: in a dense citation hairball most edges span the whole drawing.
-    """
-    low, high = np.percentile(positions, [2, 98], axis=0)
-    width, height = np.maximum(high - low, 1e-9)
-    return positions * (spacing * math.sqrt(len(positions) / (width * height)))

@@ -13,11 +13,6 @@
   const NO_YEAR_COLOUR = "#cbd5e1";
   const LIST_LIMIT = 40; // panel rows shown before a "show all" button
   const SEARCH_LIMIT = 12;
-  // drawn first, so the sparse reference links stay on top of the citation web
-  const EDGE_DRAW_ORDER = ["cites", "similar", "coauthor", "authored"];
-  // In large graphs these kinds are stroked in one batched path per kind instead of being vis
-  // edges: creating and drawing 40,000 vis edges alone takes seconds. They lose hover and click.
-  const BULK_KINDS = new Set(EDGE_DRAW_ORDER);
   const LABEL_SCALE = 0.45; // below this zoom vis would not draw 12px labels anyway
   const LABEL_BATCH = 1500;
   const ARROW_LIMIT = 4000; // batched arrowheads drawn per kind and frame when zoomed in
@@ -30,11 +25,24 @@
     similar: ["Similar articles", "Similar articles"],
     authored: ["Wrote", "Authors"],
     coauthor: ["Co-authors", "Co-authors"],
+    cocited: ["Co-cited with", "Co-cited with"],
+    coupled: ["Shares references with", "Shares references with"],
+    cooccurs: ["Indexed together with", "Indexed together with"],
+    investigator: ["Investigators", "Investigator of"],
   };
+  // what a link's `weight` counts, per weighted kind
+  const WEIGHT_NOTES = {
+    coauthor: (w) => plural(w, "paper") + " together",
+    cocited: (w) => "cited together by " + plural(w, "paper"),
+    coupled: (w) => plural(w, "shared reference"),
+    cooccurs: (w) => plural(w, "paper") + " with both",
+  };
+  const EDGE_ENDS = new Set(["source", "target", "key", "kind", "sources"]); // not shown as extra fields
   const SHOWN_ELSEWHERE = new Set(["type", "label", "title", "name", "authors", "journal", "year", "pmid", "doi",
     "pmcid", "publication_types", "mesh", "retracted", "seed", "depth", "fetched", "citation", "nct_id", "status",
     "phase", "conditions", "interventions", "sponsor", "start_date", "completion_date", "enrollment",
-    "official_title", "orcid", "affiliations", "papers", "variants"]);
+    "official_title", "orcid", "affiliations", "papers", "variants", "id", "cited_by", "pagerank", "betweenness",
+    "community"]);
 
   // Identifier -> https URL, or null when the value does not look like that identifier.
   const LINKS = {
@@ -138,18 +146,24 @@
 
   /* ---------- the data ---------- */
 
+  function idKey(id) {
+    // node-link ids are any JSON value; text ids stand for themselves, others by their JSON
+    return typeof id === "string" ? id : "\u0000" + JSON.stringify(id);
+  }
+
   function buildModel(data) {
-    const nodes = data.nodes.map(([key, attributes], index) => {
-      const attrs = attributes && typeof attributes === "object" ? attributes : {};
+    const index = new Map();
+    const nodes = data.nodes.map((attrs, i) => {
       const type = str(attrs.type) || "other"; // as the legend (html.py) names it
       const year = type === "paper" && isYear(attrs.year) ? attrs.year : null;
-      return { index, key: str(key), attrs, type, year, layoutYear: year ?? trialYear(attrs, type),
-               edges: [], cited: 0, citing: 0 };
+      index.set(idKey(attrs.id), i);
+      return { index: i, key: typeof attrs.id === "string" ? attrs.id : JSON.stringify(attrs.id), attrs, type, year,
+               layoutYear: year ?? trialYear(attrs, type), edges: [], cited: 0, citing: 0 };
     });
-    const edges = data.edges.map(([from, to, kind, sources, extras], index) => ({
-      index, from, to, kind: str(kind),
-      sources: list(sources),
-      extras: extras && typeof extras === "object" ? extras : {},
+    const edges = data.edges.map((attrs, i) => ({
+      index: i, from: index.get(idKey(attrs.source)), to: index.get(idKey(attrs.target)),
+      kind: str(attrs.kind || attrs.key) || "link", // as html.py counts them
+      sources: list(attrs.sources), attrs,
     }));
     for (const edge of edges) {
       nodes[edge.from].edges.push(edge.index);
@@ -158,6 +172,14 @@
         nodes[edge.to].cited += 1;
         nodes[edge.from].citing += 1;
       }
+    }
+    for (const node of nodes) node.prominence = node.cited;
+    if (!edges.some((edge) => edge.kind === "cites")) {
+      // no citations drawn here (co-citation, coupling graphs): size by citations in the whole build,
+      // relative to this graph's most cited, or a graph of highly cited papers would be all large
+      const citedBy = (node) => (Number.isInteger(node.attrs.cited_by) ? node.attrs.cited_by : 0);
+      const most = nodes.reduce((high, node) => Math.max(high, citedBy(node)), 1);
+      for (const node of nodes) node.prominence = 100 * (citedBy(node) / most) ** 2;
     }
     let firstYear = Infinity;
     let lastYear = -Infinity;
@@ -173,6 +195,15 @@
     if (type !== "trial") return null;
     const match = /\b(\d{4})\b/.exec(str(attrs.start_date));
     return match && isYear(Number(match[1])) ? Number(match[1]) : null;
+  }
+
+  function extras(edge) {
+    return Object.entries(edge.attrs).filter(([name]) => !EDGE_ENDS.has(name));
+  }
+
+  function weightOf(edge) {
+    const weight = Number(edge.attrs.weight);
+    return Number.isFinite(weight) ? weight : 1;
   }
 
   function mainTitle(node) {
@@ -197,10 +228,12 @@
       this.root = root;
       this.meta = data.meta;
       this.styles = data.meta.styles;
+      this.drawOrder = this.styles.drawOrder;
       this.positions = data.positions;
       this.model = buildModel(data);
       this.ui = this.findParts();
       this.colourBy = "type";
+      this.communities = null; // computed when first coloured by community
       this.hiddenTypes = new Set();
       this.hiddenKinds = new Set();
       this.yearRange = [-Infinity, Infinity];
@@ -239,6 +272,7 @@
         busyText: q(".lg-busy-text"), panel: q(".lg-panel"), panelBody: q(".lg-panel-body"), back: q(".lg-back"),
         search: q(".lg-search"), results: q(".lg-results"), showing: q(".lg-showing"), histogram: q(".lg-histogram"),
         yearFrom: q(".lg-year-from"), yearTo: q(".lg-year-to"), gradient: q(".lg-gradient"),
+        communities: q(".lg-communities"),
         sideToggle: q(".lg-side-toggle"),
       };
     }
@@ -289,8 +323,8 @@
       // only what differs from the shared defaults: vis copies every option object per node
       const item = { id: node.index, ...difference(this.nodeLook(node), this.baseLook) };
       if (this.positions) {
-        item.x = this.positions[node.index][0];
-        item.y = this.positions[node.index][1];
+        item.x = this.positions[2 * node.index];
+        item.y = this.positions[2 * node.index + 1];
       }
       return item;
     }
@@ -299,7 +333,7 @@
       const counts = new Map();
       for (const node of this.model.nodes) counts.set(node.type, (counts.get(node.type) || 0) + 1);
       const type = [...counts.entries()].sort((x, y) => y[1] - x[1]).map((entry) => entry[0])[0] || "paper";
-      const look = this.nodeLook({ index: -1, type, attrs: {}, cited: 0, year: null });
+      const look = this.nodeLook({ index: -1, type, attrs: {}, cited: 0, prominence: 0, year: null });
       delete look.label;
       return look;
     }
@@ -313,6 +347,7 @@
       let borderWidth = 1.5;
       let dashes = false;
       if (this.colourBy === "year" && node.type === "paper") fill = this.yearColour(node.year);
+      if (this.colourBy === "community") fill = this.communityColour(node);
       if (node.type === "paper" && a.fetched === false) {
         fill = mix(fill, 0.6);
         border = marks.unfetched;
@@ -349,8 +384,10 @@
 
     nodeSize(node) {
       if (node.type === "trial") return 24;
-      if (node.type === "author") return Math.min(6 + 2.5 * Math.sqrt(Number(node.attrs.papers) || 1), 26);
-      const size = Math.min(7 + 3 * Math.sqrt(node.cited), 38);
+      if (node.type === "author" || node.type === "mesh") {
+        return Math.min(6 + 2.5 * Math.sqrt(Number(node.attrs.papers) || 1), 26);
+      }
+      const size = Math.min(7 + 3 * Math.sqrt(node.prominence), 38);
       return node.attrs.seed === true ? Math.max(size + 3, 12) : size;
     }
 
@@ -362,35 +399,48 @@
 
     edgesInDrawOrder() {
       const rank = (edge) => {
-        const at = EDGE_DRAW_ORDER.indexOf(edge.kind);
-        return at < 0 ? EDGE_DRAW_ORDER.length : at;
+        const at = this.drawOrder.indexOf(edge.kind);
+        return at < 0 ? this.drawOrder.length : at;
       };
       return this.model.edges.slice().sort((x, y) => rank(x) - rank(y) || x.index - y.index);
     }
 
     isBulk(edge) {
-      return this.large && BULK_KINDS.has(edge.kind);
+      // In large graphs the kinds drawn first (styles.drawOrder: the citation web under the
+      // reference links) are stroked in batched paths instead of being vis edges: creating and
+      // drawing 40,000 vis edges alone takes seconds. They lose hover and click.
+      return this.large && this.drawOrder.includes(edge.kind);
     }
 
     bulkEdgesByKind() {
+      // one batch per kind and width, thin first
       const groups = new Map();
       for (const edge of this.model.edges) {
         if (!this.isBulk(edge)) continue;
-        if (!groups.has(edge.kind)) groups.set(edge.kind, []);
-        groups.get(edge.kind).push(edge);
+        const width = this.edgeWidth(edge);
+        const key = edge.kind + " " + width;
+        if (!groups.has(key)) groups.set(key, { kind: edge.kind, width, edges: [] });
+        groups.get(key).edges.push(edge);
       }
-      return EDGE_DRAW_ORDER.filter((kind) => groups.has(kind)).map((kind) => ({ kind, edges: groups.get(kind) }));
+      const rank = (group) => this.drawOrder.indexOf(group.kind);
+      return [...groups.values()].sort((x, y) => rank(x) - rank(y) || x.width - y.width);
     }
 
     visEdge(edge) {
       const style = this.edgeStyle(edge);
-      const weight = Number(edge.extras.weight);
-      const width = edge.kind === "coauthor" && weight > 1 ? 1 + Math.log2(weight) : style.width;
+      const width = this.edgeWidth(edge);
       return {
         id: edge.index, from: edge.from, to: edge.to, width, dashes: style.dashes === true,
         arrows: { to: { enabled: style.arrow === true, scaleFactor: 0.5 } },
-        color: { color: style.colour, highlight: style.colour, hover: style.colour, opacity: edgeOpacity(edge.kind) },
+        color: { color: style.colour, highlight: style.colour, hover: style.colour, opacity: style.opacity },
       };
+    }
+
+    edgeWidth(edge) {
+      const style = this.edgeStyle(edge);
+      const weight = weightOf(edge);
+      if (!style.weighted || weight <= 1) return style.width;
+      return Math.min(Math.round(2 * (style.width + Math.log2(weight))) / 2, 8); // in half pixels: few batches
     }
 
     /* ----- layout life cycle ----- */
@@ -444,12 +494,12 @@
       const scale = this.network.getScale();
       const arrows = scale >= 0.6;
       ctx.save();
-      for (const { kind, edges } of this.bulk) {
+      for (const { kind, width, edges } of this.bulk) {
         const style = this.styles.edges[kind];
         ctx.strokeStyle = style.colour;
         ctx.fillStyle = style.colour;
-        ctx.globalAlpha = edgeOpacity(kind) * 0.8;
-        ctx.lineWidth = Math.max(style.width, 0.6 / scale);
+        ctx.globalAlpha = style.opacity * 0.8 * this.overviewFading(scale, edges.length);
+        ctx.lineWidth = Math.max(width, 0.6 / scale);
         ctx.setLineDash(style.dashes ? [5 / scale, 4 / scale] : []);
         ctx.beginPath();
         for (const edge of edges) {
@@ -463,6 +513,11 @@
         if (arrows && style.arrow) this.drawBulkArrows(ctx, edges, nodes);
       }
       ctx.restore();
+    }
+
+    overviewFading(scale, count) {
+      // zoomed out, tens of thousands of links would paint over every node: the more, the fainter
+      return scale < OVERVIEW_SCALE ? Math.min(1, Math.sqrt(20000 / count)) : 1;
     }
 
     drawBulkArrows(ctx, edges, nodes) {
@@ -518,7 +573,8 @@
         byColour.get(colour).push(drawn);
       }
       ctx.save();
-      for (const [colour, drawn] of byColour) fillDots(ctx, colour, drawn, (size) => size);
+      // at least a pixel or so across, so the nodes are not lost under a dense web of links
+      for (const [colour, drawn] of byColour) fillDots(ctx, colour, drawn, (size) => Math.max(size, 1.1 / scale));
       for (const drawn of marked) {
         fillDots(ctx, drawn.options.color.border, [drawn], (size) => Math.max(size + 2, 4 / scale));
         fillDots(ctx, drawn.options.color.background, [drawn], (size) => Math.max(size, 2.2 / scale));
@@ -802,6 +858,8 @@
       if (node.type === "paper") this.paperFields(node, fields);
       else if (node.type === "trial") this.trialFields(a, fields);
       else if (node.type === "author") this.authorFields(a, fields);
+      else if (node.type === "mesh") fields.text("Papers", a.papers);
+      this.metricFields(node, fields);
       this.showPanel([this.badges(node), el("h3", null, mainTitle(node)), fields.element,
                       this.connections(node), otherFields(a)]);
     }
@@ -847,6 +905,17 @@
       fields.text("Enrollment", a.enrollment);
     }
 
+    metricFields(node, fields) {
+      const a = node.attrs;
+      if (Number.isInteger(a.cited_by)) fields.text("Cited in this build", plural(a.cited_by, "time"));
+      if (typeof a.pagerank === "number") fields.text("PageRank", a.pagerank.toPrecision(3));
+      if (typeof a.betweenness === "number") fields.text("Betweenness", a.betweenness.toPrecision(3));
+      if (Number.isInteger(a.community)) {
+        const group = this.communityGroups().byKey.get(node.type + " " + a.community);
+        fields.text("Community", a.community + (group ? " (" + plural(group.size, "member") + " here)" : ""));
+      }
+    }
+
     authorFields(a, fields) {
       fields.link("ORCID", a.orcid, LINKS.orcid);
       fields.text("Papers", a.papers);
@@ -860,8 +929,10 @@
       for (const e of node.edges) {
         const edge = this.model.edges[e];
         const outgoing = edge.from === node.index;
-        const key = edge.kind + (outgoing ? ">" : "<");
-        if (!groups.has(key)) groups.set(key, { edge, outgoing, items: [] });
+        // links without a direction (co-authors, co-citation) are one group whichever end this is
+        const directed = this.edgeStyle(edge).arrow === true;
+        const key = edge.kind + (directed ? (outgoing ? ">" : "<") : "");
+        if (!groups.has(key)) groups.set(key, { edge, outgoing: outgoing || !directed, items: [] });
         groups.get(key).items.push({ edge, other: outgoing ? edge.to : edge.from });
       }
       if (!groups.size) return section;
@@ -875,7 +946,7 @@
       const wrapper = el("div", "lg-group");
       const head = el("div", "lg-edge-head");
       head.append(this.edgeMark(edge), el("strong", null, names[outgoing ? 0 : 1]), el("span", "lg-num", items.length));
-      const position = (item) => Number(item.edge.extras.position) || Infinity;
+      const position = (item) => Number(item.edge.attrs.position) || Infinity;
       items.sort((x, y) => position(x) - position(y)
         || shortLabel(this.model.nodes[x.other]).localeCompare(shortLabel(this.model.nodes[y.other])));
       const rows = el("ul", "lg-links");
@@ -899,11 +970,12 @@
     connectionRow({ edge, other }) {
       const row = el("li");
       const target = this.model.nodes[other];
-      const position = Number(edge.extras.position);
+      const position = Number(edge.attrs.position);
       const name = (Number.isInteger(position) ? position + ". " : "") + shorten(listName(target), 120);
       row.append(this.nodeButton(other, name));
       const notes = edge.sources.slice();
-      if (edge.kind === "coauthor" && Number(edge.extras.weight) > 1) notes.unshift(edge.extras.weight + " papers together");
+      const note = own(WEIGHT_NOTES, edge.kind);
+      if (note && weightOf(edge) > 1) notes.unshift(note(weightOf(edge)));
       if (notes.length) row.append(" ", el("span", "lg-sources", notes.join(", ")));
       return row;
     }
@@ -926,7 +998,11 @@
       fields.row("From", this.nodeButton(edge.from, shorten(listName(this.model.nodes[edge.from]), 160)));
       fields.row("To", this.nodeButton(edge.to, shorten(listName(this.model.nodes[edge.to]), 160)));
       fields.tags("Sources", edge.sources);
-      for (const [name, value] of Object.entries(edge.extras)) fields.text(name[0].toUpperCase() + name.slice(1), value);
+      for (const [name, value] of extras(edge)) {
+        const label = (name.charAt(0).toUpperCase() + name.slice(1)).replace(/_/g, " ");
+        if (Array.isArray(value)) fields.tags(label, list(value));
+        else fields.text(label, typeof value === "object" ? JSON.stringify(value) : value);
+      }
       const badges = el("div", "lg-badges");
       badges.append(el("span", "lg-badge", "Link"));
       const head = el("h3", "lg-edge-head");
@@ -954,7 +1030,7 @@
         const ids = [a.pmid, a.doi, a.pmcid, a.nct_id, a.orcid, node.key].map((v) => str(v).toLowerCase());
         const score = ids.includes(q) ? 0 : mainTitle(node).toLowerCase().startsWith(q)
           || shortLabel(node).toLowerCase().startsWith(q) ? 1 : 2;
-        hits.push({ index, score, weight: node.cited + node.edges.length / 1000 });
+        hits.push({ index, score, weight: node.prominence + node.edges.length / 1000 });
       });
       hits.sort((x, y) => x.score - y.score || y.weight - x.weight || x.index - y.index);
       return hits.slice(0, SEARCH_LIMIT).map((hit) => hit.index);
@@ -1059,7 +1135,59 @@
     setColour(mode) {
       this.colourBy = mode;
       if (this.ui.gradient) this.ui.gradient.hidden = mode !== "year";
+      if (this.ui.communities) this.showCommunityLegend(mode === "community");
       this.nodes.update(this.model.nodes.map((node) => ({ id: node.index, color: this.nodeLook(node).color })));
+    }
+
+    communityGroups() {
+      // (type, community) pairs by size: a paper community and an author community with the
+      // same number are different groups, so the combined graph does not mix them up
+      if (this.communities) return this.communities;
+      const groups = new Map();
+      for (const node of this.model.nodes) {
+        const number = node.attrs.community;
+        if (!Number.isInteger(number)) continue;
+        const key = node.type + " " + number;
+        if (!groups.has(key)) groups.set(key, { key, type: node.type, number, size: 0 });
+        groups.get(key).size += 1;
+      }
+      const sorted = [...groups.values()].sort((x, y) => y.size - x.size || x.number - y.number
+        || x.type.localeCompare(y.type));
+      const palette = this.styles.communities;
+      sorted.forEach((group, rank) => {
+        group.colour = rank < palette.length && group.size > 1 ? palette[rank] : this.styles.communityRest;
+      });
+      this.communities = { list: sorted, byKey: new Map(sorted.map((group) => [group.key, group])) };
+      return this.communities;
+    }
+
+    communityColour(node) {
+      const group = this.communityGroups().byKey.get(node.type + " " + node.attrs.community);
+      return group ? group.colour : this.styles.communityRest;
+    }
+
+    showCommunityLegend(shown) {
+      const box = this.ui.communities;
+      box.hidden = !shown;
+      if (!shown || box.childElementCount) return;
+      const { list: groups } = this.communityGroups();
+      const coloured = groups.filter((group) => group.colour !== this.styles.communityRest);
+      for (const group of coloured) {
+        const row = el("li", "lg-row lg-community");
+        const swatch = el("span", "lg-dot");
+        swatch.style.setProperty("--lg-dot", group.colour);
+        row.append(swatch, el("span", "lg-row-label", this.typeName({ type: group.type }) + " community " + group.number),
+                   el("span", "lg-num", group.size));
+        box.append(row);
+      }
+      const rest = groups.length - coloured.length;
+      if (rest) {
+        const row = el("li", "lg-row lg-community");
+        const swatch = el("span", "lg-dot");
+        swatch.style.setProperty("--lg-dot", this.styles.communityRest);
+        row.append(swatch, el("span", "lg-row-label", rest === 1 ? "1 smaller community" : rest + " smaller communities"));
+        box.append(row);
+      }
     }
 
     setLayout(mode) {
@@ -1295,11 +1423,6 @@
       ctx.arc(node.x, node.y, radius, 0, 2 * Math.PI);
     }
     ctx.fill();
-  }
-
-  function edgeOpacity(kind) {
-    // the many citation and authorship links recede; the registry's reference links stay strong
-    return own({ cites: 0.55, authored: 0.6, coauthor: 0.45, similar: 0.7 }, kind) || 0.9;
   }
 
   function difference(look, base) {

@@ -1,0 +1,57 @@
+"""What several writers need of one graph, computed once: its node-link text and its layout."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import networkx as nx
+import numpy as np
+
+from .layout import Layouts, page_positions
+from .nodelink import NodeLink, NodeTexts
+
+
+@dataclass
+class SharedWork:
+    """What the graphs of one build share while they are written: positions in one frame (a
+    paper sits in the same place in each graph) and node records encoded once."""
+
+    layouts: Layouts = field(default_factory=Layouts)
+    node_texts: NodeTexts = field(default_factory=NodeTexts)
+
+
+class PreparedGraph:
+    """A graph and, on first use, its node-link JSON (JSON file, page) and positions (page, SVG)."""
+
+    def __init__(self, graph: nx.Graph, shared: SharedWork | None = None):
+        self.graph = graph
+        self.shared = shared or SharedWork()
+
+    @property
+    def name(self) -> str:
+        return str(self.graph.graph.get("name") or "")
+
+    def title(self, given: str | None = None) -> str:
+        """`given`, else the graph's title, else its name."""
+        if given is not None:
+            return str(given)
+        return str(self.graph.graph.get("title") or self.graph.graph.get("name") or "graph")
+
+    @cached_property
+    def node_link(self) -> NodeLink:
+        return NodeLink.of(self.graph, self.shared.node_texts)
+
+    @cached_property
+    def positions(self) -> np.ndarray:
+        """Whole page units, (nodes, 2), in the order of `node_link.ids`."""
+        encoded = self.node_link
+        return page_positions(self.shared.layouts.positions(encoded.ids, encoded.sources, encoded.targets))
+
+
+def prepared(graph: nx.Graph | PreparedGraph) -> PreparedGraph:
+    return graph if isinstance(graph, PreparedGraph) else PreparedGraph(graph)
+
+
+def graph_of(graph: nx.Graph | PreparedGraph) -> nx.Graph:
+    return graph.graph if isinstance(graph, PreparedGraph) else graph
