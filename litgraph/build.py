@@ -51,6 +51,12 @@ class Build:
     def summary(self) -> dict:
         return summarise(self)
 
+    def show(self, graph: str = "combined", height: int | None = None):
+        """One of the graphs, inline in a notebook (Jupyter, JupyterLab, VS Code, Colab)."""
+        from .outputs import show
+
+        return show(self.graphs[graph], **({"height": height} if height else {}))
+
     def write(self, folder: str | Path | None = None, formats: Iterable[str] = ("html",)) -> list[Path]:
         """Write each graph in each format plus summary.json; returns the files written."""
         target = Path(folder) if folder else Path("output") / self.name

@@ -204,3 +204,9 @@ def test_the_command_never_prints_a_traceback(server, tmp_path):
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 2
     assert "Traceback" not in run.stderr and len(run.stderr.strip().splitlines()) == 1
+
+
+def test_a_build_shows_any_of_its_graphs_in_a_notebook(tmp_path):
+    result = build(str(EXAMPLE), offline=True, settings=Settings(cache_dir=tmp_path / "cache"))
+    cell = result.show("trial", height=500)._repr_html_()
+    assert cell.startswith("<iframe srcdoc=") and "height:500px" in cell and "NCT01741857" in cell
