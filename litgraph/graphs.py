@@ -3,7 +3,10 @@
 trial, paper and combined graphs are MultiDiGraphs keyed by edge kind, so a paper that is both
 cited by and similar to another keeps both edges, while a link seen by two sources stays one
 edge with two sources. The author graph is an undirected Graph of co-authorship between the
-people `litgraph.authors` resolved. The cocitation, coupling and mesh graphs, and the metrics
+people `litgraph.authors` resolved. The combined graph holds trials, papers and authors with
+their reference, citation, similar and `authored` edges, but no `coauthor` edges: co-authorship
+follows from the `authored` edges and has its own graph, and in the combined one it doubled the
+edges and buried the rest. The cocitation, coupling and mesh graphs, and the metrics
 on paper and author nodes, come from `litgraph.analysis`.
 """
 
@@ -32,7 +35,7 @@ def build_graphs(corpus: Corpus, name: str = "") -> dict[str, nx.Graph]:
         "trial": trial_graph(corpus, paper_data),
         "paper": papers,
         "author": coauthors,
-        "combined": combined_graph(corpus, paper_data, authorship, coauthors),
+        "combined": combined_graph(corpus, paper_data, authorship),
         "cocitation": cocitation_graph(papers),
         "coupling": coupling_graph(papers),
         "mesh": mesh_graph(papers),
@@ -150,8 +153,7 @@ def coauthor_graph(authorship: Authorship) -> nx.Graph:
     return graph
 
 
-def combined_graph(corpus: Corpus, papers: dict[str, dict], authorship: Authorship,
-                   coauthors: nx.Graph) -> nx.MultiDiGraph:
+def combined_graph(corpus: Corpus, papers: dict[str, dict], authorship: Authorship) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph()
     _add_papers(graph, corpus, papers)
     _add_trials(graph, corpus, papers)
@@ -160,6 +162,4 @@ def combined_graph(corpus: Corpus, papers: dict[str, dict], authorship: Authorsh
         for position, author in enumerate(byline, start=1):
             graph.add_edge(author, paper, key="authored", kind="authored", position=position,
                            sources=[authorship.sources[paper]])
-    for a, b, data in coauthors.edges(data=True):
-        graph.add_edge(a, b, key="coauthor", **data)
     return graph

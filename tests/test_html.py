@@ -68,7 +68,6 @@ def sample_graph(name: str = "combined", hostile: bool = False) -> nx.Graph:
         graph.add_node(node, type="author", label=values["name"], papers=2, variants=[values["name"]], **values)
         for position, paper in enumerate((RESULT_PAPER, RETRACTED), start=1):
             graph.add_edge(node, paper, key="authored", kind="authored", position=position, sources=["pubmed"])
-    graph.add_edge("author:sun-lin", "author:motzer-r", key="coauthor", kind="coauthor", weight=2, sources=["pubmed"])
     if hostile:
         hostile_id = 'pmid:"><img src=x onerror="window.__xss=15">'
         graph.add_node(hostile_id, **_paper(dict(pmid="444", title=h(16, "x"), year=2016), hostile))
@@ -242,7 +241,7 @@ def legend(page: str, what: str) -> list[str]:
 def test_legend_lists_the_types_and_kinds_present():
     page = render_html(sample_graph(), title="t")
     assert legend(page, "type") == ["trial", "paper", "author"]
-    assert legend(page, "kind") == ["background", "result", "derived", "cites", "similar", "authored", "coauthor"]
+    assert legend(page, "kind") == ["background", "result", "derived", "cites", "similar", "authored"]
     for mark in ("Listed by the trial / seed", "Retracted", "Known only from a citation"):
         assert mark in page
     authors = render_html(author_graph(), title="t")
