@@ -111,7 +111,7 @@ def test_betweenness_on_a_path_is_exact_for_small_graphs():
 
 def test_betweenness_samples_sources_with_a_fixed_seed_on_large_graphs(monkeypatch):
     monkeypatch.setattr(analysis, "BETWEENNESS_BUDGET", 1000)
-    monkeypatch.setattr(analysis, "BETWEENNESS_MIN_SOURCES", 10)
+    monkeypatch.setattr(analysis, "BETWEENNESS_SOURCES", 10)
     graph = nx.barabasi_albert_graph(300, 2, seed=1)
     first, method = betweenness(graph)
     second, _ = betweenness(graph)
