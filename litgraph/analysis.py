@@ -23,7 +23,8 @@ one corpus always gives the same numbers.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from itertools import combinations
+from dataclasses import dataclass
+from itertools import chain, combinations
 from typing import Iterable
 
 import networkx as nx
@@ -55,62 +56,130 @@ CHECK_TAGS = frozenset({
 
 # --- graphs --------------------------------------------------------------------------------
 
-def cocitation_graph(papers: nx.MultiDiGraph, max_papers: int = MAX_PAPERS, max_edges: int = MAX_EDGES) -> nx.Graph:
+def cocitation_graph(papers: nx.MultiDiGraph, max_papers: int = MAX_PAPERS, max_edges: int = MAX_EDGES,
+                     citations: Citations | None = None) -> nx.Graph:
     """The most cited papers linked by how many papers of the graph cite both (edge kind `cocited`).
 
     `citing_papers` lists those papers; `sources` are the sources of the citations involved.
+    `citations` are the paper graph's, when the caller has them already.
     """
-    return _shared_citation_graph(papers, linked="cited", kind="cocited", evidence="citing_papers",
-                                  max_papers=max_papers, max_edges=max_edges)
+    return _shared_citation_graph(papers, citations or Citations(papers), linked="cited", kind="cocited",
+                                  evidence="citing_papers", max_papers=max_papers, max_edges=max_edges)
 
 
-def coupling_graph(papers: nx.MultiDiGraph, max_papers: int = MAX_PAPERS, max_edges: int = MAX_EDGES) -> nx.Graph:
+def coupling_graph(papers: nx.MultiDiGraph, max_papers: int = MAX_PAPERS, max_edges: int = MAX_EDGES,
+                   citations: Citations | None = None) -> nx.Graph:
     """The papers citing most linked by how many references of the graph they share (kind `coupled`).
 
     `shared_references` lists those references; `sources` are the sources of the citations involved.
+    `citations` are the paper graph's, when the caller has them already.
     """
-    return _shared_citation_graph(papers, linked="citing", kind="coupled", evidence="shared_references",
-                                  max_papers=max_papers, max_edges=max_edges)
+    return _shared_citation_graph(papers, citations or Citations(papers), linked="citing", kind="coupled",
+                                  evidence="shared_references", max_papers=max_papers, max_edges=max_edges)
 
 
-def _citations(papers: nx.MultiDiGraph) -> list[tuple[str, str]]:
-    return sorted((u, v) for u, v, kind in papers.edges(data="kind") if kind == "cites")
+class Citations:
+    """The citations of a paper graph as arrays: papers numbered in id order, citations sorted by
+    citing then cited paper, and the sources of each citation as bits."""
+
+    def __init__(self, papers: nx.MultiDiGraph) -> None:
+        self.names = np.array(sorted(papers), dtype=object)
+        number = {name: index for index, name in enumerate(self.names)}
+        self.in_graph_order = np.array([number[name] for name in papers], dtype=np.int64)
+        found = [(number[u], number[v], data["sources"]) for u, v, data in papers.edges(data=True)
+                 if data["kind"] == "cites"]
+        vocabulary = sorted({source for *_, sources in found for source in sources})
+        if len(vocabulary) > 63:
+            raise ValueError(f"too many citation sources to hold as bits: {len(vocabulary)}")
+        self.sources = np.array(vocabulary, dtype=object)
+        bit = {source: 1 << place for place, source in enumerate(vocabulary)}
+        mask_of = {kinds: sum(bit[source] for source in kinds) for kinds in {tuple(sources) for *_, sources in found}}
+        citing = np.array([u for u, _, _ in found], dtype=np.int64)
+        cited = np.array([v for _, v, _ in found], dtype=np.int64)
+        masks = np.array([mask_of[tuple(sources)] for *_, sources in found], dtype=np.int64)
+        order = np.lexsort((cited, citing))
+        self.citing, self.cited, self.masks = citing[order], cited[order], masks[order]
+
+    def as_network(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Paper names, and citing and cited positions among them, in the order a network built
+        from the sorted citations holds them: papers as they first appear among the citations,
+        then the others in graph order, and each paper's citations by cited paper. Louvain's
+        communities depend on the order it meets nodes and neighbours in; this one is fixed."""
+        appearance = np.column_stack([self.citing, self.cited]).ravel()
+        linked = appearance[np.sort(np.unique(appearance, return_index=True)[1])]
+        order = np.concatenate([linked, self.in_graph_order[~np.isin(self.in_graph_order, linked)]])
+        position = np.empty(len(order), dtype=np.int64)
+        position[order] = np.arange(len(order))
+        by_citing = np.lexsort((self.cited, position[self.citing]))
+        return self.names[order], position[self.citing][by_citing], position[self.cited][by_citing]
+
+    def source_names(self, mask: int) -> list[str]:
+        return self.sources[[place for place in range(len(self.sources)) if mask >> place & 1]].tolist()
 
 
-def _shared_citation_graph(papers: nx.MultiDiGraph, *, linked: str, kind: str, evidence: str, max_papers: int,
-                           max_edges: int) -> nx.Graph:
+def _shared_citation_graph(papers: nx.MultiDiGraph, citations: Citations, *, linked: str, kind: str, evidence: str,
+                           max_papers: int, max_edges: int) -> nx.Graph:
     """Papers on the `linked` end of citations ("cited" or "citing"), one edge per pair that shares
-    papers on the other end, weighted by how many they share."""
-    ends = [(citing, cited) if linked == "cited" else (cited, citing) for citing, cited in _citations(papers)]
-    counts = Counter(member for _, member in ends)
-    kept = set(sorted(counts, key=lambda node: (-counts[node], node))[:max_papers])
-    members: dict[str, list[str]] = defaultdict(list)
-    for hub, member in ends:
-        if member in kept:
-            members[hub].append(member)
-    shared: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for hub, group in members.items():
-        for pair in combinations(sorted(group), 2):
-            shared[pair].append(hub)
-    min_weight = _weakest_kept(Counter(len(hubs) for hubs in shared.values()), max_edges)
+    papers on the other end (hubs), weighted by how many they share."""
+    hubs, members = (citations.citing, citations.cited) if linked == "cited" else (citations.cited, citations.citing)
+    kept = _most_linked(members, len(citations.names), max_papers)
+    among = np.isin(members, kept)
+    pairs = _pairs_by_hub(hubs[among], members[among], citations.masks[among], len(citations.names))
+    weights = np.diff(pairs.starts, append=len(pairs.hubs))
+    min_weight = _weakest_kept(weights, max_edges)
     graph = nx.Graph(min_weight=min_weight, papers_considered=len(kept))
-    for (a, b), hubs in sorted(shared.items()):
-        if len(hubs) >= min_weight:
-            graph.add_nodes_from((node, papers.nodes[node]) for node in (a, b))
-            citations = [(hub, end) if linked == "cited" else (end, hub) for hub in hubs for end in (a, b)]
-            sources = {source for u, v in citations for source in papers.edges[u, v, "cites"]["sources"]}
-            graph.add_edge(a, b, kind=kind, weight=len(hubs), **{evidence: hubs}, sources=sorted(sources))
+    strong = np.flatnonzero(weights >= min_weight)
+    starts, ends = pairs.starts[strong], pairs.starts[strong] + weights[strong]
+    first, second = citations.names[pairs.first[starts]].tolist(), citations.names[pairs.second[starts]].tolist()
+    graph.add_nodes_from((node, papers.nodes[node]) for node in dict.fromkeys(chain.from_iterable(zip(first, second))))
+    hub_names = citations.names[pairs.hubs]
+    masks = np.bitwise_or.reduceat(pairs.masks, pairs.starts)[strong].tolist() if strong.size else []
+    graph.add_edges_from((a, b, {"kind": kind, "weight": end - start, evidence: hub_names[start:end].tolist(),
+                                 "sources": citations.source_names(mask)})
+                         for a, b, start, end, mask in zip(first, second, starts.tolist(), ends.tolist(), masks))
     return graph
 
 
-def _weakest_kept(weights: Counter, max_edges: int) -> int:
+def _most_linked(members: np.ndarray, count: int, max_papers: int) -> np.ndarray:
+    """The `max_papers` papers at the most citations' `members` end; ties by id."""
+    counts = np.bincount(members, minlength=count)
+    ranked = np.lexsort((np.arange(count), -counts))
+    return ranked[:min(max_papers, np.count_nonzero(counts))]
+
+
+@dataclass
+class _Pairs:
+    """Every pair of members linked through a hub, sorted by pair and then by the hub's first
+    citation; `starts` marks where each pair's run begins."""
+
+    first: np.ndarray
+    second: np.ndarray
+    hubs: np.ndarray
+    masks: np.ndarray  # sources of the two citations, as bits
+    starts: np.ndarray
+
+
+def _pairs_by_hub(hubs: np.ndarray, members: np.ndarray, masks: np.ndarray, count: int) -> _Pairs:
+    first_citation = np.full(count, len(hubs))
+    np.minimum.at(first_citation, hubs, np.arange(len(hubs)))
+    order = np.lexsort((members, hubs))
+    hubs, members, masks = hubs[order], members[order], masks[order]
+    # each position pairs with the later positions of its hub's run
+    run_end = np.searchsorted(hubs, hubs, side="right")
+    later = run_end - np.arange(len(hubs)) - 1
+    left = np.repeat(np.arange(len(hubs)), later)
+    right = left + 1 + np.arange(len(left)) - np.repeat(np.cumsum(later) - later, later)
+    code = members[left] * count + members[right]
+    order = np.lexsort((first_citation[hubs[left]], code))
+    left, right, code = left[order], right[order], code[order]
+    return _Pairs(first=members[left], second=members[right], hubs=hubs[left], masks=masks[left] | masks[right],
+                  starts=np.flatnonzero(np.concatenate([[True], code[1:] != code[:-1]])))
+
+
+def _weakest_kept(weights: np.ndarray | list[int], max_edges: int) -> int:
     """The smallest weight w for which at most `max_edges` links weigh w or more."""
-    kept = 0
-    for weight in sorted(weights, reverse=True):
-        kept += weights[weight]
-        if kept > max_edges:
-            return weight + 1
-    return 1
+    at_least = np.cumsum(np.bincount(np.asarray(weights, dtype=np.int64), minlength=2)[::-1])[::-1]
+    return int(np.argmax(np.append(at_least, 0)[1:] <= max_edges)) + 1
 
 
 def mesh_graph(papers: nx.Graph, max_edges: int = MAX_EDGES) -> nx.Graph:
@@ -124,7 +193,7 @@ def mesh_graph(papers: nx.Graph, max_edges: int = MAX_EDGES) -> nx.Graph:
         topics = sorted({heading for heading in headings or () if heading not in CHECK_TAGS})
         counts.update(topics)
         pairs.update(combinations(topics, 2))
-    min_weight = _weakest_kept(Counter(pairs.values()), max_edges)
+    min_weight = _weakest_kept(list(pairs.values()), max_edges)
     graph = nx.Graph(min_weight=min_weight)
     graph.add_nodes_from((f"mesh:{heading}", {"type": "mesh", "label": heading, "name": heading, "papers": count})
                          for heading, count in sorted(counts.items()))
@@ -153,6 +222,12 @@ def pagerank(graph: nx.Graph, weight: str | None = None, alpha: float = 0.85,
     sources = np.array([u for u, _, _ in edges], dtype=np.int64)
     targets = np.array([v for _, v, _ in edges], dtype=np.int64)
     weights = np.array([value for _, _, value in edges], dtype=float)
+    return dict(zip(nodes, _pagerank(count, sources, targets, weights, alpha, tolerance, max_iterations).tolist()))
+
+
+def _pagerank(count: int, sources: np.ndarray, targets: np.ndarray, weights: np.ndarray, alpha: float = 0.85,
+              tolerance: float = 1e-10, max_iterations: int = 500) -> np.ndarray:
+    """PageRank of nodes 0..count-1 linked by weighted edges sources[i] -> targets[i]."""
     out_weight = np.bincount(sources, weights=weights, minlength=count)
     dangling = out_weight == 0
     rank = np.full(count, 1.0 / count)
@@ -164,7 +239,7 @@ def pagerank(graph: nx.Graph, weight: str | None = None, alpha: float = 0.85,
         rank = new
         if converged:
             break
-    return dict(zip(nodes, rank.tolist()))
+    return rank
 
 
 def betweenness(graph: nx.Graph) -> tuple[dict, dict]:
@@ -183,14 +258,20 @@ def communities(graph: nx.Graph) -> dict:
     return {node: number for number, group in enumerate(ordered) for node in group}
 
 
-def add_metrics(graphs: dict[str, nx.Graph]) -> None:
-    """Compute paper and author metrics and set them on those nodes in every graph holding them."""
-    citations = nx.DiGraph(_citations(graphs["paper"]))
-    citations.add_nodes_from(graphs["paper"])
-    paper_rank = pagerank(citations)
-    paper_community = communities(citations.to_undirected())
-    values = {node: {"cited_by": citations.in_degree(node), "pagerank": paper_rank[node],
-                     "community": paper_community[node]} for node in citations}
+def add_metrics(graphs: dict[str, nx.Graph], citations: Citations | None = None) -> None:
+    """Compute paper and author metrics and set them on those nodes in every graph holding them.
+
+    `citations` are the paper graph's, when the caller has them already.
+    """
+    papers, citing, cited = (citations or Citations(graphs["paper"])).as_network()
+    paper_rank = _pagerank(len(papers), citing, cited, np.ones(len(citing)))
+    undirected = nx.Graph()
+    undirected.add_nodes_from(papers.tolist())
+    undirected.add_edges_from(zip(papers[citing].tolist(), papers[cited].tolist()))
+    paper_community = communities(undirected)
+    cited_by = np.bincount(cited, minlength=len(papers))
+    values = {node: {"cited_by": count, "pagerank": rank, "community": paper_community[node]}
+              for node, count, rank in zip(papers.tolist(), cited_by.tolist(), paper_rank.tolist())}
     coauthors = graphs["author"]
     author_rank = pagerank(coauthors, weight="weight")
     author_betweenness, method = betweenness(coauthors)

@@ -13,37 +13,74 @@ on paper and author nodes, come from `litgraph.analysis`.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from itertools import combinations
 
 import networkx as nx
 
-from .analysis import add_metrics, cocitation_graph, coupling_graph, mesh_graph
+from .analysis import Citations, add_metrics, cocitation_graph, coupling_graph, mesh_graph
 from .authors import Authorship, resolve_authors
 from .model import Corpus, Paper, Trial
 
 GRAPH_NAMES = ("trial", "paper", "author", "combined", "cocitation", "coupling", "mesh")
+Edge = tuple[str, str, str, dict]  # (u, v, kind, attributes): kind is also the edge key
+
+
+@dataclass
+class Parts:
+    """Nodes and edges made once and added to every graph that holds them. networkx copies each
+    attribute dict into a graph, so graphs share the lists in them (sources, authors) but no dict."""
+
+    papers: dict[str, dict]  # paper node id -> attributes
+    trials: dict[str, dict]  # trial node id -> attributes
+    people: dict[str, dict]  # author node id -> attributes
+    links: list[Edge]  # cites, then similar
+    references: list[Edge]  # trial -> paper, by reference kind
+    authored: list[Edge]  # author -> paper
 
 
 def build_graphs(corpus: Corpus, name: str = "") -> dict[str, nx.Graph]:
     """Every graph of the contract, by name, with metrics on paper and author nodes."""
     authorship = resolve_authors(corpus.papers)
-    paper_data = {node: paper_attributes(corpus, node, paper, authorship.bylines[node])
-                  for node, paper in corpus.papers.items()}
-    coauthors = coauthor_graph(authorship)
-    papers = paper_graph(corpus, paper_data)
+    parts = graph_parts(corpus, authorship)
+    papers = paper_graph(parts)
+    citations = Citations(papers)
     graphs = {
-        "trial": trial_graph(corpus, paper_data),
+        "trial": trial_graph(parts),
         "paper": papers,
-        "author": coauthors,
-        "combined": combined_graph(corpus, paper_data, authorship),
-        "cocitation": cocitation_graph(papers),
-        "coupling": coupling_graph(papers),
+        "author": coauthor_graph(authorship),
+        "combined": combined_graph(parts),
+        "cocitation": cocitation_graph(papers, citations=citations),
+        "coupling": coupling_graph(papers, citations=citations),
         "mesh": mesh_graph(papers),
     }
-    add_metrics(graphs)
+    add_metrics(graphs, citations)
     for graph_name, graph in graphs.items():
         graph.graph.update(name=graph_name, title=f"{name} — {graph_name} graph" if name else f"{graph_name} graph")
     return graphs
+
+
+def graph_parts(corpus: Corpus, authorship: Authorship) -> Parts:
+    return Parts(
+        papers={node: paper_attributes(corpus, node, paper, authorship.bylines[node])
+                for node, paper in corpus.papers.items()},
+        trials={trial.node_id: trial_attributes(trial) for trial in corpus.trials.values()},
+        people=authorship.people,
+        links=[(citing, cited, "cites", {"kind": "cites", "sources": sorted(sources)})
+               for (citing, cited), sources in corpus.cites.items()]
+        + [(a, b, "similar", {"kind": "similar", "sources": sorted(sources)}) for (a, b), sources in corpus.similar.items()],
+        references=reference_edges(corpus),
+        authored=[(author, paper, "authored", {"kind": "authored", "position": position,
+                                                "sources": [authorship.sources[paper]]})
+                  for paper, byline in authorship.bylines.items() for position, author in enumerate(byline, start=1)],
+    )
+
+
+def reference_edges(corpus: Corpus) -> list[Edge]:
+    """One edge per (trial, paper, kind): a reference listed twice is still one registry sighting."""
+    seen = dict.fromkeys((trial.node_id, reference.node_id, reference.kind)
+                         for trial in corpus.trials.values() for reference in trial.references)
+    return [(trial, paper, kind, {"kind": kind, "sources": ["registry"]}) for trial, paper, kind in seen]
 
 
 def paper_attributes(corpus: Corpus, node: str, paper: Paper, author_ids: list[str]) -> dict:
@@ -98,54 +135,31 @@ def trial_attributes(trial: Trial) -> dict:
     }
 
 
-def _add_trials(graph: nx.MultiDiGraph, corpus: Corpus, papers: dict[str, dict]) -> None:
-    for trial in corpus.trials.values():
-        graph.add_node(trial.node_id, **trial_attributes(trial))
-        for reference in trial.references:
-            node = reference.node_id
-            if node not in graph:
-                graph.add_node(node, **papers[node])
-            _add_edge(graph, trial.node_id, node, reference.kind, "registry")
-
-
-def _add_edge(graph, u: str, v: str, kind: str, source: str, **attributes) -> None:
-    """One edge per (u, v, kind); a second sighting adds its source instead of a second edge."""
-    if graph.has_edge(u, v, key=kind):
-        sources = graph.edges[u, v, kind]["sources"]
-        if source not in sources:
-            sources.append(source)
-    else:
-        graph.add_edge(u, v, key=kind, kind=kind, sources=[source], **attributes)
-
-
-def trial_graph(corpus: Corpus, papers: dict[str, dict]) -> nx.MultiDiGraph:
+def trial_graph(parts: Parts) -> nx.MultiDiGraph:
+    """Each trial, then the papers it lists."""
     graph = nx.MultiDiGraph()
-    _add_trials(graph, corpus, papers)
+    for trial, attributes in parts.trials.items():
+        graph.add_node(trial, **attributes)
+        graph.add_nodes_from((paper, parts.papers[paper]) for source, paper, _, _ in parts.references if source == trial)
+    graph.add_edges_from(parts.references)
     return graph
 
 
-def _add_papers(graph: nx.MultiDiGraph, corpus: Corpus, papers: dict[str, dict]) -> None:
-    graph.add_nodes_from(papers.items())
-    graph.add_edges_from((citing, cited, "cites", {"kind": "cites", "sources": sorted(sources)})
-                         for (citing, cited), sources in corpus.cites.items())
-    graph.add_edges_from((a, b, "similar", {"kind": "similar", "sources": sorted(sources)})
-                         for (a, b), sources in corpus.similar.items())
-
-
-def paper_graph(corpus: Corpus, papers: dict[str, dict]) -> nx.MultiDiGraph:
+def paper_graph(parts: Parts) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph()
-    _add_papers(graph, corpus, papers)
+    graph.add_nodes_from(parts.papers.items())
+    graph.add_edges_from(parts.links)
     return graph
 
 
 def coauthor_graph(authorship: Authorship) -> nx.Graph:
     """Authors linked by the number of papers they wrote together."""
-    weights: Counter = Counter()
-    sources: dict[tuple[str, str], set[str]] = {}
-    for paper, byline in authorship.bylines.items():
-        for pair in combinations(sorted(byline), 2):
-            weights[pair] += 1
-            sources.setdefault(pair, set()).add(authorship.sources[paper])
+    together = [(pair, authorship.sources[paper]) for paper, byline in authorship.bylines.items()
+                for pair in combinations(sorted(byline), 2)]
+    weights = Counter(pair for pair, _ in together)
+    sources: dict[tuple[str, str], list[str]] = {}
+    for pair, source in dict.fromkeys(together):
+        sources.setdefault(pair, []).append(source)
     graph = nx.Graph()
     graph.add_nodes_from(authorship.people.items())
     graph.add_edges_from((a, b, {"kind": "coauthor", "weight": weight, "sources": sorted(sources[a, b])})
@@ -153,13 +167,10 @@ def coauthor_graph(authorship: Authorship) -> nx.Graph:
     return graph
 
 
-def combined_graph(corpus: Corpus, papers: dict[str, dict], authorship: Authorship) -> nx.MultiDiGraph:
+def combined_graph(parts: Parts) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph()
-    _add_papers(graph, corpus, papers)
-    _add_trials(graph, corpus, papers)
-    graph.add_nodes_from(authorship.people.items())
-    for paper, byline in authorship.bylines.items():
-        for position, author in enumerate(byline, start=1):
-            graph.add_edge(author, paper, key="authored", kind="authored", position=position,
-                           sources=[authorship.sources[paper]])
+    for nodes in (parts.papers, parts.trials, parts.people):
+        graph.add_nodes_from(nodes.items())
+    for edges in (parts.links, parts.references, parts.authored):
+        graph.add_edges_from(edges)
     return graph
