@@ -63,7 +63,7 @@ def cocitation_graph(papers: nx.MultiDiGraph, max_papers: int = MAX_PAPERS, max_
     `citing_papers` lists those papers; `sources` are the sources of the citations involved.
     `citations` are the paper graph's, when the caller has them already.
     """
-    return _shared_citation_graph(papers, citations or Citations(papers), linked="cited", kind="cocited",
+    return _shared_citation_graph(papers, citations or Citations.of(papers), linked="cited", kind="cocited",
                                   evidence="citing_papers", max_papers=max_papers, max_edges=max_edges)
 
 
@@ -74,31 +74,49 @@ def coupling_graph(papers: nx.MultiDiGraph, max_papers: int = MAX_PAPERS, max_ed
     `shared_references` lists those references; `sources` are the sources of the citations involved.
     `citations` are the paper graph's, when the caller has them already.
     """
-    return _shared_citation_graph(papers, citations or Citations(papers), linked="citing", kind="coupled",
+    return _shared_citation_graph(papers, citations or Citations.of(papers), linked="citing", kind="coupled",
                                   evidence="shared_references", max_papers=max_papers, max_edges=max_edges)
 
 
-class Citations:
-    """The citations of a paper graph as arrays: papers numbered in id order, citations sorted by
-    citing then cited paper, and the sources of each citation as bits."""
+class SourceBits:
+    """Source names as the bits of an int, so that the sources of many links combine by bitwise or."""
 
-    def __init__(self, papers: nx.MultiDiGraph) -> None:
-        self.names = np.array(sorted(papers), dtype=object)
+    def __init__(self, names: Iterable[str]) -> None:
+        self.names = sorted(set(names))
+        if len(self.names) > 63:
+            raise ValueError(f"too many sources to hold as bits: {len(self.names)}")
+        self.bit = {name: 1 << place for place, name in enumerate(self.names)}
+
+    def mask(self, names: Iterable[str]) -> int:
+        return sum(self.bit[name] for name in set(names))
+
+    def names_of(self, mask: int) -> list[str]:
+        """The names in a mask, sorted."""
+        return [name for place, name in enumerate(self.names) if mask >> place & 1]
+
+
+class Citations:
+    """Citations as arrays: papers numbered in id order, citations sorted by citing then cited
+    paper, and the sources of each citation as bits."""
+
+    def __init__(self, papers: Iterable[str], cites: Iterable[tuple[str, str, list[str]]]) -> None:
+        in_order = list(papers)
+        self.names = np.array(sorted(in_order), dtype=object)
         number = {name: index for index, name in enumerate(self.names)}
-        self.in_graph_order = np.array([number[name] for name in papers], dtype=np.int64)
-        found = [(number[u], number[v], data["sources"]) for u, v, data in papers.edges(data=True)
-                 if data["kind"] == "cites"]
-        vocabulary = sorted({source for *_, sources in found for source in sources})
-        if len(vocabulary) > 63:
-            raise ValueError(f"too many citation sources to hold as bits: {len(vocabulary)}")
-        self.sources = np.array(vocabulary, dtype=object)
-        bit = {source: 1 << place for place, source in enumerate(vocabulary)}
-        mask_of = {kinds: sum(bit[source] for source in kinds) for kinds in {tuple(sources) for *_, sources in found}}
+        self.in_graph_order = np.array([number[name] for name in in_order], dtype=np.int64)
+        found = [(number[u], number[v], tuple(sources)) for u, v, sources in cites]
+        self.sources = SourceBits(source for *_, sources in set(found) for source in sources)
+        mask_of = {sources: self.sources.mask(sources) for sources in {sources for *_, sources in found}}
         citing = np.array([u for u, _, _ in found], dtype=np.int64)
         cited = np.array([v for _, v, _ in found], dtype=np.int64)
-        masks = np.array([mask_of[tuple(sources)] for *_, sources in found], dtype=np.int64)
+        masks = np.array([mask_of[sources] for *_, sources in found], dtype=np.int64)
         order = np.lexsort((cited, citing))
         self.citing, self.cited, self.masks = citing[order], cited[order], masks[order]
+
+    @classmethod
+    def of(cls, papers: nx.MultiDiGraph) -> Citations:
+        """The `cites` edges of a paper graph."""
+        return cls(papers, ((u, v, data["sources"]) for u, v, data in papers.edges(data=True) if data["kind"] == "cites"))
 
     def as_network(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Paper names, and citing and cited positions among them, in the order a network built
@@ -113,9 +131,6 @@ class Citations:
         by_citing = np.lexsort((self.cited, position[self.citing]))
         return self.names[order], position[self.citing][by_citing], position[self.cited][by_citing]
 
-    def source_names(self, mask: int) -> list[str]:
-        return self.sources[[place for place in range(len(self.sources)) if mask >> place & 1]].tolist()
-
 
 def _shared_citation_graph(papers: nx.MultiDiGraph, citations: Citations, *, linked: str, kind: str, evidence: str,
                            max_papers: int, max_edges: int) -> nx.Graph:
@@ -124,19 +139,18 @@ def _shared_citation_graph(papers: nx.MultiDiGraph, citations: Citations, *, lin
     hubs, members = (citations.citing, citations.cited) if linked == "cited" else (citations.cited, citations.citing)
     kept = _most_linked(members, len(citations.names), max_papers)
     among = np.isin(members, kept)
-    pairs = _pairs_by_hub(hubs[among], members[among], citations.masks[among], len(citations.names))
-    weights = np.diff(pairs.starts, append=len(pairs.hubs))
-    min_weight = _weakest_kept(weights, max_edges)
+    pairs = linked_pairs(hubs[among], members[among], citations.masks[among])
+    min_weight = _weakest_kept(pairs.weights, max_edges)
     graph = nx.Graph(min_weight=min_weight, papers_considered=len(kept))
-    strong = np.flatnonzero(weights >= min_weight)
-    starts, ends = pairs.starts[strong], pairs.starts[strong] + weights[strong]
-    first, second = citations.names[pairs.first[starts]].tolist(), citations.names[pairs.second[starts]].tolist()
+    strong = np.flatnonzero(pairs.weights >= min_weight)
+    starts, ends = pairs.starts[strong], pairs.starts[strong] + pairs.weights[strong]
+    first, second = citations.names[pairs.first[strong]].tolist(), citations.names[pairs.second[strong]].tolist()
     graph.add_nodes_from((node, papers.nodes[node]) for node in dict.fromkeys(chain.from_iterable(zip(first, second))))
     hub_names = citations.names[pairs.hubs]
-    masks = np.bitwise_or.reduceat(pairs.masks, pairs.starts)[strong].tolist() if strong.size else []
     graph.add_edges_from((a, b, {"kind": kind, "weight": end - start, evidence: hub_names[start:end].tolist(),
-                                 "sources": citations.source_names(mask)})
-                         for a, b, start, end, mask in zip(first, second, starts.tolist(), ends.tolist(), masks))
+                                 "sources": citations.sources.names_of(mask)})
+                         for a, b, start, end, mask in zip(first, second, starts.tolist(), ends.tolist(),
+                                                           pairs.masks[strong].tolist()))
     return graph
 
 
@@ -148,32 +162,36 @@ def _most_linked(members: np.ndarray, count: int, max_papers: int) -> np.ndarray
 
 
 @dataclass
-class _Pairs:
-    """Every pair of members linked through a hub, sorted by pair and then by the hub's first
-    citation; `starts` marks where each pair's run begins."""
+class LinkedPairs:
+    """Every pair of members linked through a hub (two papers cited by one paper, two authors of one
+    paper), in runs sorted by pair (first < second) and, within a run, by the hub's first appearance."""
 
     first: np.ndarray
     second: np.ndarray
-    hubs: np.ndarray
-    masks: np.ndarray  # sources of the two citations, as bits
-    starts: np.ndarray
+    hubs: np.ndarray  # one per link, in runs
+    starts: np.ndarray  # where each pair's run begins
+    weights: np.ndarray  # each pair's number of hubs
+    masks: np.ndarray  # each pair's sources, as bits: those of both members' links to all its hubs
 
 
-def _pairs_by_hub(hubs: np.ndarray, members: np.ndarray, masks: np.ndarray, count: int) -> _Pairs:
-    first_citation = np.full(count, len(hubs))
-    np.minimum.at(first_citation, hubs, np.arange(len(hubs)))
+def linked_pairs(hubs: np.ndarray, members: np.ndarray, masks: np.ndarray) -> LinkedPairs:
+    """The pairs linked through hubs, from links hub -> member (in their order) and their sources' bits."""
+    first_appearance = np.full(hubs.max(initial=-1) + 1, len(hubs))
+    np.minimum.at(first_appearance, hubs, np.arange(len(hubs)))
     order = np.lexsort((members, hubs))
     hubs, members, masks = hubs[order], members[order], masks[order]
-    # each position pairs with the later positions of its hub's run
-    run_end = np.searchsorted(hubs, hubs, side="right")
-    later = run_end - np.arange(len(hubs)) - 1
+    # each link pairs with the later links of its hub
+    later = np.searchsorted(hubs, hubs, side="right") - np.arange(len(hubs)) - 1
     left = np.repeat(np.arange(len(hubs)), later)
     right = left + 1 + np.arange(len(left)) - np.repeat(np.cumsum(later) - later, later)
-    code = members[left] * count + members[right]
-    order = np.lexsort((first_citation[hubs[left]], code))
+    code = members[left] * (members.max(initial=0) + 1) + members[right]
+    order = np.lexsort((first_appearance[hubs[left]], code))
     left, right, code = left[order], right[order], code[order]
-    return _Pairs(first=members[left], second=members[right], hubs=hubs[left], masks=masks[left] | masks[right],
-                  starts=np.flatnonzero(np.concatenate([[True], code[1:] != code[:-1]])))
+    starts = np.flatnonzero(np.concatenate([[True], code[1:] != code[:-1]])) if len(code) else np.zeros(0, np.int64)
+    either = masks[left] | masks[right]
+    return LinkedPairs(first=members[left][starts], second=members[right][starts], hubs=hubs[left], starts=starts,
+                       weights=np.diff(starts, append=len(left)),
+                       masks=np.bitwise_or.reduceat(either, starts) if len(starts) else either)
 
 
 def _weakest_kept(weights: np.ndarray | list[int], max_edges: int) -> int:
@@ -212,8 +230,6 @@ def pagerank(graph: nx.Graph, weight: str | None = None, alpha: float = 0.85,
     """
     nodes = list(graph)
     count = len(nodes)
-    if not count:
-        return {}
     index = {node: position for position, node in enumerate(nodes)}
     links = graph.edges(data=weight, default=1) if weight else ((u, v, 1) for u, v in graph.edges())
     edges = [(index[u], index[v], value) for u, v, value in links]
@@ -228,6 +244,8 @@ def pagerank(graph: nx.Graph, weight: str | None = None, alpha: float = 0.85,
 def _pagerank(count: int, sources: np.ndarray, targets: np.ndarray, weights: np.ndarray, alpha: float = 0.85,
               tolerance: float = 1e-10, max_iterations: int = 500) -> np.ndarray:
     """PageRank of nodes 0..count-1 linked by weighted edges sources[i] -> targets[i]."""
+    if not count:
+        return np.zeros(0)
     out_weight = np.bincount(sources, weights=weights, minlength=count)
     dangling = out_weight == 0
     rank = np.full(count, 1.0 / count)
@@ -263,7 +281,7 @@ def add_metrics(graphs: dict[str, nx.Graph], citations: Citations | None = None)
 
     `citations` are the paper graph's, when the caller has them already.
     """
-    papers, citing, cited = (citations or Citations(graphs["paper"])).as_network()
+    papers, citing, cited = (citations or Citations.of(graphs["paper"])).as_network()
     paper_rank = _pagerank(len(papers), citing, cited, np.ones(len(citing)))
     undirected = nx.Graph()
     undirected.add_nodes_from(papers.tolist())

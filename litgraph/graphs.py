@@ -12,13 +12,15 @@ on paper and author nodes, come from `litgraph.analysis`.
 
 from __future__ import annotations
 
-from collections import Counter
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import combinations
+from typing import Iterator
 
 import networkx as nx
+import numpy as np
 
-from .analysis import Citations, add_metrics, cocitation_graph, coupling_graph, mesh_graph
+from .analysis import Citations, SourceBits, add_metrics, cocitation_graph, coupling_graph, linked_pairs, mesh_graph
 from .authors import Authorship, resolve_authors
 from .model import Corpus, Paper, Trial
 
@@ -41,10 +43,29 @@ class Parts:
 
 def build_graphs(corpus: Corpus, name: str = "") -> dict[str, nx.Graph]:
     """Every graph of the contract, by name, with metrics on paper and author nodes."""
+    with _collector_paused():
+        return _build_graphs(corpus, name)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Graphs are a great many dicts, all kept: the cyclic garbage collector, which runs every few
+    hundred new objects and now and then rescans all of them and the corpus, would find nothing to
+    free and take a third of the time. It resumes (if it was on) once the graphs are built."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build_graphs(corpus: Corpus, name: str) -> dict[str, nx.Graph]:
     authorship = resolve_authors(corpus.papers)
     parts = graph_parts(corpus, authorship)
     papers = paper_graph(parts)
-    citations = Citations(papers)
+    citations = Citations(parts.papers, ((u, v, data["sources"]) for u, v, kind, data in parts.links if kind == "cites"))
     graphs = {
         "trial": trial_graph(parts),
         "paper": papers,
@@ -153,17 +174,23 @@ def paper_graph(parts: Parts) -> nx.MultiDiGraph:
 
 
 def coauthor_graph(authorship: Authorship) -> nx.Graph:
-    """Authors linked by the number of papers they wrote together."""
-    together = [(pair, authorship.sources[paper]) for paper, byline in authorship.bylines.items()
-                for pair in combinations(sorted(byline), 2)]
-    weights = Counter(pair for pair, _ in together)
-    sources: dict[tuple[str, str], list[str]] = {}
-    for pair, source in dict.fromkeys(together):
-        sources.setdefault(pair, []).append(source)
+    """Authors linked by the number of papers they wrote together, in the order they first write
+    together (paper by paper, and by id within a paper)."""
+    people = np.array(sorted(authorship.people), dtype=object)
+    number = {person: index for index, person in enumerate(people)}
+    bits = SourceBits(authorship.sources.values())
+    bylines = authorship.bylines.values()
+    sizes = [len(byline) for byline in bylines]
+    pairs = linked_pairs(np.repeat(np.arange(len(sizes)), sizes),
+                         np.fromiter((number[author] for byline in bylines for author in byline), np.int64, sum(sizes)),
+                         np.repeat(np.array([bits.mask([authorship.sources[paper]]) for paper in authorship.bylines],
+                                            dtype=np.int64), sizes))
+    order = np.lexsort((pairs.second, pairs.first, pairs.hubs[pairs.starts]))
     graph = nx.Graph()
     graph.add_nodes_from(authorship.people.items())
-    graph.add_edges_from((a, b, {"kind": "coauthor", "weight": weight, "sources": sorted(sources[a, b])})
-                         for (a, b), weight in weights.items())
+    graph.add_edges_from((a, b, {"kind": "coauthor", "weight": weight, "sources": bits.names_of(mask)})
+                         for a, b, weight, mask in zip(people[pairs.first[order]].tolist(), people[pairs.second[order]].tolist(),
+                                                       pairs.weights[order].tolist(), pairs.masks[order].tolist()))
     return graph
 
 

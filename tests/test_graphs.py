@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from litgraph.graphs import build_graphs
+from litgraph.graphs import GRAPH_NAMES, build_graphs
 from litgraph.model import Author, Corpus, Paper, Trial, TrialReference
 
 
@@ -56,3 +56,8 @@ def test_the_combined_graph_links_authors_to_papers_but_not_to_each_other(graphs
     assert combined.edges["author:chen_bo", "pmid:2", "authored"] == {"kind": "authored", "position": 1,
                                                                       "sources": ["pubmed"]}
     assert set(combined) == set(graphs["trial"]) | set(graphs["paper"]) | set(graphs["author"])
+
+
+def test_an_empty_corpus_gives_every_graph_empty():
+    graphs = build_graphs(Corpus())
+    assert all(graph.number_of_nodes() == 0 for graph in graphs.values()) and set(graphs) == set(GRAPH_NAMES)
