@@ -43,7 +43,7 @@ AFFILIATION_WEIGHT = 2  # a shared affiliation weighs as much as two co-authors 
 CLEAR_LEAD = 3  # among candidates with evidence, one wins with this many times the next one's, and this much
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Mention:
     """One author as one paper lists them, with the name read once."""
 
@@ -58,7 +58,7 @@ class Mention:
     affiliations: frozenset[str]  # folded
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Person:
     """Mentions found to be one person, and what they tell about them."""
 
