@@ -104,12 +104,11 @@ class Citations:
         self.names = np.array(sorted(in_order), dtype=object)
         number = {name: index for index, name in enumerate(self.names)}
         self.in_graph_order = np.array([number[name] for name in in_order], dtype=np.int64)
-        found = [(number[u], number[v], tuple(sources)) for u, v, sources in cites]
-        self.sources = SourceBits(source for *_, sources in set(found) for source in sources)
-        mask_of = {sources: self.sources.mask(sources) for sources in {sources for *_, sources in found}}
-        citing = np.array([u for u, _, _ in found], dtype=np.int64)
-        cited = np.array([v for _, v, _ in found], dtype=np.int64)
-        masks = np.array([mask_of[sources] for *_, sources in found], dtype=np.int64)
+        citing, cited, kinds = list(zip(*((number[u], number[v], tuple(sources)) for u, v, sources in cites))) or [()] * 3
+        self.sources = SourceBits(chain.from_iterable(set(kinds)))
+        mask_of = {sources: self.sources.mask(sources) for sources in set(kinds)}
+        citing, cited = np.array(citing, dtype=np.int64), np.array(cited, dtype=np.int64)
+        masks = np.array([mask_of[sources] for sources in kinds], dtype=np.int64)
         order = np.lexsort((cited, citing))
         self.citing, self.cited, self.masks = citing[order], cited[order], masks[order]
 

@@ -62,6 +62,14 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _build_graphs(corpus: Corpus, name: str) -> dict[str, nx.Graph]:
+    graphs, citations = _graphs_without_metrics(corpus)  # the parts they were made of are freed by now
+    add_metrics(graphs, citations)
+    for graph_name, graph in graphs.items():
+        graph.graph.update(name=graph_name, title=f"{name} — {graph_name} graph" if name else f"{graph_name} graph")
+    return graphs
+
+
+def _graphs_without_metrics(corpus: Corpus) -> tuple[dict[str, nx.Graph], Citations]:
     authorship = resolve_authors(corpus.papers)
     parts = graph_parts(corpus, authorship)
     papers = paper_graph(parts)
@@ -75,10 +83,7 @@ def _build_graphs(corpus: Corpus, name: str) -> dict[str, nx.Graph]:
         "coupling": coupling_graph(papers, citations=citations),
         "mesh": mesh_graph(papers),
     }
-    add_metrics(graphs, citations)
-    for graph_name, graph in graphs.items():
-        graph.graph.update(name=graph_name, title=f"{name} — {graph_name} graph" if name else f"{graph_name} graph")
-    return graphs
+    return graphs, citations
 
 
 def graph_parts(corpus: Corpus, authorship: Authorship) -> Parts:
@@ -105,6 +110,7 @@ def reference_edges(corpus: Corpus) -> list[Edge]:
 
 
 def paper_attributes(corpus: Corpus, node: str, paper: Paper, author_ids: list[str]) -> dict:
+    named = [author for author in paper.authors if author.has_name]
     return {
         "type": "paper",
         "label": paper_label(paper),
@@ -114,8 +120,8 @@ def paper_attributes(corpus: Corpus, node: str, paper: Paper, author_ids: list[s
         "year": paper.year,
         "doi": paper.doi,
         "pmcid": paper.pmcid,
-        "authors": [author.display_name for author in paper.authors if author.has_name],
-        "author_names": [author.sort_name for author in paper.authors if author.has_name],
+        "authors": [author.display_name for author in named],
+        "author_names": [author.sort_name for author in named],
         "author_ids": list(author_ids),
         "mesh": list(paper.mesh),
         "publication_types": list(paper.publication_types),
