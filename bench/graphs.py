@@ -38,7 +38,7 @@ READY = {1000: Path("/tmp/corpus1k.pickle"), 10000: Path("/tmp/corpus10k.pickle"
 STAGES = {  # module -> functions timed, in the order they are printed
     "litgraph.graphs": ["resolve_authors", "graph_parts", "trial_graph", "paper_graph", "Citations", "coauthor_graph",
                         "combined_graph", "cocitation_graph", "coupling_graph", "mesh_graph", "add_metrics"],
-    "litgraph.analysis": ["_pagerank", "betweenness", "communities"],
+    "litgraph.analysis": ["pagerank", "betweenness", "communities"],
 }
 
 
@@ -66,7 +66,8 @@ class StageClock:
         for module_name, names in STAGES.items():
             module = importlib.import_module(module_name)
             for name in names:
-                setattr(module, name, self._timed(name, getattr(module, name)))
+                if hasattr(module, name):  # so that earlier versions of litgraph can be measured too
+                    setattr(module, name, self._timed(name, getattr(module, name)))
 
     def _timed(self, name: str, function):
         @functools.wraps(function)

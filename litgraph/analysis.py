@@ -154,7 +154,7 @@ def _shared_citation_graph(papers: nx.MultiDiGraph, citations: Citations, *, lin
 
 
 def _most_linked(members: np.ndarray, count: int, max_papers: int) -> np.ndarray:
-    """The `max_papers` papers at the most citations' `members` end; ties by id."""
+    """The papers (at most `max_papers`) at the `members` end of the most citations; ties by id."""
     counts = np.bincount(members, minlength=count)
     ranked = np.lexsort((np.arange(count), -counts))
     return ranked[:min(max_papers, np.count_nonzero(counts))]
@@ -231,12 +231,10 @@ def pagerank(graph: nx.Graph, weight: str | None = None, alpha: float = 0.85,
     count = len(nodes)
     index = {node: position for position, node in enumerate(nodes)}
     links = graph.edges(data=weight, default=1) if weight else ((u, v, 1) for u, v in graph.edges())
-    edges = [(index[u], index[v], value) for u, v, value in links]
+    sources, targets, weights = list(zip(*((index[u], index[v], value) for u, v, value in links))) or [()] * 3
+    sources, targets, weights = np.array(sources, np.int64), np.array(targets, np.int64), np.array(weights, float)
     if not graph.is_directed():
-        edges += [(v, u, value) for u, v, value in edges]
-    sources = np.array([u for u, _, _ in edges], dtype=np.int64)
-    targets = np.array([v for _, v, _ in edges], dtype=np.int64)
-    weights = np.array([value for _, _, value in edges], dtype=float)
+        sources, targets, weights = np.concatenate([sources, targets]), np.concatenate([targets, sources]), np.tile(weights, 2)
     return dict(zip(nodes, _pagerank(count, sources, targets, weights, alpha, tolerance, max_iterations).tolist()))
 
 

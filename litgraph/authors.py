@@ -293,7 +293,8 @@ def _node_ids(people: list[Person], names: dict[Person, Author]) -> dict[str, Pe
         by_id[f"author:orcid:{person.orcid}" if person.orcid else author_key(names[person])].append(person)
     ids: dict[str, Person] = {}
     for plain, namesakes in by_id.items():
-        namesakes.sort(key=lambda person: (-len(person.papers), person.first.paper, person.first.position))
+        if len(namesakes) > 1:
+            namesakes.sort(key=lambda person: (-len(person.papers), person.first.paper, person.first.position))
         ids[plain] = namesakes[0]
         for person in namesakes[1:]:
             first = person.first

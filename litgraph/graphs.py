@@ -49,9 +49,10 @@ def build_graphs(corpus: Corpus, name: str = "") -> dict[str, nx.Graph]:
 
 @contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Graphs are a great many dicts, all kept: the cyclic garbage collector, which runs every few
-    hundred new objects and now and then rescans all of them and the corpus, would find nothing to
-    free and take a third of the time. It resumes (if it was on) once the graphs are built."""
+    """Graphs are a great many dicts and lists, all kept: the cyclic garbage collector, which runs
+    every few hundred new objects and now and then rescans all of them and the corpus, would find
+    nothing to free and take a third of the time. It resumes (if it was on) once the graphs are
+    built, and then looks over the new objects once (0.4 s at 10,000 papers)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
