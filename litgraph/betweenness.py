@@ -50,10 +50,10 @@ class TwinClasses:
                             count=int(degree.sum()))
         tails = np.repeat(self.of_node, degree)
         apart = tails != heads  # twins are linked within their class only
-        pairs = np.unique(tails[apart] * self.count + heads[apart])  # sorted by tail, then head
-        self.neighbours = pairs % self.count
+        links = np.unique(tails[apart] * self.count + heads[apart])  # each class pair once, by tail then head
+        self.neighbours = links % self.count
         self.starts = np.zeros(self.count + 1, dtype=np.int64)
-        np.cumsum(np.bincount(pairs // self.count, minlength=self.count), out=self.starts[1:])
+        np.cumsum(np.bincount(links // self.count, minlength=self.count), out=self.starts[1:])
         self.degree = np.diff(self.starts)
 
     @property
@@ -75,7 +75,7 @@ class TwinClasses:
         steps[0] = self.starts[classes[0]]
         steps[ends[:-1]] = self.starts[classes[1:]] - self.starts[classes[:-1]] - counts[:-1] + 1
         heads = self.neighbours[np.cumsum(steps)]
-        if frontier[-1] >= self.count:
+        if frontier[-1] >= self.count:  # searches after the first: their heads move to their own row
             heads += np.repeat(frontier - classes, counts)
         return np.repeat(frontier, counts), heads
 
@@ -94,8 +94,9 @@ def betweenness_of_classes(classes: TwinClasses, sources: int | None = None, see
     searches = classes.size if sampled is None else np.bincount(classes.of_node[sampled], minlength=classes.count)
     through_class = np.zeros(classes.count)
     batch = max(1, ENTRIES_PER_BATCH // max(classes.entries, 1))
-    for first in range(0, len(sources := np.flatnonzero(searches)), batch):
-        chunk = sources[first:first + batch]
+    searched = np.flatnonzero(searches)
+    for first in range(0, len(searched), batch):
+        chunk = searched[first:first + batch]
         through_class += searches[chunk] @ _dependencies(classes, chunk)
     values = (through_class / classes.size)[classes.of_node] * _scale(count, sampled)
     return dict(zip(classes.nodes, values.tolist()))

@@ -184,21 +184,27 @@ def coauthor_graph(authorship: Authorship) -> nx.Graph:
     """Authors linked by the number of papers they wrote together, in the order they first write
     together (paper by paper, and by id within a paper)."""
     people = np.array(sorted(authorship.people), dtype=object)
-    number = {person: index for index, person in enumerate(people)}
     bits = SourceBits(authorship.sources.values())
-    bylines = authorship.bylines.values()
-    sizes = [len(byline) for byline in bylines]
-    pairs = linked_pairs(np.repeat(np.arange(len(sizes)), sizes),
-                         np.fromiter((number[author] for byline in bylines for author in byline), np.int64, sum(sizes)),
-                         np.repeat(np.array([bits.mask([authorship.sources[paper]]) for paper in authorship.bylines],
-                                            dtype=np.int64), sizes))
-    order = np.lexsort((pairs.second, pairs.first, pairs.hubs[pairs.starts]))
+    pairs = linked_pairs(*_authorships(authorship, people, bits))
+    order = np.lexsort((pairs.second, pairs.first, pairs.hubs[pairs.starts]))  # by first paper together, then ids
+    first, second = people[pairs.first[order]].tolist(), people[pairs.second[order]].tolist()
     graph = nx.Graph()
     graph.add_nodes_from(authorship.people.items())
     graph.add_edges_from((a, b, {"kind": "coauthor", "weight": weight, "sources": bits.names_of(mask)})
-                         for a, b, weight, mask in zip(people[pairs.first[order]].tolist(), people[pairs.second[order]].tolist(),
-                                                       pairs.weights[order].tolist(), pairs.masks[order].tolist()))
+                         for a, b, weight, mask in zip(first, second, pairs.weights[order].tolist(),
+                                                       pairs.masks[order].tolist()))
     return graph
+
+
+def _authorships(authorship: Authorship, people: np.ndarray, bits: SourceBits) -> tuple[np.ndarray, ...]:
+    """Every author of every paper, paper by paper: the paper's place, the author's place in
+    `people`, and the source of the paper's author list as bits."""
+    number = {person: place for place, person in enumerate(people)}
+    bylines = authorship.bylines.values()
+    sizes = [len(byline) for byline in bylines]
+    authors = np.fromiter((number[author] for byline in bylines for author in byline), np.int64, sum(sizes))
+    sources = np.array([bits.mask([authorship.sources[paper]]) for paper in authorship.bylines], dtype=np.int64)
+    return np.repeat(np.arange(len(sizes)), sizes), authors, np.repeat(sources, sizes)
 
 
 def combined_graph(parts: Parts) -> nx.MultiDiGraph:
