@@ -1,5 +1,5 @@
-"""Shared by the benchmarks: a generated corpus, the fake NCBI server in its own process, and
-litgraph runs measured as whole processes (wall time, peak memory)."""
+"""Shared by the benchmarks: a generated corpus, the fake NCBI server in its own process or in this
+one, and litgraph runs measured as whole processes (wall time, peak memory)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 TESTS = ROOT / "tests"
 RESULTS = ROOT / "bench" / "results"
+sys.path.insert(0, str(TESTS))
 
 
 def corpus_folder(papers: int, seed: int = 1) -> Path:
@@ -61,3 +62,16 @@ def run_litgraph(args: list[str], env: dict[str, str], cwd: Path) -> dict:
     out = Path(args[args.index("--out") + 1]) if "--out" in args else None
     summary = json.loads(((cwd / out) if out else cwd).joinpath("summary.json").read_text())
     return {"wall": wall, "peak_mb": usage.ru_maxrss / 1024, "summary": summary, "stderr": errors}
+
+
+def built_corpus(folder: Path, max_papers: int, work: Path):
+    """A trial's neighbourhood (depth 2) fetched from the fake server in this process: a litgraph Corpus."""
+    from fake_ncbi import FakeNCBI
+
+    from litgraph import Settings, build
+
+    with FakeNCBI(corpus=folder) as server:
+        settings = Settings(eutils_url=server.eutils_url, ctgov_url=server.ctgov_url, cache_dir=work / "cache",
+                            rate=500.0, backoff=0.01)
+        return build(first_trial(folder), depth=2, max_papers=max_papers, settings=settings,
+                     warn=lambda _: None).corpus

@@ -22,23 +22,18 @@ from __future__ import annotations
 
 import argparse
 import random
-import sys
 import time
 from collections import Counter
 from math import comb
 from pathlib import Path
 from typing import Callable, Hashable
 
-from _harness import TESTS, corpus_folder, first_trial
+from _harness import built_corpus, corpus_folder, first_trial
 
-sys.path.insert(0, str(TESTS))
-import corpus as corpus_model  # noqa: E402
-from fake_ncbi import FakeNCBI  # noqa: E402
-
-from litgraph import Settings, build  # noqa: E402
-from litgraph.authors import resolve_authors  # noqa: E402
-from litgraph.expand import paper_from_citation  # noqa: E402
-from litgraph.model import Author, Paper, fold  # noqa: E402
+import corpus as corpus_model  # tests/corpus.py, on the path through _harness
+from litgraph.authors import resolve_authors
+from litgraph.expand import paper_from_citation
+from litgraph.model import Author, Paper, fold
 
 Authorship = tuple[str, int]  # (paper node id, 1-based position among its person authors)
 
@@ -111,11 +106,7 @@ def with_registry_citations(papers: dict[str, Paper], known: corpus_model.Corpus
 
 def fetched_papers(folder: Path, max_papers: int, work: Path) -> dict[str, Paper]:
     """A trial's neighbourhood (depth 2), fetched from the fake server and parsed by litgraph."""
-    with FakeNCBI(corpus=folder) as server:
-        settings = Settings(eutils_url=server.eutils_url, ctgov_url=server.ctgov_url, cache_dir=work / "cache",
-                            rate=500.0, backoff=0.01)
-        result = build(first_trial(folder), depth=2, max_papers=max_papers, settings=settings, warn=lambda _: None)
-    return {node: paper for node, paper in result.corpus.papers.items() if paper.fetched}
+    return {node: paper for node, paper in built_corpus(folder, max_papers, work).papers.items() if paper.fetched}
 
 
 def main() -> None:

@@ -13,8 +13,9 @@ Metrics are node attributes:
 - papers: `cited_by` (papers in this build citing it), `pagerank` (on the citation graph,
   citing -> cited), `community` (Louvain on the citation graph taken as undirected).
 - authors: `pagerank` (co-authorship weighted by papers together), `betweenness` (shortest
-  paths in co-authorship hops, normalised; from a seeded sample of source nodes when the
-  graph is too large for exact values, see BETWEENNESS_BUDGET), `community` (Louvain, weighted).
+  paths in co-authorship hops, normalised as networkx does; estimated from a seeded sample of
+  BETWEENNESS_SOURCES source nodes when the graph is too large for exact values, see
+  BETWEENNESS_BUDGET and litgraph.betweenness), `community` (Louvain, weighted).
 Communities are numbered from 0, the largest first. Everything random has a fixed seed, so
 one corpus always gives the same numbers.
 """
@@ -22,18 +23,23 @@ one corpus always gives the same numbers.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from itertools import combinations
+from dataclasses import dataclass
+from itertools import chain, combinations
 from typing import Iterable
 
 import networkx as nx
 import numpy as np
 
+from .betweenness import TwinClasses, betweenness_of_classes
+
 SEED = 42
-# Betweenness costs one shortest-path search per source node, each (nodes + edges) steps: about
-# 0.6 µs a step in networkx. Within this many steps every node is a source (exact); beyond, a
-# seeded sample of sources is (at least BETWEENNESS_MIN_SOURCES).
-BETWEENNESS_BUDGET = 6_000_000
-BETWEENNESS_MIN_SOURCES = 64
+# Betweenness costs one breadth-first search per source (per class of twin sources, see
+# litgraph.betweenness), each a step per adjacency entry: about 20 ns a step. Within this many
+# steps every node is a source (exact, 0.2 s); beyond, a seeded sample of BETWEENNESS_SOURCES
+# nodes is. On a 10,000-paper build that finds the exact top 10 among its top 20, and its top 20
+# among the exact top 40 (bench/graphs.py --betweenness measures it).
+BETWEENNESS_BUDGET = 10_000_000
+BETWEENNESS_SOURCES = 256
 TOP_ROWS = 20  # rows per table kept in summary.json
 MAX_PAPERS = 1000  # papers in a co-citation (most cited) or coupling (most citing) graph
 MAX_EDGES = 20_000  # links in an analysis graph: the strongest; graph.graph["min_weight"] says where it cut
@@ -50,62 +56,147 @@ CHECK_TAGS = frozenset({
 
 # --- graphs --------------------------------------------------------------------------------
 
-def cocitation_graph(papers: nx.MultiDiGraph, max_papers: int = MAX_PAPERS, max_edges: int = MAX_EDGES) -> nx.Graph:
+def cocitation_graph(papers: nx.MultiDiGraph, max_papers: int = MAX_PAPERS, max_edges: int = MAX_EDGES,
+                     citations: Citations | None = None) -> nx.Graph:
     """The most cited papers linked by how many papers of the graph cite both (edge kind `cocited`).
 
     `citing_papers` lists those papers; `sources` are the sources of the citations involved.
+    `citations` are the paper graph's, when the caller has them already.
     """
-    return _shared_citation_graph(papers, linked="cited", kind="cocited", evidence="citing_papers",
-                                  max_papers=max_papers, max_edges=max_edges)
+    return _shared_citation_graph(papers, citations or Citations.of(papers), linked="cited", kind="cocited",
+                                  evidence="citing_papers", max_papers=max_papers, max_edges=max_edges)
 
 
-def coupling_graph(papers: nx.MultiDiGraph, max_papers: int = MAX_PAPERS, max_edges: int = MAX_EDGES) -> nx.Graph:
+def coupling_graph(papers: nx.MultiDiGraph, max_papers: int = MAX_PAPERS, max_edges: int = MAX_EDGES,
+                   citations: Citations | None = None) -> nx.Graph:
     """The papers citing most linked by how many references of the graph they share (kind `coupled`).
 
     `shared_references` lists those references; `sources` are the sources of the citations involved.
+    `citations` are the paper graph's, when the caller has them already.
     """
-    return _shared_citation_graph(papers, linked="citing", kind="coupled", evidence="shared_references",
-                                  max_papers=max_papers, max_edges=max_edges)
+    return _shared_citation_graph(papers, citations or Citations.of(papers), linked="citing", kind="coupled",
+                                  evidence="shared_references", max_papers=max_papers, max_edges=max_edges)
 
 
-def _citations(papers: nx.MultiDiGraph) -> list[tuple[str, str]]:
-    return sorted((u, v) for u, v, kind in papers.edges(data="kind") if kind == "cites")
+class SourceBits:
+    """Source names as the bits of an int, so that the sources of many links combine by bitwise or."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.names = sorted(set(names))
+        if len(self.names) > 63:
+            raise ValueError(f"too many sources to hold as bits: {len(self.names)}")
+        self.bit = {name: 1 << place for place, name in enumerate(self.names)}
+
+    def mask(self, names: Iterable[str]) -> int:
+        return sum(self.bit[name] for name in set(names))
+
+    def names_of(self, mask: int) -> list[str]:
+        """The names in a mask, sorted."""
+        return [name for place, name in enumerate(self.names) if mask >> place & 1]
 
 
-def _shared_citation_graph(papers: nx.MultiDiGraph, *, linked: str, kind: str, evidence: str, max_papers: int,
-                           max_edges: int) -> nx.Graph:
+class Citations:
+    """Citations as arrays: papers numbered in id order, citations sorted by citing then cited
+    paper, and the sources of each citation as bits."""
+
+    def __init__(self, papers: Iterable[str], cites: Iterable[tuple[str, str, list[str]]]) -> None:
+        in_order = list(papers)
+        self.names = np.array(sorted(in_order), dtype=object)
+        number = {name: index for index, name in enumerate(self.names)}
+        self.in_graph_order = np.array([number[name] for name in in_order], dtype=np.int64)
+        citing, cited, kinds = list(zip(*((number[u], number[v], tuple(sources)) for u, v, sources in cites))) or [()] * 3
+        self.sources = SourceBits(chain.from_iterable(set(kinds)))
+        mask_of = {sources: self.sources.mask(sources) for sources in set(kinds)}
+        citing, cited = np.array(citing, dtype=np.int64), np.array(cited, dtype=np.int64)
+        masks = np.array([mask_of[sources] for sources in kinds], dtype=np.int64)
+        order = np.lexsort((cited, citing))
+        self.citing, self.cited, self.masks = citing[order], cited[order], masks[order]
+
+    @classmethod
+    def of(cls, papers: nx.MultiDiGraph) -> Citations:
+        """The `cites` edges of a paper graph."""
+        return cls(papers, ((u, v, data["sources"]) for u, v, data in papers.edges(data=True) if data["kind"] == "cites"))
+
+    def as_network(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Paper names, and citing and cited positions among them, in the order a network built
+        from the sorted citations holds them: papers as they first appear among the citations,
+        then the others in graph order, and each paper's citations by cited paper. Louvain's
+        communities depend on the order it meets nodes and neighbours in; this one is fixed."""
+        appearance = np.column_stack([self.citing, self.cited]).ravel()
+        linked = appearance[np.sort(np.unique(appearance, return_index=True)[1])]
+        order = np.concatenate([linked, self.in_graph_order[~np.isin(self.in_graph_order, linked)]])
+        position = np.empty(len(order), dtype=np.int64)
+        position[order] = np.arange(len(order))
+        by_citing = np.lexsort((self.cited, position[self.citing]))
+        return self.names[order], position[self.citing][by_citing], position[self.cited][by_citing]
+
+
+def _shared_citation_graph(papers: nx.MultiDiGraph, citations: Citations, *, linked: str, kind: str, evidence: str,
+                           max_papers: int, max_edges: int) -> nx.Graph:
     """Papers on the `linked` end of citations ("cited" or "citing"), one edge per pair that shares
-    papers on the other end, weighted by how many they share."""
-    ends = [(citing, cited) if linked == "cited" else (cited, citing) for citing, cited in _citations(papers)]
-    counts = Counter(member for _, member in ends)
-    kept = set(sorted(counts, key=lambda node: (-counts[node], node))[:max_papers])
-    members: dict[str, list[str]] = defaultdict(list)
-    for hub, member in ends:
-        if member in kept:
-            members[hub].append(member)
-    shared: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for hub, group in members.items():
-        for pair in combinations(sorted(group), 2):
-            shared[pair].append(hub)
-    min_weight = _weakest_kept(Counter(len(hubs) for hubs in shared.values()), max_edges)
+    papers on the other end (hubs), weighted by how many they share."""
+    hubs, members = (citations.citing, citations.cited) if linked == "cited" else (citations.cited, citations.citing)
+    kept = _most_linked(members, len(citations.names), max_papers)
+    among = np.isin(members, kept)
+    pairs = linked_pairs(hubs[among], members[among], citations.masks[among])
+    min_weight = _weakest_kept(pairs.weights, max_edges)
     graph = nx.Graph(min_weight=min_weight, papers_considered=len(kept))
-    for (a, b), hubs in sorted(shared.items()):
-        if len(hubs) >= min_weight:
-            graph.add_nodes_from((node, papers.nodes[node]) for node in (a, b))
-            citations = [(hub, end) if linked == "cited" else (end, hub) for hub in hubs for end in (a, b)]
-            sources = {source for u, v in citations for source in papers.edges[u, v, "cites"]["sources"]}
-            graph.add_edge(a, b, kind=kind, weight=len(hubs), **{evidence: hubs}, sources=sorted(sources))
+    strong = np.flatnonzero(pairs.weights >= min_weight)
+    starts, ends = pairs.starts[strong], pairs.starts[strong] + pairs.weights[strong]
+    first, second = citations.names[pairs.first[strong]].tolist(), citations.names[pairs.second[strong]].tolist()
+    graph.add_nodes_from((node, papers.nodes[node]) for node in dict.fromkeys(chain.from_iterable(zip(first, second))))
+    hub_names = citations.names[pairs.hubs]
+    graph.add_edges_from((a, b, {"kind": kind, "weight": end - start, evidence: hub_names[start:end].tolist(),
+                                 "sources": citations.sources.names_of(mask)})
+                         for a, b, start, end, mask in zip(first, second, starts.tolist(), ends.tolist(),
+                                                           pairs.masks[strong].tolist()))
     return graph
 
 
-def _weakest_kept(weights: Counter, max_edges: int) -> int:
+def _most_linked(members: np.ndarray, count: int, max_papers: int) -> np.ndarray:
+    """The papers (at most `max_papers`) at the `members` end of the most citations; ties by id."""
+    counts = np.bincount(members, minlength=count)
+    ranked = np.lexsort((np.arange(count), -counts))
+    return ranked[:min(max_papers, np.count_nonzero(counts))]
+
+
+@dataclass
+class LinkedPairs:
+    """Every pair of members linked through a hub (two papers cited by one paper, two authors of one
+    paper), in runs sorted by pair (first < second) and, within a run, by the hub's first appearance."""
+
+    first: np.ndarray
+    second: np.ndarray
+    hubs: np.ndarray  # one per link, in runs
+    starts: np.ndarray  # where each pair's run begins
+    weights: np.ndarray  # each pair's number of hubs
+    masks: np.ndarray  # each pair's sources, as bits: those of both members' links to all its hubs
+
+
+def linked_pairs(hubs: np.ndarray, members: np.ndarray, masks: np.ndarray) -> LinkedPairs:
+    """The pairs linked through hubs, from links hub -> member (in their order) and their sources' bits."""
+    first_appearance = np.full(hubs.max(initial=-1) + 1, len(hubs))
+    np.minimum.at(first_appearance, hubs, np.arange(len(hubs)))
+    order = np.lexsort((members, hubs))
+    hubs, members, masks = hubs[order], members[order], masks[order]
+    # each link pairs with the later links of its hub
+    later = np.searchsorted(hubs, hubs, side="right") - np.arange(len(hubs)) - 1
+    left = np.repeat(np.arange(len(hubs)), later)
+    right = left + 1 + np.arange(len(left)) - np.repeat(np.cumsum(later) - later, later)
+    code = members[left] * (members.max(initial=0) + 1) + members[right]
+    order = np.lexsort((first_appearance[hubs[left]], code))
+    left, right, code = left[order], right[order], code[order]
+    starts = np.flatnonzero(np.concatenate([[True], code[1:] != code[:-1]])) if len(code) else np.zeros(0, np.int64)
+    either = masks[left] | masks[right]
+    return LinkedPairs(first=members[left][starts], second=members[right][starts], hubs=hubs[left], starts=starts,
+                       weights=np.diff(starts, append=len(left)),
+                       masks=np.bitwise_or.reduceat(either, starts) if len(starts) else either)
+
+
+def _weakest_kept(weights: np.ndarray | list[int], max_edges: int) -> int:
     """The smallest weight w for which at most `max_edges` links weigh w or more."""
-    kept = 0
-    for weight in sorted(weights, reverse=True):
-        kept += weights[weight]
-        if kept > max_edges:
-            return weight + 1
-    return 1
+    at_least = np.cumsum(np.bincount(np.asarray(weights, dtype=np.int64), minlength=2)[::-1])[::-1]
+    return int(np.argmax(np.append(at_least, 0)[1:] <= max_edges)) + 1
 
 
 def mesh_graph(papers: nx.Graph, max_edges: int = MAX_EDGES) -> nx.Graph:
@@ -119,7 +210,7 @@ def mesh_graph(papers: nx.Graph, max_edges: int = MAX_EDGES) -> nx.Graph:
         topics = sorted({heading for heading in headings or () if heading not in CHECK_TAGS})
         counts.update(topics)
         pairs.update(combinations(topics, 2))
-    min_weight = _weakest_kept(Counter(pairs.values()), max_edges)
+    min_weight = _weakest_kept(list(pairs.values()), max_edges)
     graph = nx.Graph(min_weight=min_weight)
     graph.add_nodes_from((f"mesh:{heading}", {"type": "mesh", "label": heading, "name": heading, "papers": count})
                          for heading, count in sorted(counts.items()))
@@ -138,16 +229,20 @@ def pagerank(graph: nx.Graph, weight: str | None = None, alpha: float = 0.85,
     """
     nodes = list(graph)
     count = len(nodes)
-    if not count:
-        return {}
     index = {node: position for position, node in enumerate(nodes)}
     links = graph.edges(data=weight, default=1) if weight else ((u, v, 1) for u, v in graph.edges())
-    edges = [(index[u], index[v], value) for u, v, value in links]
+    sources, targets, weights = list(zip(*((index[u], index[v], value) for u, v, value in links))) or [()] * 3
+    sources, targets, weights = np.array(sources, np.int64), np.array(targets, np.int64), np.array(weights, float)
     if not graph.is_directed():
-        edges += [(v, u, value) for u, v, value in edges]
-    sources = np.array([u for u, _, _ in edges], dtype=np.int64)
-    targets = np.array([v for _, v, _ in edges], dtype=np.int64)
-    weights = np.array([value for _, _, value in edges], dtype=float)
+        sources, targets, weights = np.concatenate([sources, targets]), np.concatenate([targets, sources]), np.tile(weights, 2)
+    return dict(zip(nodes, _pagerank(count, sources, targets, weights, alpha, tolerance, max_iterations).tolist()))
+
+
+def _pagerank(count: int, sources: np.ndarray, targets: np.ndarray, weights: np.ndarray, alpha: float = 0.85,
+              tolerance: float = 1e-10, max_iterations: int = 500) -> np.ndarray:
+    """PageRank of nodes 0..count-1 linked by weighted edges sources[i] -> targets[i]."""
+    if not count:
+        return np.zeros(0)
     out_weight = np.bincount(sources, weights=weights, minlength=count)
     dangling = out_weight == 0
     rank = np.full(count, 1.0 / count)
@@ -159,17 +254,16 @@ def pagerank(graph: nx.Graph, weight: str | None = None, alpha: float = 0.85,
         rank = new
         if converged:
             break
-    return dict(zip(nodes, rank.tolist()))
+    return rank
 
 
 def betweenness(graph: nx.Graph) -> tuple[dict, dict]:
     """Normalised betweenness in hops, and how it was computed (exact, or sampled with a fixed seed)."""
-    steps = graph.number_of_nodes() + graph.number_of_edges()
-    sources = max(BETWEENNESS_MIN_SOURCES, BETWEENNESS_BUDGET // max(steps, 1))
-    if sources >= graph.number_of_nodes():
-        return nx.betweenness_centrality(graph), {"method": "exact"}
-    values = nx.betweenness_centrality(graph, k=sources, seed=SEED)
-    return values, {"method": "sampled", "sources": sources, "seed": SEED}
+    classes = TwinClasses(graph)
+    if classes.count * classes.entries <= BETWEENNESS_BUDGET or len(graph) <= BETWEENNESS_SOURCES:
+        return betweenness_of_classes(classes), {"method": "exact"}
+    values = betweenness_of_classes(classes, BETWEENNESS_SOURCES, SEED)
+    return values, {"method": "sampled", "sources": BETWEENNESS_SOURCES, "seed": SEED}
 
 
 def communities(graph: nx.Graph) -> dict:
@@ -179,14 +273,20 @@ def communities(graph: nx.Graph) -> dict:
     return {node: number for number, group in enumerate(ordered) for node in group}
 
 
-def add_metrics(graphs: dict[str, nx.Graph]) -> None:
-    """Compute paper and author metrics and set them on those nodes in every graph holding them."""
-    citations = nx.DiGraph(_citations(graphs["paper"]))
-    citations.add_nodes_from(graphs["paper"])
-    paper_rank = pagerank(citations)
-    paper_community = communities(citations.to_undirected())
-    values = {node: {"cited_by": citations.in_degree(node), "pagerank": paper_rank[node],
-                     "community": paper_community[node]} for node in citations}
+def add_metrics(graphs: dict[str, nx.Graph], citations: Citations | None = None) -> None:
+    """Compute paper and author metrics and set them on those nodes in every graph holding them.
+
+    `citations` are the paper graph's, when the caller has them already.
+    """
+    papers, citing, cited = (citations or Citations.of(graphs["paper"])).as_network()
+    paper_rank = _pagerank(len(papers), citing, cited, np.ones(len(citing)))
+    undirected = nx.Graph()
+    undirected.add_nodes_from(papers.tolist())
+    undirected.add_edges_from(zip(papers[citing].tolist(), papers[cited].tolist()))
+    paper_community = communities(undirected)
+    cited_by = np.bincount(cited, minlength=len(papers))
+    values = {node: {"cited_by": count, "pagerank": rank, "community": paper_community[node]}
+              for node, count, rank in zip(papers.tolist(), cited_by.tolist(), paper_rank.tolist())}
     coauthors = graphs["author"]
     author_rank = pagerank(coauthors, weight="weight")
     author_betweenness, method = betweenness(coauthors)

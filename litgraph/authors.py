@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable, Hashable, Iterable, Mapping
 
 from .model import Author, Paper, author_key, fold
@@ -42,7 +43,7 @@ AFFILIATION_WEIGHT = 2  # a shared affiliation weighs as much as two co-authors 
 CLEAR_LEAD = 3  # among candidates with evidence, one wins with this many times the next one's, and this much
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Mention:
     """One author as one paper lists them, with the name read once."""
 
@@ -57,7 +58,7 @@ class Mention:
     affiliations: frozenset[str]  # folded
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Person:
     """Mentions found to be one person, and what they tell about them."""
 
@@ -87,11 +88,20 @@ class Person:
             self.add(mention)
         self.evidence |= other.evidence | set(reasons)
 
+    def join(self, mention: Mention) -> None:
+        """absorb(Person.of(mention), evidence_with(mention)), without making that person."""
+        self.evidence |= set(self.evidence_with(mention))
+        self.add(mention)
+
     def accepts(self, other: Person) -> bool:
         """Never two authors of one paper in one person."""
         return self.papers.isdisjoint(other.papers)
 
-    def evidence_with(self, other: Person) -> dict[str, int]:
+    def has_evidence_with(self, other: Person | Mention) -> bool:
+        """Whether evidence_with(other) finds anything, without counting it."""
+        return not (self.coauthors.isdisjoint(other.coauthors) and self.affiliations.isdisjoint(other.affiliations))
+
+    def evidence_with(self, other: Person | Mention) -> dict[str, int]:
         """What ties the two beyond the name, and how much: each co-author in common counts 1,
         the same affiliation AFFILIATION_WEIGHT."""
         evidence = {}
@@ -133,13 +143,14 @@ def resolve_authors(papers: Mapping[str, Paper]) -> Authorship:
     """Group every paper's authors into people, by the rules in this module's docstring."""
     mentions = [mention for node in sorted(papers) for mention in _mentions(node, papers[node])]
     people = _Resolver().resolve(mentions)
-    ids = _node_ids(people)
+    names = {person: _usual_name(person) for person in people}
+    ids = _node_ids(people, names)
     places: dict[str, list[tuple[int, str]]] = {node: [] for node in papers}
     for node_id, person in ids.items():
         for mention in person.mentions:
             places[mention.paper].append((mention.position, node_id))
     return Authorship(
-        people={node_id: _attributes(person) for node_id, person in ids.items()},
+        people={node_id: _attributes(person, names[person]) for node_id, person in ids.items()},
         bylines={node: [node_id for _, node_id in sorted(byline)] for node, byline in places.items()},
         sources={node: "pubmed" if paper.fetched else "registry" for node, paper in papers.items()},
     )
@@ -147,19 +158,20 @@ def resolve_authors(papers: Mapping[str, Paper]) -> Authorship:
 
 def _mentions(node: str, paper: Paper) -> list[Mention]:
     authors = [author for author in paper.authors if author.has_name]
-    surnames = [fold(author.last_name).replace(" ", "") for author in authors]
-    initials = [author.folded_initials for author in authors]
-    forms = [(surname, letters[:1]) for surname, letters, author in zip(surnames, initials, authors)
-             if not author.collective]  # a group shared by two papers says nothing of who wrote them
-    mentions = []
-    for index, author in enumerate(authors):
-        given = "".join(author.given_names)
-        own = (surnames[index], initials[index][:1])
-        mentions.append(Mention(
-            node, index + 1, author, surnames[index], (surnames[index], given) if given else None, initials[index],
-            author.display_name, coauthors=frozenset(forms) - {own},
-            affiliations=frozenset(fold(text) for text in author.affiliations if text)))
-    return mentions
+    names = [_folded_name(author.last_name, author.fore_name, author.initials) for author in authors]
+    forms = frozenset((surname, initials[:1]) for (surname, _, initials), author in zip(names, authors)
+                      if not author.collective)  # a group shared by two papers says nothing of who wrote them
+    return [Mention(node, position, author, surname, (surname, given) if given else None, initials,
+                    author.display_name, coauthors=forms - {(surname, initials[:1])},
+                    affiliations=frozenset(fold(text) for text in author.affiliations if text))
+            for position, (author, (surname, given, initials)) in enumerate(zip(authors, names), start=1)]
+
+
+@lru_cache(maxsize=1 << 16)  # the same names recur across a build's papers
+def _folded_name(last_name: str, fore_name: str, initials: str) -> tuple[str, str, str]:
+    """Surname and given names without separators, and initials ("" when the record gives none), folded."""
+    author = Author(last_name=last_name, fore_name=fore_name, initials=initials)
+    return fold(last_name).replace(" ", ""), "".join(author.given_names), author.folded_initials
 
 
 class _Resolver:
@@ -167,7 +179,10 @@ class _Resolver:
 
     def __init__(self) -> None:
         self.people: list[Person] = []
-        self.by_surname: dict[str, list[Person]] = defaultdict(list)  # people with an ORCID or a full name
+        # people with an ORCID or a full name, by surname and by surname and the first letter of any
+        # initials they print ("" for none): only those can fit an initials form
+        self.by_surname: dict[str, list[Person]] = defaultdict(list)
+        self.by_lead: dict[tuple[str, str], dict[Person, None]] = defaultdict(dict)
 
     def resolve(self, mentions: list[Mention]) -> list[Person]:
         groups, orcids, unkeyed = self._by_key(mentions)
@@ -188,6 +203,18 @@ class _Resolver:
     def _keep(self, person: Person) -> None:
         self.people.append(person)
         self.by_surname[person.mentions[0].surname].append(person)
+        self._index(person)
+
+    def _index(self, person: Person) -> None:
+        """(Again) under each first letter of its initials: a person grows as it absorbs others."""
+        for lead in {initials[:1] for initials in person.initials}:
+            self.by_lead[person.mentions[0].surname, lead][person] = None
+
+    def _candidates(self, surname: str, initials: str) -> list[Person]:
+        """The people of that surname whose initials fit these."""
+        people = ({**self.by_lead[surname, initials[0]], **self.by_lead[surname, ""]} if initials
+                  else self.by_surname[surname])
+        return [person for person in people if person.fits_initials(initials)]
 
     @staticmethod
     def _by_key(mentions: list[Mention]) -> tuple[dict[str, Person], dict[str, Person], list[Mention]]:
@@ -211,16 +238,17 @@ class _Resolver:
         chosen = _chosen_by_evidence(cluster, with_orcid)
         if chosen:
             chosen[0].absorb(cluster, ["name", *chosen[1]])
+            self._index(chosen[0])
         else:
             self._keep(cluster)
 
     def _by_initials(self, cluster: Person) -> None:
-        initials = cluster.mentions[0].initials
-        candidates = [person for person in self.by_surname[cluster.mentions[0].surname]
-                      if person.fits_initials(initials)]
-        chosen = _chosen_by_evidence(cluster, candidates)
+        """Into the person the evidence points to; the order of candidates does not matter, as
+        _chosen_by_evidence picks no one on a tie."""
+        chosen = _chosen_by_evidence(cluster, self._candidates(cluster.mentions[0].surname, cluster.mentions[0].initials))
         if chosen:
             chosen[0].absorb(cluster, chosen[1])
+            self._index(chosen[0])
         else:
             self.people.append(cluster)
 
@@ -230,18 +258,18 @@ def _linked(mentions: list[Mention], name: Callable[[Mention], Hashable]) -> lis
     by_name: dict[Hashable, list[Person]] = defaultdict(list)
     for mention in mentions:
         clusters = by_name[name(mention)]
-        person = Person.of(mention)
-        linked = sorted((cluster for cluster in clusters if cluster.accepts(person) and cluster.evidence_with(person)),
-                        key=lambda cluster: -len(cluster.mentions))
+        linked = [cluster for cluster in clusters
+                  if mention.paper not in cluster.papers and cluster.has_evidence_with(mention)]
         if not linked:
-            clusters.append(person)
+            clusters.append(Person.of(mention))
             continue
+        linked.sort(key=lambda cluster: -len(cluster.mentions))
         largest = linked[0]  # the others join it, so a growing person is never copied again
-        for joining in [person, *linked[1:]]:
+        largest.join(mention)
+        for joining in linked[1:]:
             if largest.accepts(joining):
                 largest.absorb(joining, largest.evidence_with(joining))
-                if joining is not person:
-                    clusters.remove(joining)
+                clusters.remove(joining)
     return [person for clusters in by_name.values() for person in clusters]
 
 
@@ -258,14 +286,15 @@ def _chosen_by_evidence(cluster: Person, candidates: list[Person]) -> tuple[Pers
     return None
 
 
-def _node_ids(people: list[Person]) -> dict[str, Person]:
+def _node_ids(people: list[Person], names: dict[Person, Author]) -> dict[str, Person]:
     """Readable ids; where two people share one, the one with most papers keeps it plain."""
     by_id: dict[str, list[Person]] = defaultdict(list)
     for person in people:
-        by_id[_plain_id(person)].append(person)
+        by_id[f"author:orcid:{person.orcid}" if person.orcid else author_key(names[person])].append(person)
     ids: dict[str, Person] = {}
     for plain, namesakes in by_id.items():
-        namesakes.sort(key=lambda person: (-len(person.papers), person.first.paper, person.first.position))
+        if len(namesakes) > 1:
+            namesakes.sort(key=lambda person: (-len(person.papers), person.first.paper, person.first.position))
         ids[plain] = namesakes[0]
         for person in namesakes[1:]:
             first = person.first
@@ -273,23 +302,19 @@ def _node_ids(people: list[Person]) -> dict[str, Person]:
     return ids
 
 
-def _plain_id(person: Person) -> str:
-    if person.orcid:
-        return f"author:orcid:{person.orcid}"
-    return author_key(_usual_name(person))
-
-
 def _usual_name(person: Person) -> Author:
     """The form most records print, full names before initials; on a tie, with diacritics, then longer."""
+    if len(person.mentions) == 1:
+        return person.mentions[0].author
     named = [mention for mention in person.mentions if mention.full_name or mention.author.collective]
     counts = Counter(mention.display_name for mention in named or person.mentions)
     best = max(counts, key=lambda name: (counts[name], not name.isascii(), len(name), name))
     return next(mention.author for mention in person.mentions if mention.display_name == best)
 
 
-def _attributes(person: Person) -> dict:
+def _attributes(person: Person, usual_name: Author) -> dict:
     authors = [mention.author for mention in person.mentions]
-    name = _usual_name(person).display_name
+    name = usual_name.display_name
     variants = [form for mention in person.mentions for form in (mention.display_name, mention.author.citation_name)
                 if form]
     affiliations = [text for author in authors for text in author.affiliations if text]

@@ -3,47 +3,126 @@
 trial, paper and combined graphs are MultiDiGraphs keyed by edge kind, so a paper that is both
 cited by and similar to another keeps both edges, while a link seen by two sources stays one
 edge with two sources. The author graph is an undirected Graph of co-authorship between the
-people `litgraph.authors` resolved. The cocitation, coupling and mesh graphs, and the metrics
+people `litgraph.authors` resolved. The combined graph holds trials, papers and authors with
+their reference, citation, similar and `authored` edges, but no `coauthor` edges: co-authorship
+follows from the `authored` edges and has its own graph, and in the combined one it doubled the
+edges and buried the rest. The cocitation, coupling and mesh graphs, and the metrics
 on paper and author nodes, come from `litgraph.analysis`.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from itertools import combinations
+import gc
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Iterator
 
 import networkx as nx
+import numpy as np
 
-from .analysis import add_metrics, cocitation_graph, coupling_graph, mesh_graph
+from .analysis import Citations, SourceBits, add_metrics, cocitation_graph, coupling_graph, linked_pairs, mesh_graph
 from .authors import Authorship, resolve_authors
 from .model import Corpus, Paper, Trial
 
 GRAPH_NAMES = ("trial", "paper", "author", "combined", "cocitation", "coupling", "mesh")
+Edge = tuple[str, str, str, dict]  # (u, v, kind, attributes): kind is also the edge key
+
+
+@dataclass
+class Parts:
+    """Nodes and edges made once and added to every graph that holds them. networkx copies each
+    attribute dict into a graph, so graphs share the lists in them (sources, authors) but no dict."""
+
+    papers: dict[str, dict]  # paper node id -> attributes
+    trials: dict[str, dict]  # trial node id -> attributes
+    people: dict[str, dict]  # author node id -> attributes
+    links: list[Edge]  # cites, then similar
+    references: list[Edge]  # trial -> paper, by reference kind
+    authored: list[Edge]  # author -> paper
 
 
 def build_graphs(corpus: Corpus, name: str = "") -> dict[str, nx.Graph]:
     """Every graph of the contract, by name, with metrics on paper and author nodes."""
-    authorship = resolve_authors(corpus.papers)
-    paper_data = {node: paper_attributes(corpus, node, paper, authorship.bylines[node])
-                  for node, paper in corpus.papers.items()}
-    coauthors = coauthor_graph(authorship)
-    papers = paper_graph(corpus, paper_data)
-    graphs = {
-        "trial": trial_graph(corpus, paper_data),
-        "paper": papers,
-        "author": coauthors,
-        "combined": combined_graph(corpus, paper_data, authorship, coauthors),
-        "cocitation": cocitation_graph(papers),
-        "coupling": coupling_graph(papers),
-        "mesh": mesh_graph(papers),
-    }
-    add_metrics(graphs)
+    with _collector_paused():
+        return _build_graphs(corpus, name)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Graphs are a great many dicts and lists, all kept: the cyclic garbage collector, which runs
+    every few hundred new objects and now and then rescans all of them and the corpus, would find
+    nothing to free and take a third of the time. It resumes (if it was on) once the graphs are
+    built, and then looks over the new objects once (0.4 s at 10,000 papers)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build_graphs(corpus: Corpus, name: str) -> dict[str, nx.Graph]:
+    graphs, citations = _graphs_without_metrics(corpus)  # the parts they were made of are freed by now
+    add_metrics(graphs, citations)
     for graph_name, graph in graphs.items():
         graph.graph.update(name=graph_name, title=f"{name} — {graph_name} graph" if name else f"{graph_name} graph")
     return graphs
 
 
+def _graphs_without_metrics(corpus: Corpus) -> tuple[dict[str, nx.Graph], Citations]:
+    authorship = resolve_authors(corpus.papers)
+    parts = graph_parts(corpus, authorship)
+    papers = paper_graph(parts)
+    citations = Citations(parts.papers, ((u, v, data["sources"]) for u, v, kind, data in parts.links if kind == "cites"))
+    graphs = {
+        "trial": trial_graph(parts),
+        "paper": papers,
+        "author": coauthor_graph(authorship),
+        "combined": combined_graph(parts),
+        "cocitation": cocitation_graph(papers, citations=citations),
+        "coupling": coupling_graph(papers, citations=citations),
+        "mesh": mesh_graph(papers),
+    }
+    return graphs, citations
+
+
+def graph_parts(corpus: Corpus, authorship: Authorship) -> Parts:
+    return Parts(
+        papers={node: paper_attributes(corpus, node, paper, authorship.bylines[node])
+                for node, paper in corpus.papers.items()},
+        trials={trial.node_id: trial_attributes(trial) for trial in corpus.trials.values()},
+        people=authorship.people,
+        links=[(citing, cited, "cites", {"kind": "cites", "sources": sorted(sources)})
+               for (citing, cited), sources in corpus.cites.items()]
+        + [(a, b, "similar", {"kind": "similar", "sources": sorted(sources)}) for (a, b), sources in corpus.similar.items()],
+        references=reference_edges(corpus),
+        authored=[(author, paper, "authored", {"kind": "authored", "position": position,
+                                                "sources": [authorship.sources[paper]]})
+                  for paper, byline in authorship.bylines.items() for position, author in enumerate(byline, start=1)],
+    )
+
+
+def reference_edges(corpus: Corpus) -> list[Edge]:
+    """One edge per (trial, paper, kind) with every source that saw it.
+
+    The registry lists a reference (a reference listed twice is still one sighting); PubMed's
+    record of a paper names the trial (`pubmed-si`). A paper PubMed ties to the trial joins the
+    registry's edge to it, or is `derived` when the registry does not list it.
+    """
+    edges: dict[tuple[str, str, str], list[str]] = {}
+    for trial in corpus.trials.values():
+        registered: dict[str, str] = {}
+        for reference in trial.references:
+            edges.setdefault((trial.node_id, reference.node_id, reference.kind), ["registry"])
+            registered.setdefault(reference.node_id, reference.kind)
+        for node in sorted(corpus.pubmed_si.get(trial.nct_id, ())):
+            edges.setdefault((trial.node_id, node, registered.get(node, "derived")), []).append("pubmed-si")
+    return [(trial, paper, kind, {"kind": kind, "sources": sources}) for (trial, paper, kind), sources in edges.items()]
+
+
 def paper_attributes(corpus: Corpus, node: str, paper: Paper, author_ids: list[str]) -> dict:
+    named = [author for author in paper.authors if author.has_name]
     return {
         "type": "paper",
         "label": paper_label(paper),
@@ -53,8 +132,8 @@ def paper_attributes(corpus: Corpus, node: str, paper: Paper, author_ids: list[s
         "year": paper.year,
         "doi": paper.doi,
         "pmcid": paper.pmcid,
-        "authors": [author.display_name for author in paper.authors if author.has_name],
-        "author_names": [author.sort_name for author in paper.authors if author.has_name],
+        "authors": [author.display_name for author in named],
+        "author_names": [author.sort_name for author in named],
         "author_ids": list(author_ids),
         "mesh": list(paper.mesh),
         "publication_types": list(paper.publication_types),
@@ -96,78 +175,54 @@ def trial_attributes(trial: Trial) -> dict:
     }
 
 
-def _add_trials(graph: nx.MultiDiGraph, corpus: Corpus, papers: dict[str, dict]) -> None:
-    for trial in corpus.trials.values():
-        graph.add_node(trial.node_id, **trial_attributes(trial))
-        registered: dict[str, str] = {}
-        for reference in trial.references:
-            node = reference.node_id
-            if node not in graph:
-                graph.add_node(node, **papers[node])
-            _add_edge(graph, trial.node_id, node, reference.kind, "registry")
-            registered.setdefault(node, reference.kind)
-        # A paper PubMed ties to the trial joins the registry's edge to it, or is "derived" if unlisted.
-        for node in sorted(corpus.pubmed_si.get(trial.nct_id, ())):
-            if node not in graph:
-                graph.add_node(node, **papers[node])
-            _add_edge(graph, trial.node_id, node, registered.get(node, "derived"), "pubmed-si")
-
-
-def _add_edge(graph, u: str, v: str, kind: str, source: str, **attributes) -> None:
-    """One edge per (u, v, kind); a second sighting adds its source instead of a second edge."""
-    if graph.has_edge(u, v, key=kind):
-        sources = graph.edges[u, v, kind]["sources"]
-        if source not in sources:
-            sources.append(source)
-    else:
-        graph.add_edge(u, v, key=kind, kind=kind, sources=[source], **attributes)
-
-
-def trial_graph(corpus: Corpus, papers: dict[str, dict]) -> nx.MultiDiGraph:
+def trial_graph(parts: Parts) -> nx.MultiDiGraph:
+    """Each trial, then the papers it lists."""
     graph = nx.MultiDiGraph()
-    _add_trials(graph, corpus, papers)
+    for trial, attributes in parts.trials.items():
+        graph.add_node(trial, **attributes)
+        graph.add_nodes_from((paper, parts.papers[paper]) for source, paper, _, _ in parts.references if source == trial)
+    graph.add_edges_from(parts.references)
     return graph
 
 
-def _add_papers(graph: nx.MultiDiGraph, corpus: Corpus, papers: dict[str, dict]) -> None:
-    graph.add_nodes_from(papers.items())
-    graph.add_edges_from((citing, cited, "cites", {"kind": "cites", "sources": sorted(sources)})
-                         for (citing, cited), sources in corpus.cites.items())
-    graph.add_edges_from((a, b, "similar", {"kind": "similar", "sources": sorted(sources)})
-                         for (a, b), sources in corpus.similar.items())
-
-
-def paper_graph(corpus: Corpus, papers: dict[str, dict]) -> nx.MultiDiGraph:
+def paper_graph(parts: Parts) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph()
-    _add_papers(graph, corpus, papers)
+    graph.add_nodes_from(parts.papers.items())
+    graph.add_edges_from(parts.links)
     return graph
 
 
 def coauthor_graph(authorship: Authorship) -> nx.Graph:
-    """Authors linked by the number of papers they wrote together."""
-    weights: Counter = Counter()
-    sources: dict[tuple[str, str], set[str]] = {}
-    for paper, byline in authorship.bylines.items():
-        for pair in combinations(sorted(byline), 2):
-            weights[pair] += 1
-            sources.setdefault(pair, set()).add(authorship.sources[paper])
+    """Authors linked by the number of papers they wrote together, in the order they first write
+    together (paper by paper, and by id within a paper)."""
+    people = np.array(sorted(authorship.people), dtype=object)
+    bits = SourceBits(authorship.sources.values())
+    pairs = linked_pairs(*_authorships(authorship, people, bits))
+    order = np.lexsort((pairs.second, pairs.first, pairs.hubs[pairs.starts]))  # by first paper together, then ids
+    first, second = people[pairs.first[order]].tolist(), people[pairs.second[order]].tolist()
     graph = nx.Graph()
     graph.add_nodes_from(authorship.people.items())
-    graph.add_edges_from((a, b, {"kind": "coauthor", "weight": weight, "sources": sorted(sources[a, b])})
-                         for (a, b), weight in weights.items())
+    graph.add_edges_from((a, b, {"kind": "coauthor", "weight": weight, "sources": bits.names_of(mask)})
+                         for a, b, weight, mask in zip(first, second, pairs.weights[order].tolist(),
+                                                       pairs.masks[order].tolist()))
     return graph
 
 
-def combined_graph(corpus: Corpus, papers: dict[str, dict], authorship: Authorship,
-                   coauthors: nx.Graph) -> nx.MultiDiGraph:
+def _authorships(authorship: Authorship, people: np.ndarray, bits: SourceBits) -> tuple[np.ndarray, ...]:
+    """Every author of every paper, paper by paper: the paper's place, the author's place in
+    `people`, and the source of the paper's author list as bits."""
+    number = {person: place for place, person in enumerate(people)}
+    bylines = authorship.bylines.values()
+    sizes = [len(byline) for byline in bylines]
+    authors = np.fromiter((number[author] for byline in bylines for author in byline), np.int64, sum(sizes))
+    sources = np.array([bits.mask([authorship.sources[paper]]) for paper in authorship.bylines], dtype=np.int64)
+    return np.repeat(np.arange(len(sizes)), sizes), authors, np.repeat(sources, sizes)
+
+
+def combined_graph(parts: Parts) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph()
-    _add_papers(graph, corpus, papers)
-    _add_trials(graph, corpus, papers)
-    graph.add_nodes_from(authorship.people.items())
-    for paper, byline in authorship.bylines.items():
-        for position, author in enumerate(byline, start=1):
-            graph.add_edge(author, paper, key="authored", kind="authored", position=position,
-                           sources=[authorship.sources[paper]])
-    for a, b, data in coauthors.edges(data=True):
-        graph.add_edge(a, b, key="coauthor", **data)
+    for nodes in (parts.papers, parts.trials, parts.people):
+        graph.add_nodes_from(nodes.items())
+    for edges in (parts.links, parts.references, parts.authored):
+        graph.add_edges_from(edges)
     return graph

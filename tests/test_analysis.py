@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 
 import networkx as nx
 import pytest
@@ -66,6 +67,34 @@ def test_analysis_graphs_keep_the_strongest_links_and_say_where_they_cut(graphs)
     assert coupling_graph(graphs["paper"], max_papers=1).number_of_edges() == 0
 
 
+def random_citations(count: int = 80, seed: int = 3) -> nx.MultiDiGraph:
+    """A paper graph in which each paper cites up to eight earlier ones, seen by one or two sources."""
+    draw = random.Random(seed)
+    graph = nx.MultiDiGraph()
+    graph.add_nodes_from((f"pmid:{number}", {"type": "paper", "label": str(number)}) for number in range(count))
+    for citing in range(1, count):
+        for cited in draw.sample(range(citing), min(citing, draw.randint(0, 8))):
+            sources = draw.choice([["elink-refs"], ["reference-list"], ["elink-refs", "reference-list"]])
+            graph.add_edge(f"pmid:{citing}", f"pmid:{cited}", key="cites", kind="cites", sources=sources)
+    return graph
+
+
+def test_cocitation_and_coupling_count_every_shared_citation_and_name_its_sources():
+    papers = random_citations()
+    citing = {node: set(papers.predecessors(node)) for node in papers}
+    cited = {node: set(papers.successors(node)) for node in papers}
+    for graph, sharing, evidence in ((cocitation_graph(papers), citing, "citing_papers"),
+                                     (coupling_graph(papers), cited, "shared_references")):
+        pairs = {frozenset((a, b)) for a in papers for b in papers if a != b and sharing[a] & sharing[b]}
+        assert {frozenset(edge) for edge in graph.edges} == pairs and graph.graph["min_weight"] == 1
+        for a, b, data in graph.edges(data=True):
+            shared = sharing[a] & sharing[b]
+            links = [(hub, end) if evidence == "citing_papers" else (end, hub) for hub in shared for end in (a, b)]
+            assert data["weight"] == len(shared) and set(data[evidence]) == shared
+            assert data["sources"] == sorted({source for u, v in links for source in papers.edges[u, v, "cites"]["sources"]})
+    assert cocitation_graph(papers).edges["pmid:0", "pmid:1"]["citing_papers"] == sorted(citing["pmid:0"] & citing["pmid:1"])
+
+
 def test_mesh_graph_links_headings_of_one_paper_and_leaves_check_tags_out(graphs):
     headings = graphs["mesh"]
     assert set(headings) == {"mesh:Lupus Erythematosus, Systemic", "mesh:Stem Cells"}
@@ -111,7 +140,7 @@ def test_betweenness_on_a_path_is_exact_for_small_graphs():
 
 def test_betweenness_samples_sources_with_a_fixed_seed_on_large_graphs(monkeypatch):
     monkeypatch.setattr(analysis, "BETWEENNESS_BUDGET", 1000)
-    monkeypatch.setattr(analysis, "BETWEENNESS_MIN_SOURCES", 10)
+    monkeypatch.setattr(analysis, "BETWEENNESS_SOURCES", 10)
     graph = nx.barabasi_albert_graph(300, 2, seed=1)
     first, method = betweenness(graph)
     second, _ = betweenness(graph)

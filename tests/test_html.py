@@ -82,7 +82,6 @@ def sample_graph(name: str = "combined", hostile: bool = False) -> nx.Graph:
         graph.add_node(node, type="author", label=values["name"], papers=2, variants=[values["name"]], **values)
         for position, paper in enumerate((RESULT_PAPER, RETRACTED), start=1):
             graph.add_edge(node, paper, key="authored", kind="authored", position=position, sources=["pubmed"])
-    graph.add_edge("author:sun-lin", "author:motzer-r", key="coauthor", kind="coauthor", weight=2, sources=["pubmed"])
     for node, values in METRICS.items():
         graph.nodes[node].update(values)
     if hostile:
@@ -289,7 +288,7 @@ def legend(page: str, what: str) -> list[str]:
 def test_legend_lists_the_types_and_kinds_present():
     page = render_html(sample_graph(), title="t")
     assert legend(page, "type") == ["trial", "paper", "author"]
-    assert legend(page, "kind") == ["background", "result", "derived", "cites", "similar", "authored", "coauthor"]
+    assert legend(page, "kind") == ["background", "result", "derived", "cites", "similar", "authored"]
     for mark in ("Listed by the trial / seed", "Retracted", "Known only from a citation"):
         assert mark in page
     authors = render_html(author_graph(), title="t")
@@ -306,7 +305,7 @@ def test_legend_names_the_types_and_kinds_of_the_newer_graphs():
     assert ">MeSH heading<" in mesh and ">Indexed together<" in mesh and "<rect" in mesh  # a square swatch
     trial = render_html(graphs["trial"], title="t")
     assert legend(trial, "kind") == ["background", "result", "derived", "investigator", "cites", "similar",
-                                     "authored", "coauthor"]
+                                     "authored"]
 
 
 def test_colour_by_community_is_offered_when_nodes_have_communities():

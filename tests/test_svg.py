@@ -52,7 +52,7 @@ def test_the_legend_names_what_is_drawn():
     legend = " ".join(parsed(render_svg(sample_graph())).xpath("//*[@class='legend']//text()"))
     for row in ("Trial (1)", "Paper (5)", "Author (2)", "Listed by the trial / seed (3)", "Retracted (1)",
                 "Known only from a citation (1)",
-                "Result reference (1)", "Cites (3)", "Co-author (1)"):
+                "Result reference (1)", "Cites (3)", "Authored (4)"):
         assert row in legend
     mesh = " ".join(parsed(render_svg(analysis_graphs()["mesh"])).xpath("//*[@class='legend']//text()"))
     assert "MeSH heading (3)" in mesh and "Indexed together (2)" in mesh

@@ -1,0 +1,63 @@
+"""Graph construction: which nodes and edges each graph of the contract holds."""
+
+from __future__ import annotations
+
+import pytest
+
+from litgraph.graphs import GRAPH_NAMES, build_graphs
+from litgraph.model import Author, Corpus, Paper, Trial, TrialReference
+
+
+def person(fore_name: str, last_name: str) -> Author:
+    return Author(last_name=last_name, fore_name=fore_name, initials=fore_name[0])
+
+
+def trial_corpus() -> Corpus:
+    """A trial lists P1 (result) and P2 (background); P1 cites P2 and is similar to it.
+    Ann Lee and Bo Chen wrote both papers, Cy Diaz only P2."""
+    corpus = Corpus()
+    lee, chen, diaz = person("Ann", "Lee"), person("Bo", "Chen"), person("Cy", "Diaz")
+    corpus.papers["pmid:1"] = Paper(pmid="1", title="One", year=2020, authors=[lee, chen], fetched=True)
+    corpus.papers["pmid:2"] = Paper(pmid="2", title="Two", year=2018, authors=[chen, lee, diaz], fetched=True)
+    corpus.trials["NCT00000001"] = Trial("NCT00000001", references=[TrialReference("result", pmid="1"),
+                                                                    TrialReference("background", pmid="2")])
+    corpus.seeds |= {"pmid:1", "pmid:2"}
+    corpus.add_cite("pmid:1", "pmid:2", "elink-refs")
+    corpus.add_cite("pmid:1", "pmid:2", "reference-list")
+    corpus.add_similar("pmid:2", "pmid:1")
+    return corpus
+
+
+@pytest.fixture(scope="module")
+def graphs():
+    return build_graphs(trial_corpus(), "test")
+
+
+def kinds(graph) -> list[tuple[str, str, str]]:
+    return sorted((u, v, kind) for u, v, kind in graph.edges(data="kind"))
+
+
+def test_the_paper_graph_holds_citations_and_similar_articles_each_seen_once(graphs):
+    papers = graphs["paper"]
+    assert kinds(papers) == [("pmid:1", "pmid:2", "cites"), ("pmid:1", "pmid:2", "similar")]
+    assert papers.edges["pmid:1", "pmid:2", "cites"]["sources"] == ["elink-refs", "reference-list"]
+
+
+def test_the_author_graph_weighs_coauthorship_by_papers_together(graphs):
+    authors = graphs["author"]
+    assert authors.edges["author:lee_ann", "author:chen_bo"] == {"kind": "coauthor", "weight": 2, "sources": ["pubmed"]}
+    assert authors.edges["author:diaz_cy", "author:lee_ann"]["weight"] == 1
+
+
+def test_the_combined_graph_links_authors_to_papers_but_not_to_each_other(graphs):
+    combined = graphs["combined"]
+    assert {kind for *_, kind in combined.edges(data="kind")} == {"result", "background", "cites", "similar",
+                                                                  "authored"}
+    assert combined.edges["author:chen_bo", "pmid:2", "authored"] == {"kind": "authored", "position": 1,
+                                                                      "sources": ["pubmed"]}
+    assert set(combined) == set(graphs["trial"]) | set(graphs["paper"]) | set(graphs["author"])
+
+
+def test_an_empty_corpus_gives_every_graph_empty():
+    graphs = build_graphs(Corpus())
+    assert all(graph.number_of_nodes() == 0 for graph in graphs.values()) and set(graphs) == set(GRAPH_NAMES)
