@@ -141,7 +141,7 @@ def expand(corpus: Corpus, entrez: Entrez, limits: Limits = Limits(), progress: 
         if not level:
             break
     progress.finish()
-    _drop_links_outside(corpus)
+    _settle(corpus)
     return corpus
 
 
@@ -198,9 +198,21 @@ def _next_level(corpus: Corpus, reach: dict[str, set], max_papers: int) -> list[
     return candidates[:room]
 
 
-def _drop_links_outside(corpus: Corpus) -> None:
-    """Links to papers beyond the depth or size limit are not part of the graph."""
-    corpus.cites = {pair: sources for pair, sources in corpus.cites.items()
-                    if pair[0] in corpus.papers and pair[1] in corpus.papers}
-    corpus.similar = {pair: sources for pair, sources in corpus.similar.items()
-                      if pair[0] in corpus.papers and pair[1] in corpus.papers}
+def _settle(corpus: Corpus) -> None:
+    """Drop links to papers beyond the limits, and put everything in a fixed order.
+
+    Answers arrive in whatever order the network delivers them; sorting here makes the same
+    answers give the same corpus, graphs and files, byte for byte.
+    """
+    papers = corpus.papers
+    corpus.papers = dict(sorted(papers.items(), key=lambda item: (corpus.depth.get(item[0], 0), _node_order(item[0]))))
+    corpus.cites = {pair: corpus.cites[pair] for pair in sorted(corpus.cites) if pair[0] in papers and pair[1] in papers}
+    corpus.similar = {pair: corpus.similar[pair] for pair in sorted(corpus.similar)
+                      if pair[0] in papers and pair[1] in papers}
+    corpus.missing.sort(key=int)
+    corpus.problems.sort(key=lambda problem: (problem.what, problem.reason))
+
+
+def _node_order(node: str) -> tuple[int, int, str]:
+    """PMIDs in numeric order, then references known only by their citation."""
+    return (0, int(node[5:]), "") if node.startswith("pmid:") else (1, 0, node)

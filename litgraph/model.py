@@ -12,6 +12,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import orjson
+
 REFERENCE_KINDS = ("background", "result", "derived")
 LINK_SOURCES = ("registry", "pubmed-si", "elink-refs", "elink-citedin", "elink-similar", "reference-list")
 
@@ -178,6 +180,23 @@ class Corpus:
     def add_similar(self, a: str, b: str, source: str = "elink-similar") -> None:
         if a != b:
             self.similar.setdefault(tuple(sorted((a, b))), set()).add(source)
+
+
+def canonical_bytes(corpus: Corpus) -> bytes:
+    """The corpus as bytes that are equal exactly when two corpora are: sets sorted, dict order
+    kept where it matters (papers are in graph order)."""
+    return orjson.dumps({
+        "trials": list(corpus.trials.values()),
+        "papers": list(corpus.papers.values()),
+        "cites": [[*pair, sorted(sources)] for pair, sources in corpus.cites.items()],
+        "similar": [[*pair, sorted(sources)] for pair, sources in corpus.similar.items()],
+        "depth": corpus.depth,
+        "seeds": sorted(corpus.seeds),
+        "pubmed_si": {nct_id: sorted(nodes) for nct_id, nodes in corpus.pubmed_si.items()},
+        "link_sources": {node: sorted(sources) for node, sources in corpus.link_sources.items()},
+        "missing": corpus.missing,
+        "problems": corpus.problems,
+    }, option=orjson.OPT_SORT_KEYS)
 
 
 def paper_node_id(pmid: str, citation: str = "") -> str:

@@ -8,6 +8,7 @@ import corpus as corpus_gen
 from conftest import settings_for
 from fake_ncbi import FakeNCBI
 from litgraph import Settings, build
+from litgraph.memo import Memo
 from litgraph.sources.entrez import Entrez
 from litgraph.sources.net import FetchError, Http, NotCached
 
@@ -32,7 +33,7 @@ def pmids(corpus):
 
 def client(server, tmp_path, **changes) -> Entrez:
     settings = settings_for(server, tmp_path, **{"read_timeout": 2.0, **changes})
-    return Entrez(Http(settings), settings)
+    return Entrez(Http(settings), settings, Memo(settings.cache_dir / "derived.sqlite"))
 
 
 def fetch_all(entrez: Entrez, pmids: list[str]):
@@ -129,7 +130,7 @@ def test_an_unreachable_service_is_reported_once_and_then_left_alone(tmp_path, p
         url = stopped.eutils_url
     warnings = []
     settings = Settings(eutils_url=url, cache_dir=tmp_path / "cache", **QUICK)
-    entrez = Entrez(Http(settings, warn=warnings.append), settings.with_(efetch_batch=10))
+    entrez = Entrez(Http(settings, warn=warnings.append), settings.with_(efetch_batch=10), Memo(tmp_path / "memo"))
     results = list(entrez.efetch(pmids))
     assert len(results) == 3 and all(isinstance(r.error, NotCached) for r in results)
     assert warnings == [f"NCBI E-utilities unreachable at {url}: connection refused; building from the record and the cache"]

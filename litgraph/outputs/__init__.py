@@ -19,7 +19,7 @@ from .export import FORMATS, write_graph
 from .prepared import PreparedGraph, SharedWork
 
 if TYPE_CHECKING:
-    from ..build import Build
+    from ..api import Build
 
 PAGE_FORMATS = ("html", "fragment", "svg")  # fragment: what --embed adds
 PAGE_SUFFIXES = {"html": ".html", "fragment": ".fragment.html", "svg": ".svg"}

@@ -20,6 +20,7 @@ from typing import Any, Hashable, Iterable, Iterator
 
 import networkx as nx
 import numpy as np
+import orjson
 
 BATCH = 20_000  # records per encoder call
 
@@ -59,8 +60,16 @@ _ENCODER = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"), allow_nan=
                             default=json_default)
 
 
+_FAST_OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY
+
+
 def json_text(value: Any) -> str:
-    """Compact ASCII JSON for any value."""
+    """Compact JSON for any value: orjson (several times faster than json's C encoder, NaN as
+    null), or json's ASCII output for what orjson refuses (a lone surrogate from a bad record)."""
+    try:
+        return orjson.dumps(value, default=json_default, option=_FAST_OPTIONS).decode()
+    except (orjson.JSONEncodeError, TypeError):
+        pass
     try:
         return _ENCODER.encode(value)
     except (ValueError, TypeError):  # NaN or infinity, or a key JSON cannot have: convert all first

@@ -14,7 +14,9 @@ from typing import Callable, Iterable, Iterator
 from ..model import Paper
 from ..settings import Settings
 from .net import FetchError, Http
-from .parsed import ParsedCache
+from .. import model
+from ..memo import Memo, code_fingerprint
+from . import pubmed
 from .pubmed import LinkSet, PubMedFormatError, SearchResult, parse_elink, parse_esearch, read_articles
 
 ESEARCH_CAP = 10_000  # PubMed's ESearch returns at most the first 10,000 ids of a query
@@ -56,14 +58,17 @@ def batches(ids: list[str], size: int) -> list[list[str]]:
     return [ids[start:start + size] for start in range(0, len(ids), size)]
 
 
+PARSER_CODE = code_fingerprint(pubmed, model)
+
+
 class Entrez:
-    def __init__(self, http: Http, settings: Settings):
+    def __init__(self, http: Http, settings: Settings, memo: Memo):
         self.http = http
         self.settings = settings
-        self.parsed = ParsedCache(settings.cache_dir / "parsed.sqlite")
+        self.memo = memo  # parsed answers: a warm rebuild finds its records without parsing XML
 
-    def close(self) -> None:
-        self.parsed.close()
+    def _parsed(self, utility: str, body: bytes, parser: Callable[[bytes], list]) -> list:
+        return self.memo.recall("parsed", [PARSER_CODE, utility.encode(), body], lambda: parser(body))
 
     def _identity(self) -> list[tuple[str, str]]:
         identity = [("tool", self.settings.tool)]
@@ -86,7 +91,7 @@ class Entrez:
     def _efetch(self, batch: list[str]) -> list[Paper]:
         params = [("db", "pubmed"), ("retmode", "xml"), ("id", ",".join(batch))]
         body = self._call("efetch", params, _what("efetch", batch), len(batch))
-        return self.parsed.parse(body, read_articles)
+        return self._parsed("efetch", body, read_articles)
 
     def elink_jobs(self, pmids: Iterable[str]) -> list[Job]:
         """One LinkSet per PMID with every pubmed->pubmed link type (refs, citedin, similar...).
@@ -99,7 +104,7 @@ class Entrez:
     def _elink(self, batch: list[str]) -> list[LinkSet]:
         params = [("dbfrom", "pubmed"), ("db", "pubmed"), ("cmd", "neighbor")] + [("id", i) for i in batch]
         body = self._call("elink", params, _what("elink", batch), len(batch), self.settings.links_cache_days)
-        return self.parsed.parse(body, parse_elink)
+        return self._parsed("elink", body, parse_elink)
 
     def efetch(self, pmids: Iterable[str]) -> Iterator[BatchResult]:
         return self.run(self.efetch_jobs(pmids))

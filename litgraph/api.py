@@ -23,8 +23,10 @@ import networkx as nx
 from . import __version__
 from .expand import LINK_TYPES, Limits, add_trial_publications, expand, search_trial_publications, seed_corpus
 from .analysis import GRAPH_LIMITS, top_tables
+from . import analysis, authors, betweenness, graphs as graph_module, model
 from .graphs import build_graphs
-from .model import Corpus, Problem, Trial
+from .memo import Memo, code_fingerprint
+from .model import Corpus, Problem, Trial, canonical_bytes
 from .outputs import write_outputs
 from .progress import Progress
 from .settings import Settings
@@ -34,6 +36,8 @@ from .sources.inputs import InputError, Sources, read_sources
 from .sources.net import FetchError, Http
 
 log = logging.getLogger("litgraph")
+# Graphs are remembered by the corpus they come from and the code that makes them.
+GRAPH_CODE = code_fingerprint(model, graph_module, analysis, authors, betweenness, extra=nx.__version__)
 @dataclass
 class Build:
     """One build: what was asked, what was found, the graphs, and what went wrong."""
@@ -80,32 +84,19 @@ def build(*inputs: str, query: str | None = None, depth: int = 1, max_papers: in
     settings = settings.with_(**{k: v for k, v in (("email", email), ("api_key", api_key)) if v})
     say = warn or log.warning
     sources = read_sources(inputs)
+    memo = Memo(settings.cache_dir / "derived.sqlite")
     http = Http(settings, warn=say)
-    entrez = Entrez(http, settings)
-    started = time.perf_counter()
     try:
-        with ThreadPoolExecutor(max_workers=settings.workers) as pool:  # the registry and PubMed at once
-            searching = pool.submit(search_trial_publications, entrez,
-                                    sources.nct_ids + [trial.nct_id for trial in sources.trials])
-            fetched, failures = _fetch_trials(http, sources.nct_ids, pool)
-            trial_papers = searching.result()
-        if query:
-            sources.pmids += _search(entrez, query, limits.max_papers, say, alone=not inputs)
-        trials = sources.trials + fetched
-        if failures and not (trials or sources.pmids or sources.papers):
-            raise InputError(f"nothing to build: {failures[0]}")
-        for message in failures + [f"{t.nct_id} lists no references in the registry" for t in trials if not t.references]:
-            say(message)
-        corpus = seed_corpus(trials, sources.pmids, sources.papers)
-        add_trial_publications(corpus, trial_papers)
-        expand(corpus, entrez, limits, progress)
+        started = time.perf_counter()
+        corpus = gather(sources, query, limits, Entrez(http, settings, memo), say, progress)
+        fetched = time.perf_counter()
+        name = output_name(corpus, sources, query)
+        graphs = memo.recall("graphs", [GRAPH_CODE, name.encode(), canonical_bytes(corpus)],
+                             lambda: build_graphs(corpus, name))
     finally:
-        entrez.close()
+        memo.close()
         http.close()
-    fetch_seconds = time.perf_counter() - started
-    name = output_name(corpus, sources, query)
-    graphs = build_graphs(corpus, name)
-    timings = {"fetch": round(fetch_seconds, 3), "graphs": round(time.perf_counter() - started - fetch_seconds, 3)}
+    timings = {"fetch": round(fetched - started, 3), "graphs": round(time.perf_counter() - fetched, 3)}
     requests = {**_request_counts(http), "minimum": corpus.planned_requests + len(sources.nct_ids),
                 "per_pmid_client": corpus.ids_asked + len(sources.nct_ids)}
     result = Build(name=name, inputs=list(inputs) + ([f"query: {query}"] if query else []), limits=limits,
@@ -115,6 +106,26 @@ def build(*inputs: str, query: str | None = None, depth: int = 1, max_papers: in
         result.warnings.append(message)
         say(message)
     return result
+
+
+def gather(sources: Sources, query: str | None, limits: Limits, entrez: Entrez, say: Callable[[str], None],
+           progress: Progress | None = None) -> Corpus:
+    """Everything the network (or the cache) has to say about the sources, as one Corpus."""
+    with ThreadPoolExecutor(max_workers=entrez.settings.workers) as pool:  # the registry and PubMed at once
+        searching = pool.submit(search_trial_publications, entrez,
+                                sources.nct_ids + [trial.nct_id for trial in sources.trials])
+        fetched, failures = _fetch_trials(entrez.http, sources.nct_ids, pool)
+        trial_papers = searching.result()
+    if query:
+        sources.pmids += _search(entrez, query, limits.max_papers, say, alone=sources.is_empty())
+    trials = sources.trials + fetched
+    if failures and not (trials or sources.pmids or sources.papers):
+        raise InputError(f"nothing to build: {failures[0]}")
+    for message in failures + [f"{t.nct_id} lists no references in the registry" for t in trials if not t.references]:
+        say(message)
+    corpus = seed_corpus(trials, sources.pmids, sources.papers)
+    add_trial_publications(corpus, trial_papers)
+    return expand(corpus, entrez, limits, progress)
 
 
 def _search(entrez: Entrez, query: str, max_papers: int, say: Callable[[str], None], alone: bool) -> list[str]:

@@ -1,0 +1,70 @@
+"""Remembered results: a warm rebuild neither parses answers nor rebuilds graphs again, and
+the same answers always give the same files."""
+
+from __future__ import annotations
+
+import pytest
+
+import corpus as corpus_gen
+from conftest import settings_for
+from fake_ncbi import FakeNCBI
+from litgraph import build
+from litgraph.memo import Memo
+
+
+@pytest.fixture(scope="module")
+def data():
+    return corpus_gen.generate(400, seed=13, n_trials=1)
+
+
+def test_a_warm_rebuild_recalls_parsed_answers_and_graphs(data, tmp_path, monkeypatch):
+    nct = next(iter(data.studies))
+    with FakeNCBI(corpus=data) as server:
+        cold = build(nct, max_papers=150, settings=settings_for(server, tmp_path))
+
+        def must_not_run(*args, **kwargs):
+            raise AssertionError("recomputed on a warm rebuild")
+
+        monkeypatch.setattr("litgraph.sources.entrez.read_articles", must_not_run)
+        monkeypatch.setattr("litgraph.api.build_graphs", must_not_run)
+        warm = build(nct, max_papers=150, settings=settings_for(server, tmp_path))
+    assert warm.requests["network"] == 0
+    for name, graph in cold.graphs.items():
+        assert list(warm.graphs[name].nodes(data=True)) == list(graph.nodes(data=True)), name
+        assert list(warm.graphs[name].edges(data=True)) == list(graph.edges(data=True)), name
+
+
+def test_a_different_corpus_is_built_afresh(data, tmp_path):
+    nct = next(iter(data.studies))
+    with FakeNCBI(corpus=data) as server:
+        small = build(nct, max_papers=60, settings=settings_for(server, tmp_path))
+        large = build(nct, max_papers=120, settings=settings_for(server, tmp_path))
+    assert small.graphs["paper"].number_of_nodes() == 60 and large.graphs["paper"].number_of_nodes() == 120
+
+
+def test_the_same_answers_give_byte_identical_files_whatever_order_they_arrive_in(data, tmp_path):
+    nct = next(iter(data.studies))
+    written = []
+    for run, latency in enumerate((0.0, 0.05)):
+        with FakeNCBI(corpus=data, latency=latency) as server:
+            result = build(nct, max_papers=150, settings=settings_for(server, tmp_path / f"run{run}", efetch_batch=20))
+        written.append(result.write(tmp_path / f"out{run}", formats=("json", "graphml", "csv")))
+    for first, second in zip(*written):
+        if first.name not in ("summary.json", "index.html"):  # they show times and request counts
+            assert first.read_bytes() == second.read_bytes(), first.name
+
+
+def test_what_is_remembered_depends_on_every_key_part(tmp_path):
+    memo = Memo(tmp_path / "memo.sqlite")
+    calls = []
+
+    def compute(value):
+        calls.append(value)
+        return value
+
+    assert memo.recall("kind", [b"code", b"data"], lambda: compute(1)) == 1
+    assert memo.recall("kind", [b"code", b"data"], lambda: compute(2)) == 1
+    assert memo.recall("kind", [b"code2", b"data"], lambda: compute(3)) == 3
+    assert memo.recall("kind", [b"cod", b"e2data"], lambda: compute(4)) == 4  # parts never run together
+    assert memo.recall("other", [b"code", b"data"], lambda: compute(5)) == 5
+    assert calls == [1, 3, 4, 5]
