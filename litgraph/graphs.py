@@ -13,6 +13,7 @@ on paper and author nodes, come from `litgraph.analysis`.
 from __future__ import annotations
 
 import gc
+from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterator
@@ -22,6 +23,7 @@ import numpy as np
 
 from .analysis import Citations, SourceBits, add_metrics, cocitation_graph, coupling_graph, linked_pairs, mesh_graph
 from .authors import Authorship, resolve_authors
+from .investigators import Candidate, match_officials
 from .model import Corpus, Paper, Trial
 
 GRAPH_NAMES = ("trial", "paper", "author", "combined", "cocitation", "coupling", "mesh")
@@ -39,6 +41,7 @@ class Parts:
     links: list[Edge]  # cites, then similar
     references: list[Edge]  # trial -> paper, by reference kind
     authored: list[Edge]  # author -> paper
+    investigators: list[Edge]  # trial -> author: a registry official matched to an author
 
 
 def build_graphs(corpus: Corpus, name: str = "") -> dict[str, nx.Graph]:
@@ -88,6 +91,7 @@ def _graphs_without_metrics(corpus: Corpus) -> tuple[dict[str, nx.Graph], Citati
 
 
 def graph_parts(corpus: Corpus, authorship: Authorship) -> Parts:
+    references = reference_edges(corpus)
     return Parts(
         papers={node: paper_attributes(corpus, node, paper, authorship.bylines[node])
                 for node, paper in corpus.papers.items()},
@@ -96,11 +100,43 @@ def graph_parts(corpus: Corpus, authorship: Authorship) -> Parts:
         links=[(citing, cited, "cites", {"kind": "cites", "sources": sorted(sources)})
                for (citing, cited), sources in corpus.cites.items()]
         + [(a, b, "similar", {"kind": "similar", "sources": sorted(sources)}) for (a, b), sources in corpus.similar.items()],
-        references=reference_edges(corpus),
+        references=references,
         authored=[(author, paper, "authored", {"kind": "authored", "position": position,
                                                 "sources": [authorship.sources[paper]]})
                   for paper, byline in authorship.bylines.items() for position, author in enumerate(byline, start=1)],
+        investigators=investigator_edges(corpus, authorship, references),
     )
+
+
+def investigator_edges(corpus: Corpus, authorship: Authorship, references: list[Edge]) -> list[Edge]:
+    """trial -> author for each registry official whose name agrees with an author of the
+    trial's papers, with the evidence for the match (see `litgraph.investigators`)."""
+    papers_of: dict[str, list[str]] = defaultdict(list)
+    for trial, paper, _, _ in references:
+        if paper not in papers_of[trial]:
+            papers_of[trial].append(paper)
+    edges = []
+    for trial in corpus.trials.values():
+        papers = papers_of[trial.node_id]
+        for match in match_officials(trial.officials, _candidates(corpus, authorship, papers), len(papers)):
+            edges.append((trial.node_id, match.node, "investigator", {
+                "kind": "investigator", "official": match.official.name, "role": match.official.role,
+                "evidence": match.evidence, "sources": ["registry"]}))
+    return edges
+
+
+def _candidates(corpus: Corpus, authorship: Authorship, papers: list[str]) -> list[Candidate]:
+    """The authors of these papers, each with their fullest name form and how many they wrote."""
+    found: dict[str, Candidate] = {}
+    for paper in papers:
+        named = [author for author in corpus.papers[paper].authors if author.has_name]
+        for author, node in zip(named, authorship.bylines[paper]):
+            known = found.get(node)
+            if known is None or (author.fore_name and not known.fore_name):
+                found[node] = Candidate(node, author.last_name, author.fore_name, author.initials,
+                                        authorship.people[node]["affiliations"], known.trial_papers if known else 0)
+            found[node].trial_papers += 1
+    return list(found.values())
 
 
 def reference_edges(corpus: Corpus) -> list[Edge]:
@@ -176,12 +212,24 @@ def trial_attributes(trial: Trial) -> dict:
 
 
 def trial_graph(parts: Parts) -> nx.MultiDiGraph:
-    """Each trial, then the papers it lists."""
+    """Each trial and the papers it lists; the officials matched to authors; and the authors
+    whose papers belong to two trials or more, who tie trials together beyond shared papers."""
     graph = nx.MultiDiGraph()
     for trial, attributes in parts.trials.items():
         graph.add_node(trial, **attributes)
         graph.add_nodes_from((paper, parts.papers[paper]) for source, paper, _, _ in parts.references if source == trial)
     graph.add_edges_from(parts.references)
+    trials_of: dict[str, set[str]] = defaultdict(set)  # paper -> the trials listing it
+    for trial, paper, _, _ in parts.references:
+        trials_of[paper].add(trial)
+    reach: dict[str, set[str]] = defaultdict(set)  # author -> the trials whose papers they wrote
+    for author, paper, _, _ in parts.authored:
+        reach[author] |= trials_of.get(paper, set())
+    linking = {author for author, trials in reach.items() if len(trials) > 1}
+    linking |= {author for _, author, _, _ in parts.investigators}
+    graph.add_nodes_from((author, parts.people[author]) for author in sorted(linking))
+    graph.add_edges_from(parts.investigators)
+    graph.add_edges_from(edge for edge in parts.authored if edge[0] in linking and edge[1] in trials_of)
     return graph
 
 
@@ -223,6 +271,6 @@ def combined_graph(parts: Parts) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph()
     for nodes in (parts.papers, parts.trials, parts.people):
         graph.add_nodes_from(nodes.items())
-    for edges in (parts.links, parts.references, parts.authored):
+    for edges in (parts.links, parts.references, parts.investigators, parts.authored):
         graph.add_edges_from(edges)
     return graph

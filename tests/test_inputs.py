@@ -104,7 +104,7 @@ def test_several_trials_keep_their_own_kinds_and_meet_in_shared_papers(server, t
         kinds = {v: k for _, v, k in trial.out_edges(f"nct:{nct}", data="kind")}
         for kind in ("background", "result", "derived"):
             assert all(kinds[f"pmid:{pmid}"] == kind for pmid in truth[kind]), (nct, kind)
-    shared = [n for n in trial if trial.in_degree(n) == 2 and n.startswith("pmid:")]
+    shared = [n for n in trial if n.startswith("pmid:") and sum(1 for t in trial.predecessors(n) if t.startswith("nct:")) == 2]
     assert {int(n[5:]) for n in shared} >= set(two_trials.truth["trials"][first]["background"]) & set(
         two_trials.truth["trials"][second]["background"])
     assert result.name == f"{first}+{second}"
@@ -177,3 +177,26 @@ def test_retractions_from_the_registry_and_from_pubmed_are_marked(server, two_tr
     assert papers.nodes["pmid:19489103"]["retracted"]  # not in PubMed here: the registry says so
     assert papers.nodes[f"pmid:{retracted_pmid}"]["retracted"]  # PubMed's record says so
     assert sum(1 for _, retracted in papers.nodes(data="retracted") if retracted) >= 2
+
+
+def test_the_principal_investigator_is_matched_to_an_author_with_evidence(server, two_trials, tmp_path):
+    first, second = two_trials.studies
+    trial = build(first, second, depth=0, settings=settings_for(server, tmp_path)).graphs["trial"]
+    person = two_trials.people[two_trials.truth["trials"][first]["principal_investigator"]]
+    matched = {}
+    for nct in (first, second):
+        (author, data), = [(v, d) for _, v, d in trial.out_edges(f"nct:{nct}", data=True) if d["kind"] == "investigator"]
+        matched[nct] = author
+        assert data["role"] == "Principal Investigator" and data["evidence"][0] == "same full name"
+        assert trial.nodes[author]["name"] == f"{person.fore} {person.last}"
+    assert matched[first] == matched[second]  # one person ties the two trials together
+
+
+def test_authors_of_both_trials_papers_join_the_trial_graph(server, two_trials, tmp_path):
+    first, second = two_trials.studies
+    trial = build(first, second, depth=0, settings=settings_for(server, tmp_path)).graphs["trial"]
+    for author in (n for n, kind in trial.nodes(data="type") if kind == "author"):
+        trials = {t for _, paper, k in trial.out_edges(author, data="kind") if k == "authored"
+                  for t in trial.predecessors(paper) if t.startswith("nct:")}
+        investigator = any(k == "investigator" for *_, k in trial.in_edges(author, data="kind"))
+        assert len(trials) == 2 or investigator, author

@@ -47,3 +47,13 @@ def test_diacritics_and_middle_initials_are_folded():
     assert [m.node for m in match_officials([official], [garcia], papers=1)] == ["author:garcia_jose-maria"]
     short = candidate("author:garcia_jm", "Garcia", initials="JM")
     assert [m.node for m in match_officials([official], [short], papers=1)] == ["author:garcia_jm"]
+
+
+def test_the_examples_principal_investigator_is_found_from_the_record_alone(tmp_path):
+    from conftest import EXAMPLE
+    from litgraph import Settings, build
+
+    trial = build(str(EXAMPLE), offline=True, settings=Settings(cache_dir=tmp_path / "cache")).graphs["trial"]
+    (author, data), = [(v, d) for _, v, d in trial.out_edges("nct:NCT01741857", data=True) if d["kind"] == "investigator"]
+    assert trial.nodes[author]["name"] == "Sun L" and data["official"] == "Lingyun Sun"
+    assert data["evidence"] == ["same surname and initials", "author of 10 of the trial's 10 papers"]
