@@ -40,7 +40,7 @@
   const EDGE_ENDS = new Set(["source", "target", "key", "kind", "sources"]); // not shown as extra fields
   const SHOWN_ELSEWHERE = new Set(["type", "label", "title", "name", "authors", "journal", "year", "pmid", "doi",
     "pmcid", "publication_types", "mesh", "retracted", "seed", "depth", "fetched", "citation", "nct_id", "status",
-    "phase", "conditions", "interventions", "sponsor", "start_date", "completion_date", "enrollment",
+    "phase", "conditions", "interventions", "sponsor", "start_date", "completion_date", "enrollment", "officials",
     "official_title", "orcid", "affiliations", "papers", "variants", "id", "cited_by", "pagerank", "betweenness",
     "community"]);
 
@@ -691,6 +691,10 @@
         if (a.fetched === false) line("Known only from a citation");
       } else if (node.type === "trial") {
         line([str(a.nct_id), str(a.status), str(a.phase)].filter(Boolean).join(" · "));
+        line(list(a.conditions).slice(0, 2).join(", "));
+        line(str(a.sponsor));
+        line([str(a.start_date), str(a.completion_date)].filter(Boolean).join(" – "));
+        line(a.enrollment ? "Enrollment " + a.enrollment : "");
       } else if (node.type === "author") {
         line(a.papers ? plural(Number(a.papers) || 0, "paper") : "");
         line(list(a.affiliations)[0] || "");
@@ -900,6 +904,7 @@
       fields.tags("Conditions", list(a.conditions));
       fields.tags("Interventions", list(a.interventions));
       fields.text("Sponsor", a.sponsor);
+      fields.tags("Officials", list(a.officials));
       fields.text("Start", a.start_date);
       fields.text("Completion", a.completion_date);
       fields.text("Enrollment", a.enrollment);
