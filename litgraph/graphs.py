@@ -183,13 +183,14 @@ def paper_attributes(corpus: Corpus, node: str, paper: Paper, author_ids: list[s
 
 
 def paper_label(paper: Paper) -> str:
+    """"Sun 2009"; without an author, the title's first words (a year alone names nothing)."""
     first = paper.authors[0] if paper.authors else None
     name = (first.last_name or first.collective) if first else ""
-    if name or paper.year:
-        return " ".join(str(part) for part in (name, paper.year) if part)
-    if paper.pmid:
-        return f"PMID {paper.pmid}"
-    return " ".join(paper.citation.split()[:4]) + "…"
+    if not name:
+        words = (paper.title or paper.citation).split()
+        name = " ".join(words[:3]) + ("…" if len(words) > 3 else "")
+    label = " ".join(str(part) for part in (name, paper.year) if part)
+    return label or f"PMID {paper.pmid}"
 
 
 def trial_attributes(trial: Trial) -> dict:
@@ -223,9 +224,14 @@ def trial_graph(parts: Parts) -> nx.MultiDiGraph:
     for trial, paper, _, _ in parts.references:
         trials_of[paper].add(trial)
     reach: dict[str, set[str]] = defaultdict(set)  # author -> the trials whose papers they wrote
+    widest: dict[str, int] = defaultdict(int)  # author -> the most trials one of their papers is listed by
     for author, paper, _, _ in parts.authored:
-        reach[author] |= trials_of.get(paper, set())
-    linking = {author for author, trials in reach.items() if len(trials) > 1}
+        trials = trials_of.get(paper, set())
+        reach[author] |= trials
+        widest[author] = max(widest[author], len(trials))
+    # An author of one shared paper adds nothing the paper does not show: only papers of their
+    # own in different trials make them a link between trials.
+    linking = {author for author, trials in reach.items() if len(trials) > widest[author]}
     linking |= {author for _, author, _, _ in parts.investigators}
     graph.add_nodes_from((author, parts.people[author]) for author in sorted(linking))
     graph.add_edges_from(parts.investigators)
