@@ -181,7 +181,7 @@ def test_top_tables_rank_cited_papers_central_authors_and_communities(graphs):
     assert tables["most_cited_papers"][0]["cited_by"] == 2
     assert {row["id"] for row in tables["central_authors"]} == {"author:sun_lingyun", "author:shi_songtao"}
     assert tables["largest_communities"]["paper"] == [  # central: the three of highest PageRank
-        {"community": 0, "size": 4, "central": ["PMID A", "PMID B", "Sun"],
+        {"community": 0, "size": 4, "central": ["Paper A", "Paper B", "Sun"],
          "topics": ["Lupus Erythematosus, Systemic", "Stem Cells"]},
         {"community": 1, "size": 2, "central": ["PMID C", "PMID P3"], "topics": []}]
     assert tables["largest_communities"]["author"] == [  # equal PageRank: by id
