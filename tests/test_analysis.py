@@ -183,7 +183,7 @@ def test_top_tables_rank_cited_papers_central_authors_and_communities(graphs):
     assert tables["largest_communities"]["paper"] == [  # central: the three of highest PageRank
         {"community": 0, "size": 4, "central": ["Paper A", "Paper B", "Sun"],
          "topics": ["Lupus Erythematosus, Systemic", "Stem Cells"]},
-        {"community": 1, "size": 2, "central": ["PMID C", "PMID P3"], "topics": []}]
+        {"community": 1, "size": 2, "central": ["Paper C", "Paper P3"], "topics": []}]
     assert tables["largest_communities"]["author"] == [  # equal PageRank: by id
         {"community": 0, "size": 2, "central": ["Songtao Shi", "Lingyun Sun"]}]
 
