@@ -75,3 +75,16 @@ def built_corpus(folder: Path, max_papers: int, work: Path):
                             rate=500.0, backoff=0.01)
         return build(first_trial(folder), depth=2, max_papers=max_papers, settings=settings,
                      warn=lambda _: None).corpus
+
+
+def corpus_pickle(size: int) -> Path:
+    """A pickled litgraph Corpus of `size` papers (a trial of the 100,000-paper corpus, depth 2),
+    built once from the fake server and kept in bench/results/."""
+    import pickle
+
+    path = RESULTS / f"corpus-graphs-{size}.pickle"
+    if not path.exists():
+        print(f"building a {size:,}-paper corpus from the fake server ...", flush=True)
+        corpus = built_corpus(corpus_folder(100_000), size, RESULTS / "runs" / f"graphs-{size}")
+        path.write_bytes(pickle.dumps(corpus))
+    return path

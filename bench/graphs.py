@@ -12,9 +12,8 @@ with the exact values (a minute at 10,000 papers): for a few seeds, how many of 
 are in the sampled top 20, how many of the top 20 agree, and the worst exact rank in the sampled
 top 20.
 
-The corpora are pickled `litgraph.model.Corpus` objects: /tmp/corpus1k.pickle and
-/tmp/corpus10k.pickle when present, else built once from the fake server (a trial of a generated
-100,000-paper corpus, depth 2, --max-papers SIZE) and kept in bench/results/.
+The corpora are pickled `litgraph.model.Corpus` objects, built once from the fake server (a trial
+of a generated 100,000-paper corpus, depth 2, --max-papers SIZE) and kept in bench/results/.
 
     python bench/graphs.py [--sizes 1000,10000] [--repeat 3] [--betweenness]
 """
@@ -32,25 +31,13 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from _harness import RESULTS, built_corpus, corpus_folder
+from _harness import RESULTS, corpus_pickle
 
-READY = {1000: Path("/tmp/corpus1k.pickle"), 10000: Path("/tmp/corpus10k.pickle")}
 STAGES = {  # module -> functions timed, in the order they are printed
     "litgraph.graphs": ["resolve_authors", "graph_parts", "trial_graph", "paper_graph", "Citations", "coauthor_graph",
                         "combined_graph", "cocitation_graph", "coupling_graph", "mesh_graph", "add_metrics"],
     "litgraph.analysis": ["pagerank", "betweenness", "communities"],
 }
-
-
-def corpus_path(size: int) -> Path:
-    if size in READY and READY[size].exists():
-        return READY[size]
-    path = RESULTS / f"corpus-graphs-{size}.pickle"
-    if not path.exists():
-        print(f"building a {size:,}-paper corpus from the fake server ...", flush=True)
-        corpus = built_corpus(corpus_folder(100_000), size, RESULTS / "runs" / f"graphs-{size}")
-        path.write_bytes(pickle.dumps(corpus))
-    return path
 
 
 class StageClock:
@@ -178,12 +165,12 @@ def main() -> None:
         print(json.dumps(measure(options.measure)))
         return
     sizes = [int(size) for size in options.sizes.split(",")]
-    results = [least_of([in_own_process(corpus_path(size)) for _ in range(options.repeat)]) for size in sizes]
+    results = [least_of([in_own_process(corpus_pickle(size)) for _ in range(options.repeat)]) for size in sizes]
     print_table(results)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "graphs.json").write_text(json.dumps(results, indent=2))
     if options.betweenness:
-        betweenness_accuracy(corpus_path(max(sizes)))
+        betweenness_accuracy(corpus_pickle(max(sizes)))
 
 
 if __name__ == "__main__":

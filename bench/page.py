@@ -59,7 +59,7 @@ STOP_COUNTING = "() => { window.__counting = false; return [window.__frames, per
 def our_pages(folder: Path, sizes: list[int], build_graphs: bool) -> list[tuple[str, Path, int, int]]:
     """(label, page, nodes, edges) for each graph measured."""
     graphs = [(f"synthetic {size:,}", citation_graph(size)) for size in sizes]
-    built = RESULTS / "graphs-corpus10k.pickle"
+    built = RESULTS / "graphs-10000.pickle"  # left by bench/writers.py
     if build_graphs and built.exists():
         from_build = pickle.loads(built.read_bytes())
         graphs += [(f"10k build: {name}", from_build[name]) for name in ("paper", "combined")]

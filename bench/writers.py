@@ -6,7 +6,7 @@ graph first, one SharedWork for all): per graph, the node-link encoding shared b
 file and the page, the layout (pages above STATIC_LAYOUT_ABOVE nodes, SVG), and each file.
 Prints the best of --repeat runs and the peak memory above what the loaded graphs take.
 
-    python bench/writers.py [--corpus /tmp/corpus1k.pickle,/tmp/corpus10k.pickle]
+    python bench/writers.py [--sizes 1000,10000]
                             [--formats html,json] [--repeat 3]
 """
 
@@ -22,14 +22,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from _harness import RESULTS
+from _harness import RESULTS, corpus_pickle
 
 STAGES = ("encode", "layout", "html", "fragment", "svg", "json")
 
 
-def graphs_file(corpus_path: Path) -> Path:
-    """The corpus's graphs, built once (building is not what this measures)."""
-    target = RESULTS / f"graphs-{corpus_path.stem}.pickle"
+def graphs_file(size: int) -> Path:
+    """The graphs of a corpus of `size` papers, built once (building is not what this measures)."""
+    corpus_path = corpus_pickle(size)
+    target = RESULTS / f"graphs-{size}.pickle"
     if not target.exists():
         from litgraph.graphs import build_graphs
 
@@ -103,8 +104,7 @@ def report(corpus_path: Path, runs: list[dict], formats: tuple[str, ...]) -> Non
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", default="/tmp/corpus1k.pickle,/tmp/corpus10k.pickle",
-                        help="pickled litgraph.model.Corpus files, comma-separated")
+    parser.add_argument("--sizes", default="1000,10000", help="papers in the corpora (built once from the fake server)")
     parser.add_argument("--formats", default="html,json", help=f"from {', '.join(STAGES[2:])} (default html,json)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per corpus, each in a fresh process")
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # the child process: one run
@@ -113,10 +113,9 @@ def main() -> None:
     if options.measure:
         print(json.dumps(measure(options.measure, formats)))
         return
-    for corpus in options.corpus.split(","):
-        corpus_path = Path(corpus)
-        graphs_path = graphs_file(corpus_path)
-        report(corpus_path, [in_fresh_process(graphs_path, formats) for _ in range(options.repeat)], formats)
+    for size in options.sizes.split(","):
+        graphs_path = graphs_file(int(size))
+        report(graphs_path, [in_fresh_process(graphs_path, formats) for _ in range(options.repeat)], formats)
 
 
 if __name__ == "__main__":
