@@ -68,7 +68,7 @@ def parser() -> argparse.ArgumentParser:
     cmd.add_argument("--email", help="your e-mail for NCBI (default $NCBI_EMAIL)")
     cmd.add_argument("--api-key", help="NCBI API key: 10 requests/s instead of 3 (default $NCBI_API_KEY)")
     cmd.add_argument("--quiet", action="store_true",
-                     help="no progress bar (it is only drawn when stderr is a terminal anyway)")
+                     help="no progress bar (drawn only when stderr is a terminal) and no tables at the end")
     summary = commands.add_parser("summary", help="print a build's top-N tables", description=SUMMARY_HELP,
                                   formatter_class=argparse.RawDescriptionHelpFormatter)
     summary.add_argument("folder", type=Path, metavar="DIR", help="a build's output folder")
