@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from litgraph.sources.medline import looks_like_medline, parse_medline
 
 
@@ -47,3 +49,25 @@ def test_trial_numbers_orcids_and_retractions_are_read():
     (paper,) = parse_medline(text)
     assert paper.trial_ids == ["NCT01741857"] and paper.retracted
     assert paper.authors[0].orcid == "0000-0002-1825-0097"
+
+
+def test_every_field_agrees_with_biopythons_medline_reader(fixtures_dir):
+    """Bio.Medline is the reference reader; litgraph reads the same tags in order so that each
+    author keeps their own affiliations and ORCID, which Bio.Medline pools per record."""
+    Medline = pytest.importorskip("Bio.Medline")
+    for path in sorted((fixtures_dir / "medline").iterdir()):
+        with path.open(encoding="utf-8") as handle:
+            references = list(Medline.parse(handle))
+        papers = list(parse_medline(path.read_text(encoding="utf-8")))
+        assert [p.pmid for p in papers] == [r["PMID"] for r in references], path.name
+        for paper, ref in zip(papers, references):
+            people = [a for a in paper.authors if not a.collective]
+            assert paper.title == ref.get("TI", ref.get("BTI", ""))
+            assert [f"{a.last_name}, {a.fore_name}" for a in people] == ref.get("FAU", [])
+            assert [a.collective for a in paper.authors if a.collective] == ref.get("CN", [])
+            assert [a.initials for a in people] == [au.rpartition(" ")[2] for au in ref.get("AU", [])][:len(people)]
+            assert [a for author in paper.authors for a in author.affiliations] == ref.get("AD", [])
+            assert paper.publication_types == ref.get("PT", [])
+            assert paper.mesh == [heading.split("/")[0].lstrip("*") for heading in ref.get("MH", [])]
+            orcids = [auid for auid in ref.get("AUID", []) if "orcid" in auid.lower()]
+            assert len([a for a in paper.authors if a.orcid]) == len(orcids)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import io
 
 import pytest
 
@@ -136,3 +137,32 @@ def test_rate_limit_bodies_and_cut_answers_are_problems(body, problem):
 def test_whole_answers_are_not_problems(fixtures_dir):
     for name in ("biopython_elink1.xml", "metapub_pmid_37909814.xml", "biopython_espell.xml"):
         assert answer_problem(read(fixtures_dir, name)) == "", name
+
+
+def test_records_agree_with_biopythons_entrez_reader(fixtures_dir):
+    """Bio.Entrez.read is the reference reader; litgraph's own is faster and lighter (bench/parse.py)
+    and must read the same PMIDs, authors in order, journals, MeSH headings and publication types."""
+    Entrez = pytest.importorskip("Bio.Entrez")
+    compared = 0
+    for path in sorted((fixtures_dir / "entrez").glob("*.xml")):
+        body = path.read_bytes()
+        if b"<PubmedArticleSet" not in body[:2000] or b"<PubmedArticle>" not in body:
+            continue
+        try:
+            articles = Entrez.read(io.BytesIO(body))["PubmedArticle"]
+        except ValueError as refused:  # Bio refuses DTDs named by http:// URLs (older answers)
+            assert "Expected secure URL" in str(refused)
+            continue
+        papers = [p for p in parse_articles(body) if not p.is_book]
+        assert [p.pmid for p in papers] == [str(a["MedlineCitation"]["PMID"]) for a in articles], path.name
+        for paper, article in zip(papers, articles):
+            citation = article["MedlineCitation"]
+            journal = citation["Article"]["Journal"]
+            people = [a for a in citation["Article"].get("AuthorList", []) if "LastName" in a]
+            assert [(a.last_name, a.fore_name) for a in paper.authors if not a.collective] == \
+                [(str(a["LastName"]), str(a.get("ForeName", ""))) for a in people], path.name
+            assert paper.journal == str(journal.get("ISOAbbreviation") or journal["Title"])
+            assert paper.mesh == [str(h["DescriptorName"]) for h in citation.get("MeshHeadingList", [])]
+            assert paper.publication_types == [str(t) for t in citation["Article"]["PublicationTypeList"]]
+            compared += 1
+    assert compared >= 20
