@@ -97,8 +97,8 @@ def build(*inputs: str, query: str | None = None, depth: int = 1, max_papers: in
         memo.close()
         http.close()
     timings = {"fetch": round(fetched - started, 3), "graphs": round(time.perf_counter() - fetched, 3)}
-    requests = {**_request_counts(http), "minimum": corpus.planned_requests + len(sources.nct_ids),
-                "per_pmid_client": corpus.ids_asked + len(sources.nct_ids)}
+    requests = {**_request_counts(http), "minimum": corpus.planned_requests, "waves": corpus.waves,
+                "per_pmid_client": corpus.ids_asked + corpus.waves[0]}
     result = Build(name=name, inputs=list(inputs) + ([f"query: {query}"] if query else []), limits=limits,
                    corpus=corpus, graphs=graphs, warnings=list(http.warnings), requests=requests,
                    offline=settings.offline, timings=timings)
@@ -111,19 +111,21 @@ def build(*inputs: str, query: str | None = None, depth: int = 1, max_papers: in
 def gather(sources: Sources, query: str | None, limits: Limits, entrez: Entrez, say: Callable[[str], None],
            progress: Progress | None = None) -> Corpus:
     """Everything the network (or the cache) has to say about the sources, as one Corpus."""
-    with ThreadPoolExecutor(max_workers=entrez.settings.workers) as pool:  # the registry and PubMed at once
+    # The registry records, the trials' [si] searches and the query need nothing from each other: one wave.
+    with ThreadPoolExecutor(max_workers=entrez.settings.workers) as pool:
         searching = pool.submit(search_trial_publications, entrez,
                                 sources.nct_ids + [trial.nct_id for trial in sources.trials])
+        querying = pool.submit(_search, entrez, query, limits.max_papers, say, sources.is_empty()) if query else None
         fetched, failures = _fetch_trials(entrez.http, sources.nct_ids, pool)
         trial_papers = searching.result()
-    if query:
-        sources.pmids += _search(entrez, query, limits.max_papers, say, alone=sources.is_empty())
+        sources.pmids += querying.result() if querying else []
     trials = sources.trials + fetched
     if failures and not (trials or sources.pmids or sources.papers):
         raise InputError(f"nothing to build: {failures[0]}")
     for message in failures + [f"{t.nct_id} lists no references in the registry" for t in trials if not t.references]:
         say(message)
     corpus = seed_corpus(trials, sources.pmids, sources.papers)
+    corpus.waves.append(len(set(sources.nct_ids)) + len(trial_papers) + bool(query))
     add_trial_publications(corpus, trial_papers)
     return expand(corpus, entrez, limits, progress)
 

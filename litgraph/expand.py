@@ -70,7 +70,6 @@ def search_trial_publications(entrez: Entrez, nct_ids: Iterable[str]) -> list[Tr
 def add_trial_publications(corpus: Corpus, answers: list[TrialSearch]) -> None:
     """The papers found by `search_trial_publications` become seeds of the trials."""
     for chunk, answer in answers:
-        corpus.planned_requests += 1
         if isinstance(answer, FetchError):
             corpus.problems.append(Problem(answer.what, answer.reason, []))
             continue
@@ -116,7 +115,8 @@ def expand(corpus: Corpus, entrez: Entrez, limits: Limits = Limits(), progress: 
         ids = [node.removeprefix("pmid:") for node in level]
         unfetched = [node.removeprefix("pmid:") for node in level if not corpus.papers[node].fetched]
         jobs = entrez.efetch_jobs(unfetched) + (entrez.elink_jobs(ids) if follow else [])
-        corpus.planned_requests += len(jobs)
+        if jobs:
+            corpus.waves.append(len(jobs))
         corpus.ids_asked += len(unfetched) + (len(ids) if follow else 0)
         progress.wave(depth, limits.depth, len(jobs))
         reach: dict[str, set] = {}

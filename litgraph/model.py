@@ -164,9 +164,16 @@ class Corpus:
     # a fetched paper absent here has no reference or citing data in PubMed
     link_sources: dict[str, set[str]] = field(default_factory=dict)
     truncated: int = 0  # papers left out because of max_papers
-    planned_requests: int = 0  # the fewest E-utilities requests this expansion could take
+    # requests per wave, the fewest each could take: a wave needs the answers of the one before (the
+    # registry and searches, then each level of papers), so these are the dependent steps of a build
+    waves: list[int] = field(default_factory=list)
     ids_asked: int = 0  # PMIDs sent to efetch plus PMIDs sent to elink: a per-PMID client's request count
     problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def planned_requests(self) -> int:
+        """The fewest requests this build could take: one per full batch."""
+        return sum(self.waves)
 
     def add_cite(self, citing: str, cited: str, source: str) -> None:
         if citing != cited:

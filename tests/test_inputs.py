@@ -143,6 +143,22 @@ def test_a_pubmed_query_seeds_the_build_and_says_when_ncbi_caps_it(server, two_t
     assert any("PubMed found 30 records" in w and "--max-papers" in w for w in warnings)
 
 
+def test_the_registry_the_si_search_and_the_query_go_out_together_then_one_wave_per_level(server, two_trials, tmp_path):
+    nct = next(iter(two_trials.studies))
+    server.add_search("stem cells lupus", [int(p) for p in list(two_trials.papers)[:5]])
+    server.latency = 0.3  # long enough to see which requests waited for which answers
+
+    result = build(nct, query="stem cells lupus", depth=1, max_papers=60, settings=settings_for(server, tmp_path))
+
+    first = [r for r in server.requests() if r.endpoint in ("ctgov", "esearch")]
+    assert len(first) == 3 and max(r.arrived for r in first) < min(r.completed for r in first)
+    waves = result.requests["waves"]
+    assert waves[0] == 3 and len(waves) == 3  # registry + searches, the seeds, the papers one hop away
+    assert sum(waves) == result.requests["minimum"] == result.requests["network"]
+    later = [r for r in server.requests() if r.endpoint in ("efetch", "elink")]
+    assert min(r.arrived for r in later) >= max(r.completed for r in first)
+
+
 def test_a_query_pubmed_cannot_answer_is_bad_input(server, tmp_path):
     with pytest.raises(InputError, match="PubMed found nothing for 'zzzz qqqq'"):
         build(query="zzzz qqqq", settings=settings_for(server, tmp_path))
