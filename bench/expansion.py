@@ -50,10 +50,20 @@ def expansion(size: int, latency: float, corpus, trial: str) -> dict:
     }
 
 
-def dependency_bound(waves: list[int], latency: float) -> float:
-    """Within a wave, request k can go at second k // RATE (NCBI counts per 1-second window) and
-    is answered `latency` later; a wave starts when the one before has its last answer."""
-    return sum((requests - 1) // RATE + latency for requests in waves)
+def dependency_bound(waves: list[int], latency: float, registry: int = 1) -> float:
+    """The least fetch time any client could take at RATE requests in any 1-second window (NCBI's
+    rule) and `latency` per answer: each request goes as soon as the window allows, and a wave
+    starts when the one before has its last answer. The first wave holds `registry` requests to
+    ClinicalTrials.gov, which NCBI's limit does not cover."""
+    sends: list[float] = []  # NCBI requests, in order
+    start = 0.0
+    for number, requests in enumerate(waves):
+        last = start
+        for _ in range(requests - (registry if number == 0 else 0)):
+            last = max(start, sends[-int(RATE)] + 1 if len(sends) >= RATE else start)
+            sends.append(last)
+        start = last + latency
+    return start
 
 
 def main() -> None:
