@@ -172,8 +172,8 @@ def _fetch_trials(http: Http, nct_ids: list[str], pool: ThreadPoolExecutor) -> t
     unique = list(dict.fromkeys(nct_ids))
     for nct_id, outcome in zip(unique, pool.map(_registry_record(http), unique)):
         if isinstance(outcome, UnknownTrial):
-            raise InputError(outcome.reason)
-        if isinstance(outcome, FetchError):
+            failures.append(outcome.reason)
+        elif isinstance(outcome, FetchError):
             failures.append(f"could not get {nct_id} from ClinicalTrials.gov ({outcome.reason})")
         else:
             trials.append(outcome)

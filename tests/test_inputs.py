@@ -110,6 +110,14 @@ def test_several_trials_keep_their_own_kinds_and_meet_in_shared_papers(server, t
     assert result.name == f"{first}+{second}"
 
 
+def test_an_unknown_trial_among_others_is_a_warning_and_the_rest_is_built(server, two_trials, tmp_path):
+    known = next(iter(two_trials.studies))
+    warnings = []
+    result = build(known, "NCT99999999", depth=0, warn=warnings.append, settings=settings_for(server, tmp_path))
+    assert "ClinicalTrials.gov has no study NCT99999999" in warnings
+    assert list(result.corpus.trials) == [known] and result.name == known
+
+
 def test_a_paper_naming_the_trial_in_pubmed_is_linked_once_with_both_sources(server, two_trials, tmp_path):
     nct = next(iter(two_trials.studies))
     truth = two_trials.truth["trials"][nct]
