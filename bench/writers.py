@@ -43,7 +43,8 @@ def graphs_file(size: int) -> Path:
 
 def measure(graphs_path: Path, formats: tuple[str, ...]) -> dict:
     """One run in this process: seconds per graph and stage, and the peak memory writing added."""
-    from litgraph.outputs import PAGE_SUFFIXES, _collector_paused, _largest_first
+    from litgraph.collector import collector_paused
+    from litgraph.outputs import PAGE_SUFFIXES, _largest_first
     from litgraph.outputs.export import GRAPH_WRITERS
     from litgraph.outputs.html import STATIC_LAYOUT_ABOVE, write_fragment, write_html
     from litgraph.outputs.prepared import PreparedGraph, SharedWork
@@ -55,7 +56,7 @@ def measure(graphs_path: Path, formats: tuple[str, ...]) -> dict:
     before = _peak_mb()
     shared = SharedWork()
     rows = []
-    with tempfile.TemporaryDirectory() as folder, _collector_paused():
+    with tempfile.TemporaryDirectory() as folder, collector_paused():
         started = time.perf_counter()
         for name, graph in _largest_first(graphs):
             item = PreparedGraph(graph, shared)

@@ -12,17 +12,15 @@ on paper and author nodes, come from `litgraph.analysis`.
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator
 
 import networkx as nx
 import numpy as np
 
 from .analysis import Citations, SourceBits, add_metrics, cocitation_graph, coupling_graph, linked_pairs, mesh_graph
 from .authors import Authorship, resolve_authors
+from .collector import collector_paused
 from .investigators import Candidate, match_officials
 from .model import Corpus, Paper, Trial
 
@@ -46,23 +44,8 @@ class Parts:
 
 def build_graphs(corpus: Corpus, name: str = "") -> dict[str, nx.Graph]:
     """Every graph of the contract, by name, with metrics on paper and author nodes."""
-    with _collector_paused():
+    with collector_paused():
         return _build_graphs(corpus, name)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Graphs are a great many dicts and lists, all kept: the cyclic garbage collector, which runs
-    every few hundred new objects and now and then rescans all of them and the corpus, would find
-    nothing to free and take a third of the time. It resumes (if it was on) once the graphs are
-    built, and then looks over the new objects once (0.4 s at 10,000 papers)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _build_graphs(corpus: Corpus, name: str) -> dict[str, nx.Graph]:

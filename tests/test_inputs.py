@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 
 import pytest
@@ -10,7 +9,7 @@ import pytest
 import corpus as corpus_gen
 from conftest import EXAMPLE, settings_for
 from fake_ncbi import FakeNCBI
-from litgraph import InputError, Settings, build
+from litgraph import InputError, build
 from litgraph.cli import main
 from litgraph.sources.inputs import read_sources
 

@@ -6,15 +6,14 @@ per graph, and index.html (the entry point linking them) and summary.json.
 
 from __future__ import annotations
 
-import gc
 import json
-from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from ..collector import collector_paused
 from .export import FORMATS, write_graph
 from .prepared import PreparedGraph, SharedWork
 
@@ -36,7 +35,7 @@ def write_outputs(result: "Build", folder: Path, formats: tuple[str, ...]) -> li
     folder.mkdir(parents=True, exist_ok=True)
     files: list[Path] = []
     shared = SharedWork()
-    with _collector_paused():
+    with collector_paused():
         for name, graph in _largest_first(result.graphs):
             item = PreparedGraph(graph, shared)
             files += write_pages(item, folder, name, formats)
@@ -78,14 +77,3 @@ def _largest_first(graphs: dict[str, nx.Graph]) -> list[tuple[str, nx.Graph]]:
     return sorted(graphs.items(), key=lambda item: -item[1].number_of_nodes())
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Writers make millions of short-lived containers and no cycles; with a large graph in
-    memory every collection would walk it again, which took longer than the writing itself."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
