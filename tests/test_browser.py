@@ -3,11 +3,14 @@ to hostile record data. Skipped when Chromium or Playwright is missing (see test
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 import browser
+from conftest import EXAMPLE, GUARD_SITE
+from litgraph import Settings, build
 from litgraph.outputs import write_outputs
 from litgraph.outputs.html import STATIC_LAYOUT_ABOVE, render_fragment, show, write_html
 from litgraph.outputs.svg import write_svg
@@ -305,6 +308,36 @@ def test_notebook_output_shows_the_graph_inline(chromium, tmp_path):
     assert visit.js("window.__xss") is None and visit.js("document.querySelectorAll('img').length") == 0
     assert visit.requests == [notebook.resolve().as_uri()] and visit.console_errors == []
     page.close()
+
+
+def test_a_jupyter_kernel_shows_a_build_inline_and_the_browser_draws_it(chromium, tmp_path):
+    """A real IPython kernel runs the two cells a user would type; its output, placed in a page as
+    Jupyter places it, draws every node of the graph."""
+    nbclient = pytest.importorskip("nbclient")
+    nbformat = pytest.importorskip("nbformat")
+    pytest.importorskip("ipykernel")
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell(f"import litgraph\nresult = litgraph.build({str(EXAMPLE)!r}, offline=True)"),
+        nbformat.v4.new_code_cell('result.show("trial", height=450)'),
+    ])
+    kernel_env = {**os.environ, "PYTHONPATH": str(GUARD_SITE)}  # the kernel may reach loopback only, too
+    nbclient.NotebookClient(notebook, timeout=120, kernel_name="python3",
+                            resources={"metadata": {"path": str(tmp_path)}}).execute(env=kernel_env)
+
+    (output,) = notebook.cells[1].outputs
+    assert output["output_type"] == "execute_result" and "text/html" in output["data"]
+    page = tmp_path / "notebook.html"
+    page.write_text(f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>notebook</title></head>"
+                    f"<body><div class='output'>{output['data']['text/html']}</div></body></html>", encoding="utf-8")
+    visit = browser.visit(chromium, page, root=None)
+    (frame,) = [frame for frame in visit.page.frames if frame != visit.page.main_frame]
+    frame.wait_for_selector('#lg-main[data-state="ready"]', state="attached")
+    expected = build(str(EXAMPLE), offline=True, settings=Settings(cache_dir=tmp_path / "other")).graphs["trial"]
+    assert frame.evaluate("document.getElementById('lg-main').litgraph.network.body.nodeIndices.length") == \
+        expected.number_of_nodes()
+    assert frame.evaluate("window.__problems") == [] and visit.console_errors == []
+    assert visit.js("document.querySelector('iframe').clientHeight") == 450
+    visit.page.close()
 
 
 def node_colour(visit: browser.Visit, key: str) -> str:
