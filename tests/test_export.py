@@ -127,6 +127,31 @@ def test_graphml_and_gexf_are_valid_xml_with_unique_ids_and_one_type_per_attribu
         assert len(declared) == len(set(declared)), suffix  # one type per attribute name and element kind
 
 
+@pytest.mark.parametrize("name", ["trial", "paper", "author", "combined", "cocitation", "coupling", "mesh"])
+def test_graphml_opens_in_another_tools_reader(graphs, tmp_path, name):
+    """igraph's GraphML reader (C, libxml2) is as strict as the desktop tools': every node, edge
+    and attribute arrives, lists as JSON text, numbers as numbers."""
+    igraph = pytest.importorskip("igraph")
+    graph = graphs.graphs[name]
+    GRAPH_WRITERS["graphml"][1](graph, tmp_path / "g.graphml")
+
+    loaded = igraph.Graph.Read_GraphML(str(tmp_path / "g.graphml"))
+
+    assert (loaded.vcount(), loaded.ecount(), loaded.is_directed()) == (
+        graph.number_of_nodes(), graph.number_of_edges(), graph.is_directed())
+    assert sorted(loaded.vs["id"]) == sorted(graph.nodes)
+    numbers = 0
+    for node, data in graph.nodes(data=True):
+        vertex = loaded.vs.find(id=node)
+        assert vertex["label"] == data["label"]
+        for key in ("year", "papers", "cited_by", "pagerank", "enrollment"):
+            if data.get(key):
+                assert vertex[key] == pytest.approx(data[key]), (node, key)
+                numbers += 1
+    assert numbers > 0
+    assert json.loads(loaded.es[0]["sources"]) == next(iter(graph.edges(data=True)))[2]["sources"]
+
+
 def test_csv_keeps_every_value_with_provenance_beside_each_edge(tmp_path, graphs):
     graph = graphs.graphs["combined"]
     write_csv(graph, tmp_path / "combined.csv")
