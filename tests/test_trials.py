@@ -472,7 +472,8 @@ def test_normalise_nct_pads_to_eight_digits(text, expected):
     assert normalise_nct(text) == expected
 
 
-@pytest.mark.parametrize("text", ["", "NCT", "NCT123456789", "01741857", "NCTabc", "NCT0174 1857", "NCT-01741857"])
+@pytest.mark.parametrize("text", ["", "NCT", "NCT123456789", "01741857", "NCTabc", "NCT0174 1857", "NCT-01741857",
+                                  "NCT0174", "NCT174185"])
 def test_normalise_nct_refuses_malformed_ids(text):
     with pytest.raises(TrialFormatError, match="not an NCT number"):
         normalise_nct(text)

@@ -41,12 +41,14 @@ def _fail(source: str, message: str) -> TrialFormatError:
 
 # --- NCT numbers -----------------------------------------------------------------------------
 
-_NCT_ID = re.compile(r"NCT(\d{1,8})", re.IGNORECASE)
+# ClinicalTrials.gov answers "NCT4437511" with NCT04437511; shorter ones are more likely a
+# truncated paste than a trial with its zeros left out, so they are refused, not padded.
+_NCT_ID = re.compile(r"NCT(\d{7,8})", re.IGNORECASE)
 _NCT_IN_TEXT = re.compile(r"\bNCT\d{8}\b", re.IGNORECASE)
 
 
 def normalise_nct(text: str) -> str:
-    """"nct1741857" or " NCT01741857 " -> "NCT01741857": zero-padded to 8 digits, as the API does."""
+    """"nct1741857" or " NCT01741857 " -> "NCT01741857": 8 digits, as the API pads a 7-digit id."""
     candidate = str(text).strip()
     match = _NCT_ID.fullmatch(candidate)
     if not match:
