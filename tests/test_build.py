@@ -180,6 +180,8 @@ def test_max_papers_keeps_the_papers_most_linked_to_the_seeds(server, small_corp
     (["build", "no/such/record.txt"], "no/such/record.txt: no such file"),
     (["build", "NCT123456789"], None),
     (["build", "banana"], "'banana' is not an NCT id"),
+    (["build", "NCT0174"], "'NCT0174' is not an NCT number (expected NCT and 8 digits"),
+    (["build", "0"], "'0' is not a PMID"),
     (["build", "NCT01741857", "--depth", "-1"], "--depth must be 0 or more"),
     (["build", "NCT01741857", "--format", "pdf"], "unknown format 'pdf'"),
 ])

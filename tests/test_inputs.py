@@ -83,6 +83,8 @@ def test_the_example_record_page(tmp_path):
     (b'<?xml version="1.0"?><PubmedArticleSet><ERROR>Some IDs have invalid value</ERROR></PubmedArticleSet>',
      "NCBI error: Some IDs have invalid value"),
     (b"\x1f\x8b\x08\x00garbage", "a damaged gzip file"),
+    (b"NCT01741857\n20506343\n0\n", "input.dat: '0' is not a PMID"),
+    (b"NCT01741857 NCT174185\n", "input.dat: 'NCT174185' is not an NCT number"),
 ])
 def test_unusable_files_are_one_clear_line(tmp_path, content, message, capsys):
     path = write(tmp_path, "input.dat", content)

@@ -19,8 +19,8 @@ from .pubmed import ROOTS as PUBMED_ROOTS
 from .pubmed import PubMedFormatError, read_articles
 from .trials import NOT_A_RECORD, TrialFormatError, detect_and_parse, normalise_nct
 
-NCT = re.compile(r"(?i)^nct\d{1,8}$")
-PMID = re.compile(r"^\d{1,9}$")
+ID = re.compile(r"(?i)^(nct)?\d+$")  # what an id looks like; _add_id says whether it is a valid one
+PMID = re.compile(r"^0*[1-9]\d{0,8}$")  # PubMed ids start at 1
 ID_SEPARATORS = re.compile(r"[\s,;]+")
 FORMATS = ("a ClinicalTrials.gov record (v2 JSON, legacy XML or a record page saved as text), PubMed XML, "
            "a MEDLINE/.nbib export, or a list of NCT ids and PMIDs")
@@ -58,12 +58,18 @@ def read_sources(items: Iterable[str]) -> Sources:
 
 
 def _add_id(token: str, sources: Sources) -> bool:
-    if NCT.match(token):
-        sources.nct_ids.append(normalise_nct(token))
-    elif PMID.match(token):
-        sources.pmids.append(token.lstrip("0") or "0")
-    else:
+    """Add an NCT id or PMID; False when `token` is neither, InputError when it is a malformed one."""
+    if not ID.match(token):
         return False
+    if token[:3].lower() == "nct":
+        try:
+            sources.nct_ids.append(normalise_nct(token))
+        except TrialFormatError as error:
+            raise InputError(str(error)) from None
+    elif PMID.match(token):
+        sources.pmids.append(token.lstrip("0"))
+    else:
+        raise InputError(f"{token!r} is not a PMID (a number from 1 to 999999999)")
     return True
 
 
@@ -85,7 +91,7 @@ def read_file(path: Path, sources: Sources) -> None:
             sources.papers += list(parse_medline(text))
         elif not _id_list(text, sources):
             sources.trials += detect_and_parse(data, source=str(path))
-    except PubMedFormatError as error:
+    except (PubMedFormatError, InputError) as error:
         raise InputError(f"{path}: {error}") from None
     except TrialFormatError as error:
         message = str(error).replace(NOT_A_RECORD, f"unknown format; expected {FORMATS}")
@@ -101,7 +107,7 @@ def _id_list(text: str, sources: Sources) -> bool:
     """A file of NCT ids and/or PMIDs, one or more per line ('#' starts a comment)."""
     lines = [line.split("#", 1)[0] for line in text.splitlines()]
     tokens = [token for line in lines for token in ID_SEPARATORS.split(line.strip()) if token]
-    if not tokens or not all(NCT.match(token) or PMID.match(token) for token in tokens):
+    if not tokens or not all(ID.match(token) for token in tokens):
         return False
     for token in tokens:
         _add_id(token, sources)
