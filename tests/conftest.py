@@ -11,6 +11,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent / "guard"))
 import loopback_guard  # noqa: E402
 
+import corpus as corpus_gen  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(os.environ.get("LITGRAPH_FIXTURES", ROOT.parent / "shared" / "fixtures"))
 EXAMPLE = ROOT / "examples" / "NCT01741857.txt"
@@ -45,3 +47,10 @@ def _isolated_cwd(tmp_path, monkeypatch):
     """Each test runs in its own folder, so cache/ and output/ never leak between tests."""
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def two_trials():
+    """A generated corpus of 600 papers and two trials, made once for the modules that share it
+    (each serves it from its own FakeNCBI, so nothing a test adds to a server leaks)."""
+    return corpus_gen.generate(600, seed=7, n_trials=2)

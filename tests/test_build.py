@@ -10,7 +10,6 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-import corpus as corpus_gen
 from conftest import EXAMPLE, GUARD_SITE, settings_for
 from fake_ncbi import FakeNCBI
 from litgraph import InputError, Settings, build
@@ -19,14 +18,9 @@ from litgraph.outputs.export import read_json
 
 
 
-@pytest.fixture(scope="module")
-def small_corpus():
-    return corpus_gen.generate(600, seed=7, n_trials=2)
-
-
 @pytest.fixture
-def server(small_corpus):
-    with FakeNCBI(corpus=small_corpus) as fake:
+def server(two_trials):
+    with FakeNCBI(corpus=two_trials) as fake:
         yield fake
 
 
@@ -41,8 +35,8 @@ def registered(study: dict) -> list[tuple[str, str]]:
     return [(f"pmid:{r['pmid']}" if r.get("pmid") else None, r["type"].lower()) for r in refs]
 
 
-def test_an_nct_id_becomes_every_output_file_with_the_full_graph(server, small_corpus, tmp_path, monkeypatch):
-    nct, study = next(iter(small_corpus.studies.items()))
+def test_an_nct_id_becomes_every_output_file_with_the_full_graph(server, two_trials, tmp_path, monkeypatch):
+    nct, study = next(iter(two_trials.studies.items()))
     for name, value in env_for(server, tmp_path).items():
         monkeypatch.setenv(name, value)
     monkeypatch.setattr(Settings, "rate", 50.0)  # the CLI reads defaults; keep the test quick
@@ -71,8 +65,8 @@ def test_an_nct_id_becomes_every_output_file_with_the_full_graph(server, small_c
     assert set(summary["files"]) >= {"combined.html", "paper.graphml", "author.gexf", "trial.nodes.csv"}
 
 
-def test_each_paper_keeps_its_authors_in_order(server, small_corpus, tmp_path):
-    nct = next(iter(small_corpus.studies))
+def test_each_paper_keeps_its_authors_in_order(server, two_trials, tmp_path):
+    nct = next(iter(two_trials.studies))
     result = build(nct, depth=0, settings=settings_for(server, tmp_path))
     paper_graph = result.graphs["paper"]
     pmid = next(n for n, d in paper_graph.nodes(data=True) if d["fetched"] and len(d["authors"]) > 2)
@@ -101,8 +95,8 @@ def test_the_example_builds_from_the_record_alone_when_ncbi_is_unreachable(tmp_p
     assert {p["reason"] for p in summary["not_fetched"]} == {"not in the cache (service unreachable)"}
 
 
-def test_offline_rebuild_uses_only_the_cache_and_makes_no_request(server, small_corpus, tmp_path):
-    nct = next(iter(small_corpus.studies))
+def test_offline_rebuild_uses_only_the_cache_and_makes_no_request(server, two_trials, tmp_path):
+    nct = next(iter(two_trials.studies))
     online = build(nct, settings=settings_for(server, tmp_path), max_papers=120)
     server.clear_log()
     offline = build(nct, settings=settings_for(server, tmp_path), max_papers=120, offline=True)
@@ -111,8 +105,8 @@ def test_offline_rebuild_uses_only_the_cache_and_makes_no_request(server, small_
     assert nx.utils.graphs_equal(online.graphs["combined"], offline.graphs["combined"])
 
 
-def test_offline_without_a_cache_lists_what_is_missing(server, small_corpus, tmp_path):
-    nct = next(iter(small_corpus.studies))
+def test_offline_without_a_cache_lists_what_is_missing(server, two_trials, tmp_path):
+    nct = next(iter(two_trials.studies))
     with pytest.raises(InputError):  # not even the registry record is cached
         build(nct, settings=settings_for(server, tmp_path), offline=True)
     result = build(str(EXAMPLE), settings=settings_for(server, tmp_path), offline=True)
@@ -122,8 +116,8 @@ def test_offline_without_a_cache_lists_what_is_missing(server, small_corpus, tmp
     assert "offline" in result.warnings[0]
 
 
-def test_batches_are_sorted_and_large_ones_go_by_post(server, small_corpus, tmp_path):
-    nct = next(iter(small_corpus.studies))
+def test_batches_are_sorted_and_large_ones_go_by_post(server, two_trials, tmp_path):
+    nct = next(iter(two_trials.studies))
     build(nct, settings=settings_for(server, tmp_path, efetch_batch=250), depth=2, max_papers=400)
     fetches = server.requests("efetch")
     assert any(r.method == "POST" for r in fetches) and any(r.method == "GET" for r in fetches)
@@ -136,9 +130,9 @@ def test_batches_are_sorted_and_large_ones_go_by_post(server, small_corpus, tmp_
         assert "linkname" not in record.params
 
 
-def test_the_api_key_reaches_ncbi_but_never_the_cache_the_files_or_the_output(server, small_corpus, tmp_path, capsys):
+def test_the_api_key_reaches_ncbi_but_never_the_cache_the_files_or_the_output(server, two_trials, tmp_path, capsys):
     secret = "0123456789abcdef0123456789abcdef0123"
-    nct = next(iter(small_corpus.studies))
+    nct = next(iter(two_trials.studies))
     result = build(nct, api_key=secret, email="reviewer@example.org", max_papers=50,
                    settings=settings_for(server, tmp_path))
     files = result.write(tmp_path / "out", formats=("html", "json", "csv"))
@@ -150,16 +144,16 @@ def test_the_api_key_reaches_ncbi_but_never_the_cache_the_files_or_the_output(se
     assert secret not in capsys.readouterr().err
 
 
-def test_runs_with_and_without_a_key_share_the_cache(server, small_corpus, tmp_path):
-    nct = next(iter(small_corpus.studies))
+def test_runs_with_and_without_a_key_share_the_cache(server, two_trials, tmp_path):
+    nct = next(iter(two_trials.studies))
     build(nct, max_papers=40, settings=settings_for(server, tmp_path))
     server.clear_log()
     build(nct, max_papers=40, api_key="f" * 36, settings=settings_for(server, tmp_path))
     assert server.requests() == []
 
 
-def test_max_papers_keeps_the_papers_most_linked_to_the_seeds(server, small_corpus, tmp_path):
-    nct = next(iter(small_corpus.studies))
+def test_max_papers_keeps_the_papers_most_linked_to_the_seeds(server, two_trials, tmp_path):
+    nct = next(iter(two_trials.studies))
     full = build(nct, max_papers=10_000, settings=settings_for(server, tmp_path))
     capped = build(nct, max_papers=len(full.corpus.seeds) + 5, settings=settings_for(server, tmp_path))
     seeds = full.corpus.seeds

@@ -6,18 +6,12 @@ import json
 
 import pytest
 
-import corpus as corpus_gen
 from conftest import EXAMPLE, settings_for
 from fake_ncbi import FakeNCBI
 from litgraph import InputError, build
 from litgraph.cli import main
 from litgraph.sources.inputs import read_sources
 
-
-
-@pytest.fixture(scope="module")
-def two_trials():
-    return corpus_gen.generate(600, seed=7, n_trials=2)
 
 
 @pytest.fixture
