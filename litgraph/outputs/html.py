@@ -34,7 +34,8 @@ from markupsafe import Markup
 
 from .nodelink import json_text
 from .prepared import PreparedGraph, prepared
-from .styles import EDGE_STYLES, NODE_STYLES, edge_style, node_style, node_type, ordered, page_styles
+from .styles import (EDGE_STYLES, MARKS, NODE_STYLES, UNFETCHED_LIGHTEN, YEAR_PALETTE, edge_style, lighter, node_style,
+                     node_type, ordered, page_styles)
 
 TEMPLATES = Path(__file__).with_name("templates")
 VIS_VERSION = "9.1.2"
@@ -196,9 +197,17 @@ def _summary(graph: PreparedGraph) -> dict[str, Any]:
             "retracted": sum(1 for attrs in papers if attrs.get("retracted") is True),
             "unfetched": sum(1 for attrs in papers if attrs.get("fetched") is False),
         },
-        "years": {"first": years[0], "last": years[-1]} if len(years) > 1 else None,
+        "mark_colours": _mark_colours(),
+        "years": {"first": years[0], "last": years[-1], "gradient": ", ".join(YEAR_PALETTE)} if len(years) > 1 else None,
         "communities": any(isinstance(attrs.get("community"), int) for attrs in attributes),
     }
+
+
+def _mark_colours() -> dict[str, dict[str, str]]:
+    """The legend's paper swatches, drawn as the page draws those papers."""
+    paper = NODE_STYLES["paper"]["colour"]
+    return {"seed": {"fill": paper, "border": MARKS["seed"]}, "retracted": {"fill": paper, "border": MARKS["retracted"]},
+            "unfetched": {"fill": lighter(paper, UNFETCHED_LIGHTEN), "border": MARKS["unfetched"]}}
 
 
 def _is_year(value: Any) -> bool:

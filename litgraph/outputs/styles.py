@@ -12,8 +12,12 @@ NODE_STYLES: dict[str, dict[str, str]] = {
     "mesh": {"label": "MeSH heading", "colour": "#14b8a6", "border": "#115e59", "shape": "square"},
 }
 OTHER_NODE_STYLE = {"label": "Other", "colour": "#94a3b8", "border": "#475569", "shape": "dot"}
-# Marks drawn on paper nodes on top of the type colour.
+# Marks drawn on paper nodes on top of the type colour; a paper known only from a citation also
+# has its fill lightened by UNFETCHED_LIGHTEN.
 MARKS = {"seed": "#0f172a", "retracted": "#dc2626", "unfetched": "#94a3b8"}
+UNFETCHED_LIGHTEN = 0.6
+# Colour by year: oldest to newest (viridis stops), interpolated in between.
+YEAR_PALETTE = ["#440154", "#3b528b", "#21918c", "#5ec962", "#fde725"]
 
 # `weighted` kinds draw wider for a larger `weight` (papers together, shared citations...); the many
 # citation and authorship links are fainter than the registry's few reference links.
@@ -58,6 +62,12 @@ def edge_style(key: str) -> dict[str, Any]:
     return EDGE_STYLES.get(key) or {**OTHER_EDGE_STYLE, "label": key}
 
 
+def lighter(colour: str, amount: float) -> str:
+    """A #rrggbb colour moved towards white by `amount` (0..1), as litgraph.js's `mix` does."""
+    channels = [int(colour[at:at + 2], 16) for at in (1, 3, 5)]
+    return "#" + "".join(f"{round(c + (255 - c) * amount):02x}" for c in channels)
+
+
 def ordered(counts: Counter, known: dict) -> list[tuple[str, int]]:
     """Known types and kinds in their fixed order first, then anything else by name."""
     first = [(key, counts[key]) for key in known if key in counts]
@@ -66,6 +76,6 @@ def ordered(counts: Counter, known: dict) -> list[tuple[str, int]]:
 
 def page_styles() -> dict[str, Any]:
     """The tables as litgraph.js reads them."""
-    return {"nodes": NODE_STYLES, "otherNode": OTHER_NODE_STYLE, "marks": MARKS, "edges": EDGE_STYLES,
-            "otherEdge": OTHER_EDGE_STYLE, "drawOrder": EDGE_DRAW_ORDER, "communities": COMMUNITY_PALETTE,
-            "communityRest": COMMUNITY_REST}
+    return {"nodes": NODE_STYLES, "otherNode": OTHER_NODE_STYLE, "marks": MARKS, "unfetchedLighten": UNFETCHED_LIGHTEN,
+            "edges": EDGE_STYLES, "otherEdge": OTHER_EDGE_STYLE, "drawOrder": EDGE_DRAW_ORDER,
+            "communities": COMMUNITY_PALETTE, "communityRest": COMMUNITY_REST, "yearPalette": YEAR_PALETTE}

@@ -21,7 +21,8 @@ import numpy as np
 from .export import xml_text
 from .nodelink import edges_of
 from .prepared import PreparedGraph, prepared
-from .styles import EDGE_DRAW_ORDER, EDGE_STYLES, MARKS, NODE_STYLES, edge_style, node_style, node_type, ordered
+from .styles import (EDGE_DRAW_ORDER, EDGE_STYLES, MARKS, NODE_STYLES, UNFETCHED_LIGHTEN, edge_style, lighter, node_style,
+                     node_type, ordered)
 
 DRAWING_WIDTH = 1000  # px; the height follows the layout's shape, up to DRAWING_HEIGHT
 DRAWING_HEIGHT = 1000
@@ -158,17 +159,12 @@ def _look(data: dict, style: dict[str, str]) -> tuple[str, str, float, str]:
     """Fill, border, border width and dashes: the type's colours with the page's marks."""
     fill, stroke, width, dashes = style["colour"], style["border"], 1.0, ""
     if data.get("type") == "paper" and data.get("fetched") is False:
-        fill, stroke, dashes = _lighter(fill, 0.6), MARKS["unfetched"], ' stroke-dasharray="2 2"'
+        fill, stroke, dashes = lighter(fill, UNFETCHED_LIGHTEN), MARKS["unfetched"], ' stroke-dasharray="2 2"'
     if data.get("seed") is True:
         stroke, width = MARKS["seed"], 2.0
     if data.get("retracted") is True:
         stroke, width = MARKS["retracted"], 2.5
     return fill, stroke, width, dashes
-
-
-def _lighter(colour: str, amount: float) -> str:
-    channels = [int(colour[at:at + 2], 16) for at in (1, 3, 5)]
-    return "#" + "".join(f"{round(c + (255 - c) * amount):02x}" for c in channels)
 
 
 def _shape(shape: str, x: float, y: float, r: float, look: str) -> str:

@@ -9,7 +9,6 @@
   if (window.litgraphMount) return;
 
   const FONT_FACE = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
-  const YEAR_PALETTE = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]];
   const NO_YEAR_COLOUR = "#cbd5e1";
   const LIST_LIMIT = 40; // panel rows shown before a "show all" button
   const SEARCH_LIMIT = 12;
@@ -116,18 +115,22 @@
     return Number.isInteger(value) && value > 1000 && value < 3000;
   }
 
-  function mix(hex, amount) {
-    // lighten a #rrggbb colour towards white by `amount` (0..1)
-    const channels = [1, 3, 5].map((at) => parseInt(hex.slice(at, at + 2), 16));
-    return "rgb(" + channels.map((c) => Math.round(c + (255 - c) * amount)).join(",") + ")";
+  function channels(hex) {
+    return [1, 3, 5].map((at) => parseInt(hex.slice(at, at + 2), 16));
   }
 
-  function paletteColour(t) {
-    const scaled = Math.min(Math.max(t, 0), 1) * (YEAR_PALETTE.length - 1);
+  function mix(hex, amount) {
+    // lighten a #rrggbb colour towards white by `amount` (0..1), as styles.py's `lighter` does
+    return "rgb(" + channels(hex).map((c) => Math.round(c + (255 - c) * amount)).join(",") + ")";
+  }
+
+  function paletteColour(palette, t) {
+    // `palette`: [r, g, b] stops; t in 0..1 picks a colour between them
+    const scaled = Math.min(Math.max(t, 0), 1) * (palette.length - 1);
     const low = Math.floor(scaled);
-    const high = Math.min(low + 1, YEAR_PALETTE.length - 1);
+    const high = Math.min(low + 1, palette.length - 1);
     const f = scaled - low;
-    const rgb = YEAR_PALETTE[low].map((c, i) => Math.round(c + (YEAR_PALETTE[high][i] - c) * f));
+    const rgb = palette[low].map((c, i) => Math.round(c + (palette[high][i] - c) * f));
     return "#" + rgb.map((c) => c.toString(16).padStart(2, "0")).join("");
   }
 
@@ -138,10 +141,12 @@
 
   function debounce(fn, ms) {
     let timer = 0;
-    return (...args) => {
+    const delayed = (...args) => {
       clearTimeout(timer);
       timer = setTimeout(() => fn(...args), ms);
     };
+    delayed.cancel = () => clearTimeout(timer);
+    return delayed;
   }
 
   /* ---------- the data ---------- */
@@ -228,6 +233,7 @@
       this.root = root;
       this.meta = data.meta;
       this.styles = data.meta.styles;
+      this.yearPalette = this.styles.yearPalette.map(channels);
       this.drawOrder = this.styles.drawOrder;
       this.positions = data.positions;
       this.model = buildModel(data);
@@ -349,7 +355,7 @@
       if (this.colourBy === "year" && node.type === "paper") fill = this.yearColour(node.year);
       if (this.colourBy === "community") fill = this.communityColour(node);
       if (node.type === "paper" && a.fetched === false) {
-        fill = mix(fill, 0.6);
+        fill = mix(fill, this.styles.unfetchedLighten);
         border = marks.unfetched;
         dashes = [3, 3];
       }
@@ -394,7 +400,7 @@
     yearColour(year) {
       if (year === null) return NO_YEAR_COLOUR;
       const span = this.model.lastYear - this.model.firstYear;
-      return paletteColour(span > 0 ? (year - this.model.firstYear) / span : 1);
+      return paletteColour(this.yearPalette, span > 0 ? (year - this.model.firstYear) / span : 1);
     }
 
     edgesInDrawOrder() {
@@ -1301,7 +1307,8 @@
           this.moveResult(event.key === "ArrowDown" ? 1 : -1);
         } else if (event.key === "Enter") {
           event.preventDefault();
-          this.showResults(box.value); // the debounced update may not have run yet
+          update.cancel(); // run the pending search now, so it cannot reopen the list after the choice
+          this.showResults(box.value);
           const index = this.resultIndices[Math.max(this.activeResult, 0)];
           if (index !== undefined) this.chooseResult(index);
         } else if (event.key === "Escape") {
