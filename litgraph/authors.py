@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Hashable, Iterable, Mapping
 
-from .model import Author, Paper, author_key, fold
+from .model import Author, Paper, author_key, fold, initials_fit
 
 CoauthorForm = tuple[str, str]  # (folded surname, first initial): what a citation lets one compare
 AFFILIATION_WEIGHT = 2  # a shared affiliation weighs as much as two co-authors in common
@@ -114,7 +114,7 @@ class Person:
 
     def fits_initials(self, initials: str) -> bool:
         """"j" fits "ja" and the other way round: one record may drop a middle initial."""
-        return any(known.startswith(initials) or initials.startswith(known) for known in self.initials)
+        return any(initials_fit(known, initials) for known in self.initials)
 
     @property
     def first(self) -> Mention:

@@ -115,9 +115,9 @@ def _candidates(corpus: Corpus, authorship: Authorship, papers: list[str]) -> li
         named = [author for author in corpus.papers[paper].authors if author.has_name]
         for author, node in zip(named, authorship.bylines[paper]):
             known = found.get(node)
-            if known is None or (author.fore_name and not known.fore_name):
-                found[node] = Candidate(node, author.last_name, author.fore_name, author.initials,
-                                        authorship.people[node]["affiliations"], known.trial_papers if known else 0)
+            if known is None or (author.given_names and not known.name.given_names):
+                found[node] = Candidate(node, author, authorship.people[node]["affiliations"],
+                                        known.trial_papers if known else 0)
             found[node].trial_papers += 1
     return list(found.values())
 

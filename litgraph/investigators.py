@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import Official, fold
+from .model import Author, Official, fold, initials_fit
 
 
 @dataclass
@@ -19,9 +19,7 @@ class Candidate:
     """An author of some of the trial's papers, as the graph knows them."""
 
     node: str
-    last_name: str
-    fore_name: str
-    initials: str
+    name: Author  # the fullest form of the name among their records
     affiliations: list[str]
     trial_papers: int
 
@@ -40,27 +38,26 @@ def match_officials(officials: list[Official], candidates: list[Candidate], pape
         tokens = fold(official.name).split()
         if len(tokens) < 2:
             continue  # a surname alone ("Sun", as facility contacts are listed) is no evidence
-        full = [c for c in candidates if c.fore_name and _same_full_name(tokens, c)]
-        agreeing = full or [c for c in candidates if not c.fore_name and _same_initials(tokens, c)]
+        full = [c for c in candidates if c.name.given_names and _same_full_name(tokens, c)]
+        agreeing = full or [c for c in candidates if not c.name.given_names and _same_initials(tokens, c)]
         for candidate in agreeing:
             matches.append(Match(official, candidate.node, _evidence(official, candidate, bool(full), papers)))
     return matches
 
 
 def _same_full_name(tokens: list[str], candidate: Candidate) -> bool:
-    name = fold(f"{candidate.fore_name} {candidate.last_name}").split()
+    name = candidate.name.given_names + fold(candidate.name.last_name).split()
     return sorted(name) == sorted(tokens)
 
 
 def _same_initials(tokens: list[str], candidate: Candidate) -> bool:
     """"Lingyun Sun" or "Sun Lingyun" against "Sun L": the surname, then agreeing initials."""
-    surname = fold(candidate.last_name).split()
-    initials = fold(candidate.initials).replace(" ", "")
+    surname = fold(candidate.name.last_name).split()
+    initials = candidate.name.folded_initials
     count = len(surname)
     for given, last in ((tokens[:-count], tokens[-count:]), (tokens[count:], tokens[:count])):
         given_initials = "".join(word[0] for word in given)
-        if last == surname and given_initials and initials and (
-                given_initials.startswith(initials) or initials.startswith(given_initials)):
+        if last == surname and given_initials and initials and initials_fit(given_initials, initials):
             return True
     return False
 

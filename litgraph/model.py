@@ -206,6 +206,12 @@ def canonical_bytes(corpus: Corpus) -> bytes:
     }, option=orjson.OPT_SORT_KEYS)
 
 
+def initials_fit(first: str, second: str) -> bool:
+    """Folded initials of one person: "j" fits "ja" and the other way round, as one record may drop
+    a middle initial."""
+    return first.startswith(second) or second.startswith(first)
+
+
 def paper_node_id(pmid: str, citation: str = "") -> str:
     """`pmid:N`, or `ref:<hash>` for a reference that has no PMID, so nothing listed is dropped."""
     if pmid:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from litgraph.investigators import Candidate, match_officials
-from litgraph.model import Official
+from litgraph.model import Author, Official
 
 PI = Official(name="Lingyun Sun", role="Principal Investigator",
               affiliation="The Affiliated Nanjing Drum Tower Hospital of Nanjing University Medical School")
 
 
 def candidate(node, last, fore="", initials="", affiliations=(), papers=1):
-    return Candidate(node, last, fore, initials, list(affiliations), papers)
+    return Candidate(node, Author(last_name=last, fore_name=fore, initials=initials), list(affiliations), papers)
 
 
 def test_a_full_name_in_either_order_matches_and_says_why():
@@ -57,3 +57,10 @@ def test_the_examples_principal_investigator_is_found_from_the_record_alone(tmp_
     (author, data), = [(v, d) for _, v, d in trial.out_edges("nct:NCT01741857", data=True) if d["kind"] == "investigator"]
     assert trial.nodes[author]["name"] == "Sun L" and data["official"] == "Lingyun Sun"
     assert data["evidence"] == ["same surname and initials", "author of 10 of the trial's 10 papers"]
+
+
+def test_a_fore_name_of_initials_counts_as_initials_only():
+    """Pre-2002 MEDLINE records print "T C" in the fore name: that is initials, not a full name."""
+    old_record = candidate("author:sun_tc", "Sun", "T C", "TC")
+    (match,) = match_officials([Official(name="Tian Chen Sun")], [old_record], papers=4)
+    assert match.node == "author:sun_tc" and match.evidence[0] == "same surname and initials"
