@@ -157,7 +157,7 @@ def resolve_authors(papers: Mapping[str, Paper]) -> Authorship:
 
 
 def _mentions(node: str, paper: Paper) -> list[Mention]:
-    authors = [author for author in paper.authors if author.has_name]
+    authors = paper.named_authors
     names = [_folded_name(author.last_name, author.fore_name, author.initials) for author in authors]
     forms = frozenset((surname, initials[:1]) for (surname, _, initials), author in zip(names, authors)
                       if not author.collective)  # a group shared by two papers says nothing of who wrote them

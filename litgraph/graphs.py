@@ -112,7 +112,7 @@ def _candidates(corpus: Corpus, authorship: Authorship, papers: list[str]) -> li
     """The authors of these papers, each with their fullest name form and how many they wrote."""
     found: dict[str, Candidate] = {}
     for paper in papers:
-        named = [author for author in corpus.papers[paper].authors if author.has_name]
+        named = corpus.papers[paper].named_authors
         for author, node in zip(named, authorship.bylines[paper]):
             known = found.get(node)
             if known is None or (author.given_names and not known.name.given_names):
@@ -141,7 +141,7 @@ def reference_edges(corpus: Corpus) -> list[Edge]:
 
 
 def paper_attributes(corpus: Corpus, node: str, paper: Paper, author_ids: list[str]) -> dict:
-    named = [author for author in paper.authors if author.has_name]
+    named = paper.named_authors
     return {
         "type": "paper",
         "label": paper_label(paper),

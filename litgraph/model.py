@@ -92,6 +92,11 @@ class Paper:
     def node_id(self) -> str:
         return paper_node_id(self.pmid, self.citation)
 
+    @property
+    def named_authors(self) -> list[Author]:
+        """The byline without nameless entries: the authors `Authorship.bylines` resolves, in order."""
+        return [author for author in self.authors if author.has_name]
+
 
 @dataclass
 class TrialReference:
