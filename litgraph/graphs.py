@@ -94,13 +94,10 @@ def graph_parts(corpus: Corpus, authorship: Authorship) -> Parts:
 def investigator_edges(corpus: Corpus, authorship: Authorship, references: list[Edge]) -> list[Edge]:
     """trial -> author for each registry official whose name agrees with an author of the
     trial's papers, with the evidence for the match (see `litgraph.investigators`)."""
-    papers_of: dict[str, list[str]] = defaultdict(list)
-    for trial, paper, _, _ in references:
-        if paper not in papers_of[trial]:
-            papers_of[trial].append(paper)
+    papers_of = papers_by_trial(references)
     edges = []
     for trial in corpus.trials.values():
-        papers = papers_of[trial.node_id]
+        papers = papers_of.get(trial.node_id, [])
         for match in match_officials(trial.officials, _candidates(corpus, authorship, papers), len(papers)):
             edges.append((trial.node_id, match.node, "investigator", {
                 "kind": "investigator", "official": match.official.name, "role": match.official.role,
@@ -120,6 +117,14 @@ def _candidates(corpus: Corpus, authorship: Authorship, papers: list[str]) -> li
                                         known.trial_papers if known else 0)
             found[node].trial_papers += 1
     return list(found.values())
+
+
+def papers_by_trial(references: list[Edge]) -> dict[str, list[str]]:
+    """trial -> the papers it references, each once, in reference order."""
+    papers_of: dict[str, dict[str, None]] = defaultdict(dict)
+    for trial, paper, _, _ in references:
+        papers_of[trial][paper] = None
+    return {trial: list(papers) for trial, papers in papers_of.items()}
 
 
 def reference_edges(corpus: Corpus) -> list[Edge]:
@@ -199,9 +204,10 @@ def trial_graph(parts: Parts) -> nx.MultiDiGraph:
     """Each trial and the papers it lists; the officials matched to authors; and the authors
     whose papers belong to two trials or more, who tie trials together beyond shared papers."""
     graph = nx.MultiDiGraph()
+    papers_of = papers_by_trial(parts.references)
     for trial, attributes in parts.trials.items():
         graph.add_node(trial, **attributes)
-        graph.add_nodes_from((paper, parts.papers[paper]) for source, paper, _, _ in parts.references if source == trial)
+        graph.add_nodes_from((paper, parts.papers[paper]) for paper in papers_of.get(trial, ()))
     graph.add_edges_from(parts.references)
     trials_of: dict[str, set[str]] = defaultdict(set)  # paper -> the trials listing it
     for trial, paper, _, _ in parts.references:
