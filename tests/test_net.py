@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import requests
 
 import corpus as corpus_gen
 from conftest import settings_for
@@ -10,7 +11,7 @@ from fake_ncbi import FakeNCBI
 from litgraph import Settings, build
 from litgraph.memo import Memo
 from litgraph.sources.entrez import Entrez
-from litgraph.sources.net import FetchError, Http, NotCached
+from litgraph.sources.net import FetchError, Http, NotCached, _status_problem
 
 QUICK = {"backoff": 0.01, "connect_timeout": 2.0, "read_timeout": 2.0}
 
@@ -161,3 +162,12 @@ def test_a_429_that_echoes_the_api_key_never_repeats_it(server, tmp_path, pmids)
     result = fetch_all(client(server, tmp_path, api_key=secret, tries=2), pmids)
     assert server.requests("efetch")[0].params["api_key"] == [secret]
     assert result.error.reason.startswith("HTTP 429 (rate limited)") and secret not in str(result.error)
+
+
+@pytest.mark.parametrize("status", [400, 429, 503])
+def test_error_json_that_echoes_the_api_key_is_reported_by_its_error_alone(status):
+    answer = requests.models.Response()
+    answer.status_code, answer.headers["Content-Type"] = status, "application/json"
+    answer._content = b'{"error":"API key invalid","api-key":"0123456789abcdef0123456789abcdef0123","type":"api-key"}'
+    reason = _status_problem(answer)
+    assert reason.startswith(f"HTTP {status}") and reason.endswith(": API key invalid") and "0123" not in reason

@@ -292,13 +292,26 @@ class Http:
 
 
 def _status_problem(response) -> str:
-    if response.status_code == 200:
-        return answer_problem(response.content, response.headers.get("Content-Type", ""))
-    if response.status_code == 429:  # NCBI's 429 body echoes the API key: never repeat it
-        return "HTTP 429 (rate limited)"
-    text = "" if "html" in response.headers.get("Content-Type", "") else response.text
-    text = " ".join(text.split())[:200]  # ClinicalTrials.gov explains itself in plain text; HTML pages say nothing
-    return f"HTTP {response.status_code}" + (f": {text}" if text else "")
+    status, content_type = response.status_code, response.headers.get("Content-Type", "")
+    if status == 200:
+        return answer_problem(response.content, content_type)
+    label = f"HTTP {status}" + (" (rate limited)" if status == 429 else "")
+    if "html" in content_type:
+        return label  # an error page says nothing useful
+    return label + (f": {text}" if (text := _error_text(response.content)) else "")
+
+
+def _error_text(body: bytes) -> str:
+    """What an error answer says: ClinicalTrials.gov explains itself in plain text; NCBI answers
+    JSON that echoes the API key or address ({"error": ..., "api-key": ...}), so only its
+    `error` is kept."""
+    if body.lstrip()[:1] == b"{":
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return ""
+        return " ".join(str(data.get("error", "")).split())[:200] if isinstance(data, dict) else ""
+    return " ".join(body.decode("utf-8", "replace").split())[:200]
 
 
 def _retry_after(response, fallback: float) -> float:
