@@ -21,6 +21,7 @@ from typing import Callable, Iterable
 import networkx as nx
 
 from . import __version__
+from .collector import collector_paused
 from .expand import LINK_TYPES, Limits, add_trial_publications, expand, search_trial_publications, seed_corpus
 from .analysis import GRAPH_LIMITS, top_tables
 from . import analysis, authors, betweenness, graphs as graph_module, model
@@ -86,13 +87,16 @@ def build(*inputs: str, query: str | None = None, depth: int = 1, max_papers: in
     sources = read_sources(inputs)
     memo = Memo(settings.cache_dir / "derived.sqlite")
     http = Http(settings, warn=say)
+    # Parsing, graph building and loading remembered graphs make millions of objects and keep
+    # them: see litgraph.collector.
     try:
-        started = time.perf_counter()
-        corpus = gather(sources, query, limits, Entrez(http, settings, memo), say, progress)
-        fetched = time.perf_counter()
-        name = output_name(corpus, sources, query)
-        graphs = memo.recall("graphs", [GRAPH_CODE, name.encode(), canonical_bytes(corpus)],
-                             lambda: build_graphs(corpus, name))
+        with collector_paused():
+            started = time.perf_counter()
+            corpus = gather(sources, query, limits, Entrez(http, settings, memo), say, progress)
+            fetched = time.perf_counter()
+            name = output_name(corpus, sources, query)
+            graphs = memo.recall("graphs", [GRAPH_CODE, name.encode(), canonical_bytes(corpus)],
+                                 lambda: build_graphs(corpus, name))
     finally:
         memo.close()
         http.close()
