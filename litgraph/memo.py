@@ -48,7 +48,7 @@ class Memo:
         key = digest.digest()
         with self._lock:
             row = self._db.execute("SELECT value FROM memo WHERE key = ?", (key,)).fetchone()
-            if row:
+            if row and kind in KEEP:  # only the kept kinds are pruned by last use
                 with self._db:
                     self._db.execute("UPDATE memo SET used = ? WHERE key = ?", (time.time(), key))
         if row:
