@@ -248,3 +248,13 @@ def test_a_build_writes_each_format_per_graph_and_the_paper_lists_once(tmp_path,
     papers = [n for n, t in graphs.graphs["combined"].nodes(data="type") if t == "paper"]
     assert len(read_ris(tmp_path / "out" / "papers.ris")) == len(read_bibtex(tmp_path / "out" / "papers.bib")) \
         == len(papers)
+
+
+def test_graphml_and_gexf_share_one_xml_copy_and_leave_it_as_they_found_it(tmp_path, graphs):
+    graph = graphs.graphs["combined"]
+    shared = PreparedGraph(graph, SharedWork())
+    for fmt in ("gexf", "graphml", "gexf", "graphml"):
+        suffix, write = GRAPH_WRITERS[fmt]
+        write(shared, tmp_path / f"shared{suffix}")
+        write(graph, tmp_path / f"alone{suffix}")
+        assert (tmp_path / f"shared{suffix}").read_bytes() == (tmp_path / f"alone{suffix}").read_bytes(), fmt

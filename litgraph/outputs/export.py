@@ -119,10 +119,12 @@ def _xml_values(data: dict, encoded: set[str]) -> dict:
 
 
 def write_graphml(graph: nx.Graph | PreparedGraph, path: str | Path) -> list[Path]:
-    graph = graph_of(graph)
-    copy, note = xml_copy(graph)
+    copy, note = prepared(graph).xml  # shared with write_gexf: what is added here is taken out again
     copy.graph[ENCODING_NOTE] = json.dumps(note)
-    nx.write_graphml(copy, path)
+    try:
+        nx.write_graphml(copy, path)
+    finally:
+        del copy.graph[ENCODING_NOTE]
     return [Path(path)]
 
 
@@ -133,13 +135,16 @@ def read_graphml(path: str | Path) -> nx.Graph:
 
 
 def write_gexf(graph: nx.Graph | PreparedGraph, path: str | Path) -> list[Path]:
-    graph = graph_of(graph)
-    copy, note = xml_copy(graph)
-    for *_, key, data in edges_of(copy):
-        if key is not None:
-            data["id"] = key  # networkx's GEXF reader keeps an edge's id, not its key
+    copy, note = prepared(graph).xml  # shared with write_graphml: what is added here is taken out again
+    keyed = [(key, data) for *_, key, data in edges_of(copy) if key is not None]
+    for key, data in keyed:
+        data["id"] = key  # networkx's GEXF reader keeps an edge's id, not its key
     writer = GEXFWriter()
-    writer.add_graph(copy)
+    try:
+        writer.add_graph(copy)
+    finally:
+        for _, data in keyed:
+            del data["id"]
     # GEXF keeps no graph attributes: they travel in the file's description, with the note
     SubElement(writer.xml.find("meta"), "description").text = json.dumps({ENCODING_NOTE: note, "graph": copy.graph})
     writer.write(path)

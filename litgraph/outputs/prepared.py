@@ -43,6 +43,13 @@ class PreparedGraph:
         return NodeLink.of(self.graph, self.shared.node_texts)
 
     @cached_property
+    def xml(self) -> tuple[nx.Graph, dict]:
+        """The copy GraphML and GEXF are written from, and its encoding note (see `xml_copy`)."""
+        from .export import xml_copy  # export imports this module
+
+        return xml_copy(self.graph)
+
+    @cached_property
     def positions(self) -> np.ndarray:
         """Whole page units, (nodes, 2), in the order of `node_link.ids`."""
         encoded = self.node_link
