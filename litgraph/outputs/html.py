@@ -22,7 +22,6 @@ import hashlib
 import html
 import re
 import secrets
-from collections import Counter
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -34,8 +33,8 @@ from markupsafe import Markup
 
 from .nodelink import json_text
 from .prepared import PreparedGraph, prepared
-from .styles import (EDGE_STYLES, MARKS, NODE_STYLES, UNFETCHED_LIGHTEN, YEAR_PALETTE, edge_style, lighter, node_style,
-                     node_type, ordered, page_styles)
+from .styles import (MARKS, NODE_STYLES, UNFETCHED_LIGHTEN, YEAR_PALETTE, edge_style, legend_counts, lighter,
+                     node_style, page_styles)
 
 TEMPLATES = Path(__file__).with_name("templates")
 VIS_VERSION = "9.1.2"
@@ -181,22 +180,15 @@ def _json_for_script(json_piece: str) -> str:
 def _summary(graph: PreparedGraph) -> dict[str, Any]:
     """Counts for the header and the legend, rendered server-side so they read without JS."""
     attributes = [data for _, data in graph.graph.nodes(data=True)]
-    type_counts = Counter(node_type(attrs) for attrs in attributes)
-    papers = [attrs for attrs in attributes if attrs.get("type") == "paper"]
-    years = sorted({attrs["year"] for attrs in papers if _is_year(attrs.get("year"))})
+    counts = legend_counts(attributes, graph.node_link.edge_kinds)
+    years = sorted({attrs["year"] for attrs in attributes if attrs.get("type") == "paper" and _is_year(attrs.get("year"))})
     return {
         "name": graph.name,
         "nodes": len(attributes),
         "edges": len(graph.node_link.edge_kinds),
-        "node_types": [{"key": key, "count": count, **node_style(key)}
-                       for key, count in ordered(type_counts, NODE_STYLES)],
-        "edge_kinds": [{"key": key, "count": count, **edge_style(key)}
-                       for key, count in ordered(Counter(graph.node_link.edge_kinds), EDGE_STYLES)],
-        "marks": {
-            "seed": sum(1 for attrs in papers if attrs.get("seed") is True),
-            "retracted": sum(1 for attrs in papers if attrs.get("retracted") is True),
-            "unfetched": sum(1 for attrs in papers if attrs.get("fetched") is False),
-        },
+        "node_types": [{"key": key, "count": count, **node_style(key)} for key, count in counts["node_types"]],
+        "edge_kinds": [{"key": key, "count": count, **edge_style(key)} for key, count in counts["edge_kinds"]],
+        "marks": counts["marks"],
         "mark_colours": _mark_colours(),
         "years": {"first": years[0], "last": years[-1], "gradient": ", ".join(YEAR_PALETTE)} if len(years) > 1 else None,
         "communities": any(isinstance(attrs.get("community"), int) for attrs in attributes),

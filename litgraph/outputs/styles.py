@@ -74,6 +74,18 @@ def ordered(counts: Counter, known: dict) -> list[tuple[str, int]]:
     return first + sorted((key, count) for key, count in counts.items() if key not in known)
 
 
+def legend_counts(attributes: list[dict], edge_kinds: list[str]) -> dict[str, Any]:
+    """What a legend counts: node types and edge kinds in legend order, and the marked papers."""
+    papers = [data for data in attributes if data.get("type") == "paper"]
+    return {
+        "node_types": ordered(Counter(node_type(data) for data in attributes), NODE_STYLES),
+        "marks": {"seed": sum(1 for data in papers if data.get("seed") is True),
+                  "retracted": sum(1 for data in papers if data.get("retracted") is True),
+                  "unfetched": sum(1 for data in papers if data.get("fetched") is False)},
+        "edge_kinds": ordered(Counter(edge_kinds), EDGE_STYLES),
+    }
+
+
 def page_styles() -> dict[str, Any]:
     """The tables as litgraph.js reads them."""
     return {"nodes": NODE_STYLES, "otherNode": OTHER_NODE_STYLE, "marks": MARKS, "unfetchedLighten": UNFETCHED_LIGHTEN,

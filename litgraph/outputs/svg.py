@@ -10,7 +10,7 @@ characters XML forbids.
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from html import escape
 from pathlib import Path
 from typing import Any, Iterator
@@ -21,8 +21,8 @@ import numpy as np
 from .export import xml_text
 from .nodelink import edges_of
 from .prepared import PreparedGraph, prepared
-from .styles import (EDGE_DRAW_ORDER, EDGE_STYLES, MARKS, NODE_STYLES, UNFETCHED_LIGHTEN, edge_style, lighter, node_style,
-                     node_type, ordered)
+from .styles import (EDGE_DRAW_ORDER, MARKS, NODE_STYLES, UNFETCHED_LIGHTEN, edge_style, legend_counts, lighter,
+                     node_style, node_type)
 
 DRAWING_WIDTH = 1000  # px; the height follows the layout's shape, up to DRAWING_HEIGHT
 DRAWING_HEIGHT = 1000
@@ -48,7 +48,8 @@ def render_svg(graph: nx.Graph | PreparedGraph, *, title: str | None = None) -> 
     points, scale = _to_pixels(item.positions.astype(float))
     radii = np.maximum(_sizes(item, attributes) * min(scale, 1.0), 1.6)  # px; zooming in spreads, not swells
     legend_left = (points[:, 0].max() if len(points) else 0) + PADDING
-    height = max((points[:, 1].max() if len(points) else HEADER) + PADDING, _legend_height(item, attributes))
+    legend = _legend_rows(item, attributes)
+    height = max((points[:, 1].max() if len(points) else HEADER) + PADDING, _legend_height(legend))
     width = legend_left + LEGEND_WIDTH
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
@@ -61,7 +62,7 @@ def render_svg(graph: nx.Graph | PreparedGraph, *, title: str | None = None) -> 
         *_edges(item, points),
         *_nodes(attributes, points, radii),
         *_labels(attributes, points, radii),
-        *_legend(item, attributes, legend_left),
+        *_legend(legend, legend_left),
         "</svg>",
     ]
     return "\n".join(parts) + "\n"
@@ -194,37 +195,32 @@ def _labels(attributes: list[dict], points: np.ndarray, radii: np.ndarray) -> It
     yield "</g>"
 
 
-# Paper marks in the legend: what they say, which papers have them, a paper that has one.
-LEGEND_MARKS = [
-    ("Listed by the trial / seed", lambda data: data.get("seed") is True, {"type": "paper", "seed": True}),
-    ("Retracted", lambda data: data.get("retracted") is True, {"type": "paper", "retracted": True}),
-    ("Known only from a citation", lambda data: data.get("type") == "paper" and data.get("fetched") is False,
-     {"type": "paper", "fetched": False}),
-]
+# Paper marks in the legend: what they say, and a paper that has one.
+LEGEND_MARKS = {
+    "seed": ("Listed by the trial / seed", {"type": "paper", "seed": True}),
+    "retracted": ("Retracted", {"type": "paper", "retracted": True}),
+    "unfetched": ("Known only from a citation", {"type": "paper", "fetched": False}),
+}
 
 
-def _legend_rows(item: PreparedGraph, attributes: list[dict]) -> list[tuple[str, str, dict]]:
+def _legend_rows(item: PreparedGraph, attributes: list[dict]) -> list[tuple[str, dict | None, dict]]:
     """(text, swatch, style): a node row's swatch is the look of such a node, an edge row's None."""
-    types = Counter(node_type(data) for data in attributes)
+    counts = legend_counts(attributes, item.node_link.edge_kinds)
     rows = [(f"{node_style(key)['label']} ({count})", {"type": key}, node_style(key))
-            for key, count in ordered(types, NODE_STYLES)]
-    for text, marked, example in LEGEND_MARKS:
-        count = sum(1 for data in attributes if marked(data))
-        if count:
-            rows.append((f"{text} ({count})", example, NODE_STYLES["paper"]))
-    kinds = Counter(item.node_link.edge_kinds)
-    rows += [(f"{edge_style(key)['label']} ({count})", None, edge_style(key))
-             for key, count in ordered(kinds, EDGE_STYLES)]
+            for key, count in counts["node_types"]]
+    rows += [(f"{text} ({counts['marks'][mark]})", example, NODE_STYLES["paper"])
+             for mark, (text, example) in LEGEND_MARKS.items() if counts["marks"][mark]]
+    rows += [(f"{edge_style(key)['label']} ({count})", None, edge_style(key)) for key, count in counts["edge_kinds"]]
     return rows
 
 
-def _legend_height(item: PreparedGraph, attributes: list[dict]) -> float:
-    return HEADER + MARGIN + 22 * len(_legend_rows(item, attributes)) + MARGIN
+def _legend_height(rows: list) -> float:
+    return HEADER + MARGIN + 22 * len(rows) + MARGIN
 
 
-def _legend(item: PreparedGraph, attributes: list[dict], left: float) -> Iterator[str]:
+def _legend(rows: list, left: float) -> Iterator[str]:
     yield f'<g class="legend" font-size="12" fill="#334155" transform="translate({left:.0f} {HEADER + MARGIN})">'
-    for row, (text, example, style) in enumerate(_legend_rows(item, attributes)):
+    for row, (text, example, style) in enumerate(rows):
         y = row * 22
         if example is None:
             dashes = ' stroke-dasharray="4 3"' if style.get("dashes") else ""
