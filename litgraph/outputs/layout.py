@@ -20,6 +20,8 @@ SETTLE_ITERATIONS = 15  # from positions another graph of the build already gave
 # untangle the graph in fewer iterations (then they shrink to 1%). From a warm start, half:
 # the picture is kept, yet the graph's own structure (co-authorship) still comes out.
 FIRST_STEP = {"full": 1.0, "settle": 0.5}
+GRID = 128  # cells per side of the repulsion field
+SEED = 7  # random start positions, fixed so a graph always gets the same picture
 WARM_START_SHARE = 0.9  # a warm start needs this share of the nodes placed from known positions
 SPACING = 45.0  # page units of room per node side, about two node diameters
 OUTLIER_REACH = 1.15  # nodes beyond this multiple of the 98th-percentile radius are pulled in
@@ -35,8 +37,7 @@ def iterations_for(count: int) -> int:
     return max(least, min(most, round(most * 2000 / max(count, 1))))
 
 
-def spread_layout(count: int, sources: np.ndarray, targets: np.ndarray, *, start: np.ndarray | None = None,
-                  iterations: int | None = None, grid: int = 128, seed: int = 7) -> np.ndarray:
+def spread_layout(count: int, sources: np.ndarray, targets: np.ndarray, *, start: np.ndarray | None = None) -> np.ndarray:
     """Positions (count, 2) in layout units, centred; `start` (count, 2) settles given positions.
 
     Fruchterman–Reingold with degree-weighted repulsion, where the all-pairs repulsion is
@@ -46,15 +47,15 @@ def spread_layout(count: int, sources: np.ndarray, targets: np.ndarray, *, start
     if count == 0:
         return np.zeros((0, 2))
     if start is None:
-        positions = np.random.default_rng(seed).uniform(-1.0, 1.0, (2, count)) * math.sqrt(count)
+        positions = np.random.default_rng(SEED).uniform(-1.0, 1.0, (2, count)) * math.sqrt(count)
         step = FIRST_STEP["full"] * math.sqrt(count)
-        iterations = iterations or iterations_for(count)
+        iterations = iterations_for(count)
     else:
         positions = np.array(start, dtype=float).T.copy()
         step = FIRST_STEP["settle"] * math.sqrt(count)
-        iterations = iterations or SETTLE_ITERATIONS
+        iterations = SETTLE_ITERATIONS
     mass = 1.0 + np.bincount(sources, minlength=count) + np.bincount(targets, minlength=count)
-    field = _RepulsionField(grid)
+    field = _RepulsionField(GRID)
     cooling = 0.01 ** (1 / iterations)  # the last step is 1% of the first
     for _ in range(iterations):
         force = field.force(positions, mass)
@@ -66,9 +67,9 @@ def spread_layout(count: int, sources: np.ndarray, targets: np.ndarray, *, start
     return (positions - positions.mean(axis=1, keepdims=True)).T
 
 
-def page_positions(positions: np.ndarray, spacing: float = SPACING) -> np.ndarray:
+def page_positions(positions: np.ndarray) -> np.ndarray:
     """Whole page units: zoomed so the bulk of the nodes (2nd–98th percentile box) gets
-    `spacing`² each, with far outliers (a lone node pushed away by the whole graph) pulled in,
+    SPACING² each, with far outliers (a lone node pushed away by the whole graph) pulled in,
     so fitting the view does not shrink the graph to a corner.
 
     Edge lengths are no guide to the zoom: in a dense citation hairball most edges span the
@@ -81,7 +82,7 @@ def page_positions(positions: np.ndarray, spacing: float = SPACING) -> np.ndarra
     gathered = positions * np.minimum(1.0, reach / np.maximum(radius, 1e-9))[:, None]
     low, high = np.percentile(gathered, [2, 98], axis=0)
     width, height = np.maximum(high - low, 1e-9)
-    return np.round(gathered * (spacing * math.sqrt(len(positions) / (width * height)))).astype(np.int64)
+    return np.round(gathered * (SPACING * math.sqrt(len(positions) / (width * height)))).astype(np.int64)
 
 
 class Layouts:

@@ -97,18 +97,9 @@ class NodeTexts:
 
 def edges_of(graph: nx.Graph) -> Iterator[tuple[Any, Any, Any, dict]]:
     """(u, v, key, attributes) for every edge, key None in simple graphs, in networkx's order."""
-    directed, multigraph = graph.is_directed(), graph.is_multigraph()
-    done: set = set()  # an undirected edge is listed under both ends; yield it from the first
-    for u, neighbours in graph.adjacency():
-        for v, between in neighbours.items():
-            if directed or v not in done:
-                if multigraph:
-                    for key, attributes in between.items():
-                        yield u, v, key, attributes
-                else:
-                    yield u, v, None, between
-        if not directed:
-            done.add(u)
+    if graph.is_multigraph():
+        return iter(graph.edges(keys=True, data=True))
+    return ((u, v, None, attributes) for u, v, attributes in graph.edges(data=True))
 
 
 @dataclass
