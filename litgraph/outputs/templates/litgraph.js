@@ -260,6 +260,7 @@
       this.bulk = this.bulkEdgesByKind();
       this.labelled = this.model.nodes.map((node) => !this.large || this.isProminent(node));
       this.baseLook = this.typicalLook();
+      this.baseJson = jsonOfEach(this.baseLook);
       this.nodes = new vis.DataSet(this.model.nodes.map((node) => this.visNode(node)));
       this.edges = new vis.DataSet(this.edgesInDrawOrder().filter((edge) => !this.isBulk(edge))
         .map((edge) => this.visEdge(edge)));
@@ -327,7 +328,7 @@
 
     visNode(node) {
       // only what differs from the shared defaults: vis copies every option object per node
-      const item = { id: node.index, ...difference(this.nodeLook(node), this.baseLook) };
+      const item = { id: node.index, ...difference(this.nodeLook(node), this.baseJson) };
       if (this.positions) {
         item.x = this.positions[2 * node.index];
         item.y = this.positions[2 * node.index + 1];
@@ -345,39 +346,33 @@
     }
 
     nodeLook(node) {
-      const a = node.attrs;
-      const style = this.nodeStyle(node);
-      const marks = this.styles.marks;
-      let fill = style.colour;
-      let border = style.border;
-      let borderWidth = 1.5;
-      let dashes = false;
-      if (this.colourBy === "year" && node.type === "paper") fill = this.yearColour(node.year);
-      if (this.colourBy === "community") fill = this.communityColour(node);
-      if (node.type === "paper" && a.fetched === false) {
-        fill = mix(fill, this.styles.unfetchedLighten);
-        border = marks.unfetched;
-        dashes = [3, 3];
-      }
-      if (a.seed === true) {
-        border = marks.seed;
-        borderWidth = 3;
-      }
-      if (a.retracted === true) {
-        border = marks.retracted;
-        borderWidth = 4;
-      }
+      const paint = this.nodePaint(node);
       const prominent = this.isProminent(node);
       return {
         label: this.labelled[node.index] ? this.labelText(node) : undefined,
-        shape: style.shape,
+        shape: this.nodeStyle(node).shape,
         size: this.nodeSize(node),
-        borderWidth,
-        shapeProperties: { borderDashes: dashes },
+        borderWidth: paint.borderWidth,
+        shapeProperties: { borderDashes: paint.dashes },
         font: { size: prominent ? 14 : 12, color: prominent ? "#0f172a" : "#334155" },
-        color: { background: fill, border, highlight: { background: fill, border: "#0f172a" },
-                 hover: { background: fill, border } },
+        color: colourOption(paint),
       };
+    }
+
+    nodePaint(node) {
+      // the type's colours, or the colour mode's fill, with the paper marks on top
+      const a = node.attrs;
+      const style = this.nodeStyle(node);
+      const marks = this.styles.marks;
+      const paint = { fill: style.colour, border: style.border, borderWidth: 1.5, dashes: false };
+      if (this.colourBy === "year" && node.type === "paper") paint.fill = this.yearColour(node.year);
+      if (this.colourBy === "community") paint.fill = this.communityColour(node);
+      if (node.type === "paper" && a.fetched === false) {
+        Object.assign(paint, { fill: mix(paint.fill, this.styles.unfetchedLighten), border: marks.unfetched, dashes: [3, 3] });
+      }
+      if (a.seed === true) Object.assign(paint, { border: marks.seed, borderWidth: 3 });
+      if (a.retracted === true) Object.assign(paint, { border: marks.retracted, borderWidth: 4 });
+      return paint;
     }
 
     isProminent(node) {
@@ -1114,7 +1109,7 @@
         const { nodes, edges } = this.neighbourhood(this.current.node);
         this.setFocus(nodes, edges);
       }
-      this.drawHistogram();
+      this.markHistogram();
     }
 
     readYears() {
@@ -1125,6 +1120,7 @@
     }
 
     drawHistogram() {
+      // the bars are counted once; a year range only greys out those outside it (markHistogram)
       const box = this.ui.histogram;
       if (!box) return;
       const { firstYear, lastYear } = this.model;
@@ -1133,12 +1129,22 @@
       const highest = Math.max(...counts);
       box.style.gap = counts.length > 60 ? "0" : "1px";
       box.replaceChildren(...counts.map((count, i) => {
-        const year = firstYear + i;
-        const bar = el("span", "lg-bar" + (year < this.yearRange[0] || year > this.yearRange[1] ? " lg-off" : ""));
+        const bar = el("span", "lg-bar");
         bar.style.height = (count ? Math.max(6, (100 * count) / highest) : 0) + "%";
-        bar.title = year + ": " + plural(count, "paper");
+        bar.title = firstYear + i + ": " + plural(count, "paper");
         return bar;
       }));
+      this.markHistogram();
+    }
+
+    markHistogram() {
+      const box = this.ui.histogram;
+      if (!box) return;
+      const [from, to] = this.yearRange;
+      Array.from(box.children).forEach((bar, i) => {
+        const year = this.model.firstYear + i;
+        bar.classList.toggle("lg-off", year < from || year > to);
+      });
     }
 
     /* ----- colour and layout modes ----- */
@@ -1147,7 +1153,7 @@
       this.colourBy = mode;
       if (this.ui.gradient) this.ui.gradient.hidden = mode !== "year";
       if (this.ui.communities) this.showCommunityLegend(mode === "community");
-      this.nodes.update(this.model.nodes.map((node) => ({ id: node.index, color: this.nodeLook(node).color })));
+      this.nodes.update(this.model.nodes.map((node) => ({ id: node.index, color: colourOption(this.nodePaint(node)) })));
     }
 
     communityGroups() {
@@ -1437,10 +1443,19 @@
     ctx.fill();
   }
 
-  function difference(look, base) {
+  function colourOption({ fill, border }) {
+    return { background: fill, border, highlight: { background: fill, border: "#0f172a" }, hover: { background: fill, border } };
+  }
+
+  function jsonOfEach(options) {
+    return Object.fromEntries(Object.entries(options).map(([key, value]) => [key, JSON.stringify(value)]));
+  }
+
+  function difference(look, baseJson) {
+    // `baseJson`: jsonOfEach(the defaults), made once rather than for every node
     const result = {};
     for (const key of Object.keys(look)) {
-      if (JSON.stringify(look[key]) !== JSON.stringify(base[key])) result[key] = look[key];
+      if (JSON.stringify(look[key]) !== baseJson[key]) result[key] = look[key];
     }
     return result;
   }
