@@ -11,6 +11,7 @@
   const FONT_FACE = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
   const NO_YEAR_COLOUR = "#cbd5e1";
   const LIST_LIMIT = 40; // panel rows shown before a "show all" button
+  const FIELD_LIMIT = 12; // tags and names shown in a panel field before a "+N more" button
   const SEARCH_LIMIT = 12;
   const LABEL_SCALE = 0.45; // below this zoom vis would not draw 12px labels anyway
   const LABEL_BATCH = 1500;
@@ -961,15 +962,7 @@
       };
       addRows(0, LIST_LIMIT);
       wrapper.append(head, rows);
-      if (items.length > LIST_LIMIT) {
-        const more = el("button", "lg-more", "Show all " + items.length);
-        more.type = "button";
-        more.addEventListener("click", () => {
-          more.remove();
-          addRows(LIST_LIMIT, items.length);
-        });
-        wrapper.append(more);
-      }
+      if (items.length > LIST_LIMIT) wrapper.append(moreButton("Show all " + items.length, () => addRows(LIST_LIMIT, items.length)));
       return wrapper;
     }
 
@@ -1383,17 +1376,17 @@
       if (!values.length) return;
       const box = el("div", "lg-tags");
       const add = (from, to) => values.slice(from, to).forEach((v) => box.append(el("span", "lg-tag", v)));
-      add(0, 12);
-      if (values.length > 12) box.append(moreButton(values.length - 12, () => add(12, values.length)));
+      add(0, FIELD_LIMIT);
+      if (values.length > FIELD_LIMIT) box.append(moreButton(andMore(values, FIELD_LIMIT), () => add(FIELD_LIMIT, values.length)));
       this.row(label, box);
     }
 
     people(label, names) {
       if (!names.length) return;
       const box = el("span");
-      box.textContent = names.slice(0, 12).join(", ");
-      if (names.length > 12) {
-        box.append(" ", moreButton(names.length - 12, () => {
+      box.textContent = names.slice(0, FIELD_LIMIT).join(", ");
+      if (names.length > FIELD_LIMIT) {
+        box.append(" ", moreButton(andMore(names, FIELD_LIMIT), () => {
           box.textContent = names.join(", ");
         }));
       }
@@ -1408,8 +1401,13 @@
     }
   }
 
-  function moreButton(hiddenCount, reveal) {
-    const button = el("button", "lg-more", "+" + hiddenCount + " more");
+  function andMore(values, shown) {
+    return "+" + (values.length - shown) + " more";
+  }
+
+  function moreButton(text, reveal) {
+    // a button that reveals the rest of a cut list, once
+    const button = el("button", "lg-more", text);
     button.type = "button";
     button.addEventListener("click", () => {
       button.remove();
