@@ -16,7 +16,7 @@ from typing import Iterable
 from ..model import Paper, Trial
 from .medline import looks_like_medline, parse_medline
 from .pubmed import ROOTS as PUBMED_ROOTS
-from .pubmed import PubMedFormatError, read_articles
+from .pubmed import PubMedFormatError, read_articles, root_name
 from .trials import NOT_A_RECORD, TrialFormatError, detect_and_parse, normalise_nct
 
 ID = re.compile(r"(?i)^(nct)?\d+$")  # what an id looks like; _add_id says whether it is a valid one
@@ -83,7 +83,7 @@ def read_file(path: Path, sources: Sources) -> None:
     if not data.strip():
         raise InputError(f"{path}: the file is empty")
     try:
-        if _pubmed_xml(data):
+        if root_name(data) in PUBMED_ROOTS:
             sources.papers += read_articles(data)
             return
         text = data.decode("utf-8-sig", errors="replace")
@@ -96,11 +96,6 @@ def read_file(path: Path, sources: Sources) -> None:
     except TrialFormatError as error:
         message = str(error).replace(NOT_A_RECORD, f"unknown format; expected {FORMATS}")
         raise InputError(message) from None
-
-
-def _pubmed_xml(data: bytes) -> bool:
-    head = re.sub(rb"<[?!][^>]*>", b"", data[:2048]).lstrip()
-    return any(head.startswith(b"<" + root.encode()) for root in PUBMED_ROOTS)
 
 
 def _id_list(text: str, sources: Sources) -> bool:

@@ -79,15 +79,17 @@ def parse_articles(data: bytes) -> Iterator[Paper]:
     except etree.XMLSyntaxError as error:
         raise PubMedFormatError(f"malformed XML: {error}") from None
     if not root_seen:
-        raise PubMedFormatError(f"not PubMed XML (root element <{_root_name(data)}>)")
+        raise PubMedFormatError(f"not PubMed XML (root element <{root_name(data)}>)")
 
 
 def read_articles(data: bytes) -> list[Paper]:
     return list(parse_articles(data))
 
 
-def _root_name(data: bytes) -> str:
-    match = re.search(rb"<([A-Za-z_][\w.-]*)[\s>/]", re.sub(rb"<[?!][^>]*>", b"", data[:4096]))
+def root_name(data: bytes) -> str:
+    """The name of the element a document starts with, after its prolog; "?" when none does."""
+    head = re.sub(rb"<[?!][^>]*>", b"", data[:4096]).lstrip()
+    match = re.match(rb"<([A-Za-z_][\w.-]*)[\s>/]", head)
     return match.group(1).decode() if match else "?"
 
 
