@@ -109,9 +109,6 @@ class Entrez:
     def efetch(self, pmids: Iterable[str]) -> Iterator[BatchResult]:
         return self.run(self.efetch_jobs(pmids))
 
-    def elink(self, pmids: Iterable[str]) -> Iterator[BatchResult]:
-        return self.run(self.elink_jobs(pmids))
-
     def esearch(self, term: str, retmax: int = ESEARCH_CAP) -> SearchResult:
         params = [("db", "pubmed"), ("term", term), ("retmax", str(min(retmax, ESEARCH_CAP)))]
         body = self._call("esearch", params, f"esearch {term!r}", 0, self.settings.links_cache_days)

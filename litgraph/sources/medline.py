@@ -12,7 +12,7 @@ import re
 from typing import Iterator
 
 from ..model import Author, Paper
-from .pubmed import normalise_orcid
+from .pubmed import normalise_orcid, trial_numbers
 
 TAG = re.compile(r"^([A-Z][A-Z0-9]{0,3})\s*-\s?(.*)$")
 YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
@@ -64,8 +64,8 @@ def _paper(pairs: list[tuple[str, str]]) -> Paper:
         mesh=[_descriptor(heading) for heading in values.get("MH", [])],
         publication_types=types,
         retracted="Retracted Publication" in types or bool(values.get("RIN")),
-        trial_ids=[si.split("/", 1)[1].upper() for si in values.get("SI", [])
-                   if si.lower().startswith("clinicaltrials.gov/")],
+        trial_ids=trial_numbers([si.split("/", 1)[1] for si in values.get("SI", [])
+                                 if si.lower().startswith("clinicaltrials.gov/")]),
         is_book=bool(values.get("BTI")) and not values.get("TA"),
         fetched=True,
     )

@@ -257,8 +257,13 @@ def _trial_ids(medline) -> list[str]:
     ids = []
     for bank in medline.iterfind("Article/DataBankList/DataBank"):
         if (bank.findtext("DataBankName") or "").strip().lower() == "clinicaltrials.gov":
-            ids += [(a.text or "").strip().upper() for a in bank.findall("AccessionNumberList/AccessionNumber")]
-    return _unique([i for i in ids if re.fullmatch(r"NCT\d{8}", i)])
+            ids += [a.text or "" for a in bank.findall("AccessionNumberList/AccessionNumber")]
+    return trial_numbers(ids)
+
+
+def trial_numbers(ids: list[str]) -> list[str]:
+    """The well-formed NCT numbers among accession numbers a record lists, each once."""
+    return _unique([i.strip().upper() for i in ids if re.fullmatch(r"NCT\d{8}", i.strip().upper())])
 
 
 def _unique(items: list[str]) -> list[str]:
