@@ -22,9 +22,9 @@ from .analysis import Citations, SourceBits, add_metrics, cocitation_graph, coup
 from .authors import Authorship, resolve_authors
 from .collector import collector_paused
 from .investigators import Candidate, match_officials
+from .kinds import GRAPH_NAMES
 from .model import Corpus, Paper, Trial
 
-GRAPH_NAMES = ("trial", "paper", "author", "combined", "cocitation", "coupling", "mesh")
 Edge = tuple[str, str, str, dict]  # (u, v, kind, attributes): kind is also the edge key
 
 
@@ -75,9 +75,11 @@ def _graphs_without_metrics(corpus: Corpus) -> tuple[dict[str, nx.Graph], Citati
 
 def graph_parts(corpus: Corpus, authorship: Authorship) -> Parts:
     references = reference_edges(corpus)
+    papers = {node: paper_attributes(corpus, node, paper, authorship.bylines[node]) for node, paper in corpus.papers.items()}
+    distinguish_labels(papers, _paper_suffix, lambda item: (str(item[1]["title"] or item[1]["citation"]).casefold(), item[0]))
+    distinguish_labels(authorship.people, lambda label, number: f" [{number + 1}]", lambda item: (-item[1]["papers"], item[0]))
     return Parts(
-        papers={node: paper_attributes(corpus, node, paper, authorship.bylines[node])
-                for node, paper in corpus.papers.items()},
+        papers=papers,
         trials={trial.node_id: trial_attributes(trial) for trial in corpus.trials.values()},
         people=authorship.people,
         links=[(citing, cited, "cites", {"kind": "cites", "sources": sorted(sources)})
@@ -168,6 +170,34 @@ def paper_attributes(corpus: Corpus, node: str, paper: Paper, author_ids: list[s
         "citation": paper.citation,
         "link_data": sorted(corpus.link_sources.get(node, ())),
     }
+
+
+def distinguish_labels(nodes: dict[str, dict], suffix, order) -> None:
+    """Nodes sharing a label get suffixes in `order` (of (id, attributes) items), as citation styles
+    tell apart two papers of one author and year: "Liang 2010a", "Liang 2010b"; namesake authors
+    become "Wang D [1]", "Wang D [2]"."""
+    by_label: dict[str, list[tuple[str, dict]]] = defaultdict(list)
+    for item in nodes.items():
+        by_label[item[1]["label"]].append(item)
+    for label, items in by_label.items():
+        if len(items) > 1:
+            for number, (_, attributes) in enumerate(sorted(items, key=order)):
+                attributes["label"] = label + suffix(label, number)
+
+
+def _paper_suffix(label: str, number: int) -> str:
+    """"Liang 2010" + "a"; a label without a year, "Sun (a)"."""
+    return _letter(number) if label[-1:].isdigit() else f" ({_letter(number)})"
+
+
+def _letter(number: int) -> str:
+    """a, b, ..., z, aa, ab, ..."""
+    letters = ""
+    number += 1
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
 
 
 def paper_label(paper: Paper) -> str:
