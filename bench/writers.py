@@ -3,7 +3,7 @@
 For each corpus (a pickled litgraph.model.Corpus), its graphs are built once and kept in
 bench/results/, then written in a fresh process the way `Build.write` writes them (largest
 graph first, one SharedWork for all): per graph, the node-link encoding shared by the JSON
-file and the page, the layout (pages above STATIC_LAYOUT_ABOVE nodes, SVG), and each file.
+file and the page, the layout (pages above FOCUS_SIZE nodes, SVG), and each file.
 Prints the best of --repeat runs and the peak memory above what the loaded graphs take.
 
     python bench/writers.py [--sizes 1000,10000]
@@ -46,7 +46,8 @@ def measure(graphs_path: Path, formats: tuple[str, ...]) -> dict:
     from litgraph.collector import collector_paused
     from litgraph.outputs import PAGE_SUFFIXES, _largest_first
     from litgraph.outputs.export import GRAPH_WRITERS
-    from litgraph.outputs.html import STATIC_LAYOUT_ABOVE, write_fragment, write_html
+    from litgraph.outputs.focus import FOCUS_SIZE
+    from litgraph.outputs.html import write_fragment, write_html
     from litgraph.outputs.prepared import PreparedGraph, SharedWork
     from litgraph.outputs.svg import write_svg
 
@@ -63,7 +64,7 @@ def measure(graphs_path: Path, formats: tuple[str, ...]) -> dict:
             row = {"graph": name, "nodes": graph.number_of_nodes(), "edges": graph.number_of_edges()}
             row["encode"] = _seconds(lambda: item.node_link)
             laid_out = "svg" in formats or ("html" in formats or "fragment" in formats) and (
-                graph.number_of_nodes() > STATIC_LAYOUT_ABOVE)
+                graph.number_of_nodes() > FOCUS_SIZE)
             row["layout"] = _seconds(lambda: item.positions) if laid_out else 0.0
             for fmt in formats:
                 row[fmt] = _seconds(lambda: writers[fmt](item, Path(folder) / f"{name}{suffixes[fmt]}"))

@@ -41,6 +41,7 @@ SEED = 42
 BETWEENNESS_BUDGET = 10_000_000
 BETWEENNESS_SOURCES = 256
 TOP_ROWS = 20  # rows per table kept in summary.json
+TOPIC_COMMUNITIES = 50  # communities per kind (the largest) whose topics are named
 MAX_PAPERS = 1000  # papers in a co-citation (most cited) or coupling (most citing) graph
 MAX_EDGES = 20_000  # links in an analysis graph: the strongest; graph.graph["min_weight"] says where it cut
 GRAPH_LIMITS = ("min_weight", "papers_considered")  # graph attributes that say what an analysis graph left out
@@ -297,6 +298,28 @@ def add_metrics(graphs: dict[str, nx.Graph], citations: Citations | None = None)
     for graph in graphs.values():
         for node, attributes in graph.nodes(data=True):
             attributes.update(values.get(node, {}))
+    topics = community_topics(graphs)
+    for graph in graphs.values():
+        graph.graph["community_topics"] = topics
+
+
+def community_topics(graphs: dict[str, nx.Graph], count: int = TOPIC_COMMUNITIES) -> dict[str, dict[str, list[str]]]:
+    """What the largest communities are about: their most frequent MeSH headings (check tags left
+    out), from the papers in a paper community and the papers written by an author community's
+    members. Keys are community numbers as text, so the table reads the same from JSON."""
+    papers = graphs["paper"]
+    headings = {node: data.get("mesh") or () for node, data in papers.nodes(data=True)}
+    members: dict[str, dict[int, list]] = {"paper": defaultdict(list), "author": defaultdict(list)}
+    for node, data in papers.nodes(data=True):
+        if isinstance(data.get("community"), int) and data["community"] < count:
+            members["paper"][data["community"]].append(headings[node])
+    people = graphs["author"].nodes
+    for author, paper, kind in graphs["combined"].edges(data="kind"):
+        number = people[author].get("community") if kind == "authored" and author in people else None
+        if isinstance(number, int) and number < count:
+            members["author"][number].append(headings.get(paper, ()))
+    return {kind: {str(number): _common_headings(groups[number]) for number in sorted(groups)}
+            for kind, groups in members.items()}
 
 
 # --- top-N tables --------------------------------------------------------------------------
@@ -316,12 +339,12 @@ def top_tables(graphs: dict[str, nx.Graph], rows: int = TOP_ROWS) -> dict:
         "central_authors": [{"id": node, "name": data["name"], "papers": data["papers"],
                              "betweenness": round(data["betweenness"], 6), "pagerank": round(data["pagerank"], 6),
                              "community": data["community"]} for node, data in central[:rows]],
-        "largest_communities": {"paper": _largest_communities(papers, rows, topics=True),
-                                "author": _largest_communities(authors, rows, topics=False)},
+        "largest_communities": {kind: _largest_communities(graph, rows, graph.graph.get("community_topics", {}).get(kind, {}))
+                                for kind, graph in (("paper", papers), ("author", authors))},
     }
 
 
-def _largest_communities(graph: nx.Graph, rows: int, topics: bool) -> list[dict]:
+def _largest_communities(graph: nx.Graph, rows: int, topics: dict[str, list[str]]) -> list[dict]:
     members: dict[int, list[tuple[str, dict]]] = defaultdict(list)
     for node, data in graph.nodes(data=True):
         members[data["community"]].append((node, data))
@@ -331,8 +354,7 @@ def _largest_communities(graph: nx.Graph, rows: int, topics: bool) -> list[dict]
         if len(group) < 2:
             break  # numbered by size: the rest are single nodes
         row = {"community": number, "size": len(group), "central": [data["label"] for _, data in group[:3]]}
-        if topics:
-            row["topics"] = _common_headings(data.get("mesh") or () for _, data in group)
+        row["topics"] = topics.get(str(number), [])
         tables.append(row)
     return tables
 

@@ -181,11 +181,11 @@ def test_top_tables_rank_cited_papers_central_authors_and_communities(graphs):
     assert tables["most_cited_papers"][0]["cited_by"] == 2
     assert {row["id"] for row in tables["central_authors"]} == {"author:sun_lingyun", "author:shi_songtao"}
     assert tables["largest_communities"]["paper"] == [  # central: the three of highest PageRank
-        {"community": 0, "size": 4, "central": ["Paper A", "Paper B", "Sun"],
+        {"community": 0, "size": 4, "central": ["Paper A", "Paper B", "Sun (a)"],  # P1 and P2: "Sun (a)", "Sun (b)"
          "topics": ["Lupus Erythematosus, Systemic", "Stem Cells"]},
         {"community": 1, "size": 2, "central": ["Paper C", "Paper P3"], "topics": []}]
-    assert tables["largest_communities"]["author"] == [  # equal PageRank: by id
-        {"community": 0, "size": 2, "central": ["Songtao Shi", "Lingyun Sun"]}]
+    assert tables["largest_communities"]["author"] == [  # equal PageRank: by id; P1 and P2 have no MeSH
+        {"community": 0, "size": 2, "central": ["Songtao Shi", "Lingyun Sun"], "topics": []}]
 
 
 def test_summary_prints_the_tables_of_a_build_folder(tmp_path, capsys):

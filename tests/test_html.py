@@ -17,7 +17,8 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from litgraph.outputs.html import STATIC_LAYOUT_ABOVE, render_fragment, render_html, show, write_fragment, write_html
+from litgraph.outputs.focus import FOCUS_SIZE
+from litgraph.outputs.html import render_fragment, render_html, show, write_fragment, write_html
 from litgraph.outputs.layout import SPACING, Layouts, page_positions, spread_layout
 
 TRIAL = "nct:NCT01741857"
@@ -84,6 +85,7 @@ def sample_graph(name: str = "combined", hostile: bool = False) -> nx.Graph:
             graph.add_edge(node, paper, key="authored", kind="authored", position=position, sources=["pubmed"])
     for node, values in METRICS.items():
         graph.nodes[node].update(values)
+    graph.graph["community_topics"] = {"paper": {"0": ["Sunitinib", "Kidney Neoplasms"]}}
     if hostile:
         hostile_id = 'pmid:"><img src=x onerror="window.__xss=15">'
         graph.add_node(hostile_id, **_paper(dict(pmid="444", title=h(16, "x"), year=2016), hostile))
@@ -289,7 +291,7 @@ def test_legend_lists_the_types_and_kinds_present():
     page = render_html(sample_graph(), title="t")
     assert legend(page, "type") == ["trial", "paper", "author"]
     assert legend(page, "kind") == ["background", "result", "derived", "cites", "similar", "authored"]
-    for mark in ("Listed by the trial / seed", "Retracted", "Known only from a citation"):
+    for mark in ("Seed: listed by the trial or given", "Retracted", "Known only from a citation"):
         assert mark in page
     authors = render_html(author_graph(), title="t")
     assert legend(authors, "type") == ["author"] and legend(authors, "kind") == ["coauthor"]
@@ -355,12 +357,17 @@ def test_show_puts_the_whole_page_in_a_sandboxed_iframe():
 
 # --- large graphs ------------------------------------------------------------------------------
 
-def test_large_graphs_get_positions_from_python():
-    assert embedded_data(render_html(citation_graph(200), title="small"))["positions"] is None  # vis physics
-    data = embedded_data(render_html(citation_graph(STATIC_LAYOUT_ABOVE + 500), title="big"))
-    assert data["meta"]["static"] is True
-    positions = np.array(data["positions"], dtype=float).reshape(-1, 2)  # flat: x0, y0, x1, y1...
-    assert positions.shape == (STATIC_LAYOUT_ABOVE + 500, 2) and np.isfinite(positions).all()
+def test_every_page_gets_its_positions_from_python():
+    small = embedded_data(render_html(citation_graph(200), title="small"))
+    assert small["positions"] is None  # the first picture is the whole graph
+    assert small["meta"]["focus"]["shown"] == 200 and len(small["meta"]["focus"]["positions"]) == 2 * 200
+    data = embedded_data(render_html(citation_graph(FOCUS_SIZE + 500), title="big"))
+    focus = data["meta"]["focus"]
+    assert focus["shown"] == FOCUS_SIZE and sorted(focus["order"]) == list(range(FOCUS_SIZE + 500))
+    first = np.array(focus["positions"], dtype=float).reshape(-1, 2)
+    assert first.shape == (FOCUS_SIZE, 2) and len({tuple(p) for p in first.tolist()}) == FOCUS_SIZE
+    positions = np.array(data["positions"], dtype=float).reshape(-1, 2)  # "show all": flat x0, y0, x1, y1...
+    assert positions.shape == (FOCUS_SIZE + 500, 2) and np.isfinite(positions).all()
     assert len({tuple(p) for p in positions.tolist()}) > 0.95 * len(positions)
 
 

@@ -9,7 +9,8 @@ import networkx as nx
 import numpy as np
 from lxml import etree
 
-from litgraph.outputs.html import STATIC_LAYOUT_ABOVE, render_html
+from litgraph.outputs.focus import FOCUS_SIZE
+from litgraph.outputs.html import render_html
 from litgraph.outputs.prepared import PreparedGraph
 from litgraph.outputs.svg import render_svg, write_svg
 from test_html import analysis_graphs, citation_graph, embedded_data, sample_graph
@@ -45,12 +46,12 @@ def test_links_are_one_path_per_kind_and_width():
     segments = sum(path.get("d").count("M") for path in paths)
     assert segments == graph.number_of_edges()
     cocited = parsed(render_svg(analysis_graphs()["cocitation"])).xpath("//*[@class='edge']")
-    assert sorted(float(path.get("stroke-width")) for path in cocited) == [1.0, 2.0, 2.5]  # weights 1, 2, 3
+    assert sorted(float(path.get("stroke-width")) for path in cocited) == [0.8, 2.0, 2.5]  # weights 1, 2, 3
 
 
 def test_the_legend_names_what_is_drawn():
     legend = " ".join(parsed(render_svg(sample_graph())).xpath("//*[@class='legend']//text()"))
-    for row in ("Trial (1)", "Paper (5)", "Author (2)", "Listed by the trial / seed (3)", "Retracted (1)",
+    for row in ("Trial (1)", "Paper (5)", "Author (2)", "Seed: listed by the trial or given (3)", "Retracted (1)",
                 "Known only from a citation (1)",
                 "Result reference (1)", "Cites (3)", "Authored (4)"):
         assert row in legend
@@ -58,10 +59,14 @@ def test_the_legend_names_what_is_drawn():
     assert "MeSH heading (3)" in mesh and "Indexed together (2)" in mesh
 
 
-def test_large_graphs_are_drawn_where_the_page_places_them():
-    graph = PreparedGraph(citation_graph(STATIC_LAYOUT_ABOVE + 200))
-    page = np.array(embedded_data(render_html(graph))["positions"], dtype=float).reshape(-1, 2)
-    drawn = np.array([(float(shape.get("cx")), float(shape.get("cy"))) for shape in nodes(parsed(render_svg(graph)))])
+def test_large_graphs_are_drawn_as_the_page_opens():
+    graph = PreparedGraph(citation_graph(FOCUS_SIZE + 200))
+    focus = embedded_data(render_html(graph))["meta"]["focus"]
+    page = np.array(focus["positions"], dtype=float).reshape(-1, 2)
+    root = parsed(render_svg(graph))
+    drawn = np.array([(float(shape.get("cx")), float(shape.get("cy"))) for shape in nodes(root)])
+    assert len(drawn) == focus["shown"] == FOCUS_SIZE
+    assert f"{FOCUS_SIZE} of {FOCUS_SIZE + 200:,} nodes" in root.xpath("string(//*[local-name()='text'][2])")
     for axis in (0, 1):  # the same picture, scaled and moved
         assert np.corrcoef(page[:, axis], drawn[:, axis])[0, 1] > 0.9999
 

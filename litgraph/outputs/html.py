@@ -6,9 +6,11 @@ some values in as raw HTML). Record data travels as the graph's node-link JSON (
 as G.json) in a non-executed script element; the page script builds every tooltip, panel and
 link from it with DOM text APIs.
 
-Small graphs are laid out by vis-network's physics in the browser; above STATIC_LAYOUT_ABOVE
-nodes the positions are computed here (see layout.py) and physics stays off, because browser
-physics would hold back the first picture for seconds (minutes at 10,000 nodes).
+Positions are computed here, never by vis-network's physics in the browser (which holds back
+the first picture for seconds, minutes at 10,000 nodes): the page opens on its focus (focus.py:
+the trial, its references by kind and the nodes ranked closest to them, at most FOCUS_SIZE,
+laid out on their own), and a graph larger than that also carries its whole layout (layout.py)
+for "show all".
 
 Three forms: a page (`write_html`, G.html, which also works in an iframe), a fragment to
 paste into another page's source (`write_fragment`, G.fragment.html), and `show` for
@@ -31,15 +33,17 @@ import networkx as nx
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from .. import kinds
+from .focus import SPACING
 from .nodelink import json_text
 from .prepared import PreparedGraph, prepared
-from .styles import (MARKS, NODE_STYLES, UNFETCHED_LIGHTEN, YEAR_PALETTE, edge_style, legend_counts, lighter,
-                     node_style, page_styles)
 
 TEMPLATES = Path(__file__).with_name("templates")
+# The page's script, one concern a file, joined in this order into one inline script.
+SCRIPT_PARTS = ("util", "model", "looks", "focus", "labels", "drawing", "picking", "panel", "filters", "search", "view")
 VIS_VERSION = "9.1.2"
-STATIC_LAYOUT_ABOVE = 300  # nodes; beyond this vis physics needs over a second before the first frame
 NOTEBOOK_HEIGHT = 640  # pixels
+SIZE_EXAMPLES = {"paper": (0, 10, 50), "author": (1, 5, 20), "mesh": (1, 5, 20)}  # measures shown in the size legend
 
 _environment = Environment(
     loader=FileSystemLoader(TEMPLATES),
@@ -142,11 +146,9 @@ def _write(path: str | Path, pieces: Iterable[str]) -> None:
 
 
 def _widget_context(graph: PreparedGraph, title: str, uid: str) -> dict[str, Any]:
-    static = graph.graph.number_of_nodes() > STATIC_LAYOUT_ABOVE
-    meta = {"name": graph.name, "static": static, "styles": page_styles()}
     scripts = [
         _vis_script(),
-        _asset("litgraph.js"),
+        _page_script(),
         f'window.litgraphMount(document.getElementById("{uid}"));',
     ]
     return {
@@ -154,15 +156,46 @@ def _widget_context(graph: PreparedGraph, title: str, uid: str) -> dict[str, Any
         "title": title,
         "summary": _summary(graph),
         "css": Markup(_asset("litgraph.css")),
-        "data": _data(graph, meta, static),
+        "data": _data(graph, _meta(graph)),
         "scripts": [Markup(script) for script in scripts],
     }
 
 
-def _data(graph: PreparedGraph, meta: dict[str, Any], static: bool) -> Iterator[str]:
-    """`{"meta", "positions", ...node-link members}`; positions flat [x0, y0, x1, ...] or null."""
-    positions = json_text(graph.positions.ravel().tolist()) if static else "null"
-    yield f'{{"meta":{json_text(meta)},"positions":{positions},'
+def _meta(graph: PreparedGraph) -> dict[str, Any]:
+    """What the page script needs besides the node-link data: the registry, each node's radius,
+    the focus (ranking, first picture and its positions), trial facts in plain words and what
+    the communities are about."""
+    plan = graph.focus
+    return {
+        "name": graph.name,
+        "registry": kinds.page_registry(),
+        "spacing": SPACING,
+        "radii": [round(radius, 2) for radius in graph.radii.tolist()],
+        "focus": {"order": plan.order.tolist(), "shown": plan.shown, "positions": plan.positions.ravel().tolist()},
+        "display": _plain_words(graph),
+        "communities": graph.graph.graph.get("community_topics") or {},
+    }
+
+
+def _plain_words(graph: PreparedGraph) -> dict[str, dict[str, str]]:
+    """Registry values in words, for each trial node: "Completed", "Phase 3", "June 2011"."""
+    words = {}
+    for index, data in enumerate(graph.attributes):
+        if kinds.node_type(data) == "trial":
+            words[str(index)] = {"status": kinds.plain_status(data.get("status") or ""),
+                                 "phase": kinds.plain_phase(data.get("phase") or ""),
+                                 "start": kinds.plain_date(data.get("start_date") or ""),
+                                 "completion": kinds.plain_date(data.get("completion_date") or "")}
+    return words
+
+
+def _data(graph: PreparedGraph, meta: dict[str, Any]) -> Iterator[str]:
+    """`{"meta", "positions", ...node-link members}`; positions (the whole graph's layout, flat
+    [x0, y0, x1, ...]) only when the focus is not the whole graph."""
+    whole = graph.focus.shown == len(graph.attributes)
+    positions = "null" if whole else json_text(graph.positions.ravel().tolist())
+    yield f'{{"meta":{json_text(meta)},'
+    yield f'"positions":{positions},'
     yield from graph.node_link.members()
     yield "}"
 
@@ -179,27 +212,53 @@ def _json_for_script(json_piece: str) -> str:
 
 def _summary(graph: PreparedGraph) -> dict[str, Any]:
     """Counts for the header and the legend, rendered server-side so they read without JS."""
-    attributes = [data for _, data in graph.graph.nodes(data=True)]
-    counts = legend_counts(attributes, graph.node_link.edge_kinds)
+    attributes = graph.attributes
+    counts = kinds.legend_counts(attributes, graph.node_link.edge_kinds)
     years = sorted({attrs["year"] for attrs in attributes if attrs.get("type") == "paper" and _is_year(attrs.get("year"))})
+    paper = kinds.NODE_TYPES["paper"]
     return {
         "name": graph.name,
         "nodes": len(attributes),
         "edges": len(graph.node_link.edge_kinds),
-        "node_types": [{"key": key, "count": count, **node_style(key)} for key, count in counts["node_types"]],
-        "edge_kinds": [{"key": key, "count": count, **edge_style(key)} for key, count in counts["edge_kinds"]],
+        "first_picture": graph.focus.shown,
+        "node_types": [{"key": key, "count": count, **_node_look(key)} for key, count in counts["node_types"]],
+        "edge_kinds": [{"key": key, "count": count, **_edge_look(key)} for key, count in counts["edge_kinds"]],
         "marks": counts["marks"],
-        "mark_colours": _mark_colours(),
-        "years": {"first": years[0], "last": years[-1], "gradient": ", ".join(YEAR_PALETTE)} if len(years) > 1 else None,
+        "mark_words": kinds.MARK_WORDS,
+        "mark_colours": {"seed": {"fill": paper.colour, "border": kinds.MARKS["seed"]},
+                         "retracted": {"fill": paper.colour, "border": kinds.MARKS["retracted"]},
+                         "unfetched": {"fill": kinds.lighter(paper.colour, kinds.UNFETCHED_LIGHTEN),
+                                       "border": kinds.MARKS["unfetched"]}},
+        "sizes": _size_legend([key for key, _ in counts["node_types"]]),
+        "size_note": (kinds.GRAPH_KINDS.get(graph.name) or kinds.GRAPH_KINDS["combined"]).sizes,
+        "years": {"first": years[0], "last": years[-1], "gradient": ", ".join(kinds.YEAR_PALETTE)} if len(years) > 1 else None,
         "communities": any(isinstance(attrs.get("community"), int) for attrs in attributes),
+        "authored": "authored" in dict(counts["edge_kinds"]),
     }
 
 
-def _mark_colours() -> dict[str, dict[str, str]]:
-    """The legend's paper swatches, drawn as the page draws those papers."""
-    paper = NODE_STYLES["paper"]["colour"]
-    return {"seed": {"fill": paper, "border": MARKS["seed"]}, "retracted": {"fill": paper, "border": MARKS["retracted"]},
-            "unfetched": {"fill": lighter(paper, UNFETCHED_LIGHTEN), "border": MARKS["unfetched"]}}
+def _node_look(key: str) -> dict[str, Any]:
+    style = kinds.node_kind(key)
+    return {"label": style.label, "colour": style.colour, "border": style.border, "shape": style.shape}
+
+
+def _edge_look(key: str) -> dict[str, Any]:
+    style = kinds.edge_kind(key)
+    return {"label": style.label, "colour": style.colour, "width": style.width, "arrow": style.arrow,
+            "dashes": " ".join(str(length) for length in style.dashes)}
+
+
+def _size_legend(types: list[str]) -> list[dict[str, Any]]:
+    """For each sized node type present: what its size says and a few example sizes."""
+    rows = []
+    for key in types:
+        style = kinds.node_kind(key)
+        if key in SIZE_EXAMPLES and style.size_by:
+            rows.append({"label": style.plural, "by": style.size_by, "colour": style.colour, "border": style.border,
+                         "shape": style.shape,
+                         "examples": [{"measure": measure, "radius": round(style.size.radius(measure), 1)}
+                                      for measure in SIZE_EXAMPLES[key]]})
+    return rows
 
 
 def _is_year(value: Any) -> bool:
@@ -212,6 +271,13 @@ def _is_year(value: Any) -> bool:
 @lru_cache(maxsize=None)
 def _asset(name: str) -> str:
     return _script_safe(_normalise_newlines((TEMPLATES / name).read_text(encoding="utf-8")))
+
+
+@lru_cache(maxsize=1)
+def _page_script() -> str:
+    """The page script's parts in one function scope, loaded once per page however many widgets."""
+    parts = "\n".join(f"/* ---- {name}.js ---- */\n" + _asset(f"page/{name}.js") for name in SCRIPT_PARTS)
+    return f'(function () {{\n"use strict";\nif (window.litgraphMount) return;\n{parts}\n}})();'
 
 
 @lru_cache(maxsize=1)

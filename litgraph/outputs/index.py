@@ -8,17 +8,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from ..kinds import GRAPH_KINDS
 from .html import render_template
 
-GRAPH_DESCRIPTIONS = {
-    "trial": "The trials and the papers their records list, by reference kind: background, result, derived.",
-    "paper": "Every paper and the citations between them (citing → cited), and similar articles when asked for.",
-    "author": "The authors, linked by the papers they wrote together.",
-    "combined": "Trials, papers and authors in one graph: references, citations and authorship.",
-    "cocitation": "The most cited papers, linked when papers of this build cite both (co-citation).",
-    "coupling": "The papers citing most, linked when they cite the same papers (bibliographic coupling).",
-    "mesh": "MeSH headings, linked when papers are indexed with both.",
-}
 FILE_KINDS = {  # suffix after "<graph>." -> what the file is, in the order listed
     "html": "page", "svg": "image", "fragment.html": "fragment", "json": "JSON", "graphml": "GraphML",
     "gexf": "GEXF", "nodes.csv": "nodes CSV", "edges.csv": "edges CSV", "cyjs": "Cytoscape",
@@ -52,7 +44,7 @@ def _graph_entry(name: str, counts: dict[str, Any], files: list[str]) -> dict[st
     links = [{"file": f"{name}.{suffix}", "href": quote(f"{name}.{suffix}"), "kind": kind}
              for suffix, kind in FILE_KINDS.items() if f"{name}.{suffix}" in files]
     page = next((link for link in links if link["kind"] == "page"), None)
-    return {"name": name, "description": GRAPH_DESCRIPTIONS.get(name, ""), "nodes": counts.get("nodes", 0),
+    return {"name": name, "description": GRAPH_KINDS[name].description if name in GRAPH_KINDS else "", "nodes": counts.get("nodes", 0),
             "edges": counts.get("edges", 0), "min_weight": counts.get("min_weight", 1),
             "page": page, "files": links}
 

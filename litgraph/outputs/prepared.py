@@ -8,8 +8,9 @@ from functools import cached_property
 import networkx as nx
 import numpy as np
 
+from . import focus
 from .layout import Layouts, page_positions
-from .nodelink import NodeLink, NodeTexts
+from .nodelink import NodeLink, NodeTexts, edges_of
 
 
 @dataclass
@@ -50,10 +51,37 @@ class PreparedGraph:
         return xml_copy(self.graph)
 
     @cached_property
+    def attributes(self) -> list[dict]:
+        return [data for _, data in self.graph.nodes(data=True)]
+
+    @cached_property
+    def weights(self) -> np.ndarray:
+        """Each edge's `weight` (1 when it has none), in node-link order."""
+        return np.array([_weight(data.get("weight")) for *_, data in edges_of(self.graph)], dtype=float)
+
+    @cached_property
+    def radii(self) -> np.ndarray:
+        """Each node's drawn radius, as the page and the SVG draw it (litgraph.kinds)."""
+        encoded = self.node_link
+        return focus.radii(self.attributes, focus.measures(self.attributes, encoded.targets, encoded.edge_kinds))
+
+    @cached_property
+    def focus(self) -> focus.Focus:
+        """What the page opens on: see litgraph.outputs.focus."""
+        encoded = self.node_link
+        measure = focus.measures(self.attributes, encoded.targets, encoded.edge_kinds)
+        return focus.plan(self.attributes, encoded.sources, encoded.targets, encoded.edge_kinds, self.weights,
+                          measure, self.radii)
+
+    @cached_property
     def positions(self) -> np.ndarray:
         """Whole page units, (nodes, 2), in the order of `node_link.ids`."""
         encoded = self.node_link
         return page_positions(self.shared.layouts.positions(encoded.ids, encoded.sources, encoded.targets))
+
+
+def _weight(value) -> float:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0 else 1.0
 
 
 def prepared(graph: nx.Graph | PreparedGraph) -> PreparedGraph:
