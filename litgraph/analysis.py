@@ -22,6 +22,7 @@ one corpus always gives the same numbers.
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from itertools import chain, combinations
@@ -318,7 +319,8 @@ def community_topics(graphs: dict[str, nx.Graph], count: int = TOPIC_COMMUNITIES
         number = people[author].get("community") if kind == "authored" and author in people else None
         if isinstance(number, int) and number < count:
             members["author"][number].append(headings.get(paper, ()))
-    return {kind: {str(number): _common_headings(groups[number]) for number in sorted(groups)}
+    overall = Counter(heading for paper in headings.values() for heading in set(paper) if heading not in CHECK_TAGS)
+    return {kind: {str(number): _telling_headings(groups[number], overall, len(headings)) for number in sorted(groups)}
             for kind, groups in members.items()}
 
 
@@ -359,9 +361,20 @@ def _largest_communities(graph: nx.Graph, rows: int, topics: dict[str, list[str]
     return tables
 
 
-def _common_headings(headings: Iterable[Iterable[str]], count: int = 3) -> list[str]:
-    counts = Counter(heading for paper in headings for heading in paper if heading not in CHECK_TAGS)
-    return [heading for heading, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:count]]
+def _telling_headings(headings: list[Iterable[str]], overall: Counter, papers: int, count: int = 3) -> list[str]:
+    """The headings that say what a community is about: frequent in it and more frequent in it than
+    in the build's papers as a whole (a heading on every paper, "Treatment Outcome", tells nothing),
+    scored by count × log(share here / share overall); ties by count, then name."""
+    counts = Counter(heading for paper in headings for heading in set(paper) if heading not in CHECK_TAGS)
+    size = max(len(headings), 1)
+
+    def score(item: tuple[str, int]) -> float:
+        heading, here = item
+        return here * math.log1p((here / size) / (overall.get(heading, here) / max(papers, 1)))
+
+    ranked = sorted(counts.items(), key=lambda item: (-score(item), -item[1], item[0]))
+    telling = [heading for heading, here in ranked if here >= 2 or size < 4]
+    return telling[:count]
 
 
 def format_tables(tables: dict, rows: int = 10) -> str:

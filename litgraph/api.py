@@ -242,6 +242,10 @@ def summarise(result: Build) -> dict:
         "litgraph": __version__,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "inputs": result.inputs,
+        "trials": [{"nct_id": trial.nct_id, "title": trial.title, "official_title": trial.official_title,
+                    "status": trial.status, "phase": trial.phase, "start_date": trial.start_date,
+                    "completion_date": trial.completion_date, "sponsor": trial.sponsor}
+                   for trial in corpus.trials.values()],
         "limits": {"depth": result.limits.depth, "max_papers": result.limits.max_papers,
                    "links": list(result.limits.links), "offline": result.offline},
         "counts": {

@@ -94,7 +94,7 @@ EDGE_KINDS: dict[str, EdgeKind] = {
                         dashes=(7, 4)),
     "investigator": EdgeKind("Investigator", "#AA4499", 2, 0.9, True, "Investigators", "Investigator of",
                              dashes=(2, 3)),
-    "cites": EdgeKind("Cites", "#94a3b8", 0.8, 0.6, True, "Cites", "Cited by", web=True),
+    "cites": EdgeKind("Cites", "#94a3b8", 0.8, 0.45, True, "Cites", "Cited by", web=True),
     "similar": EdgeKind("Similar article", "#a78bfa", 0.8, 0.7, False, "Similar articles", "Similar articles",
                         dashes=(4, 3), web=True),
     "cocited": EdgeKind("Co-cited", "#0284c7", 0.8, 0.45, False, "Co-cited with", "Co-cited with", weighted=True,

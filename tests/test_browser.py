@@ -370,8 +370,9 @@ def test_colour_by_community_groups_nodes_and_lists_the_groups(chromium, pages):
     # author community 0 is another grouping than paper community 0: another colour
     assert colours["author:sun-lin"] == colours["author:motzer-r"] not in (colours[RESULT_PAPER], colours[RETRACTED])
     rows = page.inner_text(".lg-communities").splitlines()
-    assert rows == ["Authors: community 0", "2", "Papers: Sunitinib · Kidney Neoplasms", "2", "Papers: community 1", "2",
-                    "1 smaller community"]  # by size, then number, then type; named by their MeSH headings
+    # papers first (the main actors), then by size and number; named by their MeSH headings
+    assert rows == ["Papers: Sunitinib · Kidney Neoplasms", "2", "Papers: community 1", "2", "Authors: community 0", "2",
+                    "1 smaller community"]
     page.check('input[data-view="colour"][value="type"]')
     assert page.is_hidden(".lg-communities")
     assert node_colour(visit, RESULT_PAPER) == "#3b82f6"

@@ -153,8 +153,18 @@ def focus_layout(attributes: list[dict], chosen: np.ndarray, sources: np.ndarray
     picked = [attributes[index] for index in chosen.tolist()]
     sizes = node_radii[chosen]
     fixed, places, rings = _fixed_places(picked, first, second, edge_kinds)
-    positions = _settle(count, first, second, sizes, fixed, places, rings)
+    positions = _settle(count, first, second, sizes, fixed, places, rings, _sector_groups(picked, fixed))
     return positions
+
+
+def _sector_groups(attributes: list[dict], fixed: np.ndarray) -> list:
+    """The community of each free node of the picture's main type (papers, or authors in an author
+    graph), so that each community starts in a wedge of its own; None for the others."""
+    types = [node_type(data) for data in attributes]
+    free_types = [kind for kind, still in zip(types, fixed.tolist()) if not still]
+    main = max(set(free_types), key=free_types.count) if free_types else None
+    return [data.get("community") if kind == main and not still and isinstance(data.get("community"), int) else None
+            for data, kind, still in zip(attributes, types, fixed.tolist())]
 
 
 def _fixed_places(attributes: list[dict], first: np.ndarray, second: np.ndarray,
@@ -200,7 +210,7 @@ def _trial_centres(trials: int, most_references: int) -> np.ndarray:
 
 def _ring_radius(members: int) -> float:
     # room inside for the trial's label, and between members for theirs
-    return max(3.6 * SPACING, (members + 3) * SPACING * 0.85 / (2 * math.pi))
+    return max(4.2 * SPACING, (members + 3) * SPACING * 0.85 / (2 * math.pi))
 
 
 def _ring(fixed: np.ndarray, places: np.ndarray, centre: np.ndarray, members: list[tuple[int, int]],
@@ -229,21 +239,22 @@ def _year(data: dict) -> int:
 
 
 def _settle(count: int, first: np.ndarray, second: np.ndarray, sizes: np.ndarray, fixed: np.ndarray,
-            places: np.ndarray, rings: list[tuple[np.ndarray, float]]) -> np.ndarray:
+            places: np.ndarray, rings: list[tuple[np.ndarray, float]], groups: list) -> np.ndarray:
     """Forces among the free nodes, all pairs (the focus is small), with the fixed nodes in
     place. Springs are linear (not Fruchterman–Reingold's square, under which a dense citation
 graph collapses into one lump) and weaker at hubs (divided by √ of both ends' degrees), so a much cited paper
     does not swallow its neighbourhood; each free node is drawn towards a radius that grows with
     its rank (nodes are given in rank order), so what matters most sits nearest the trial, and is
-    kept outside the rings. A last pass moves apart any two nodes that still overlap."""
+    kept outside the rings. Each community starts in a wedge of its own (`groups`), so the
+    picture reads as sectors by topic. A last pass moves apart any two nodes that still overlap."""
     rng = np.random.default_rng(SEED)
     free = ~fixed
     positions = places.copy()
     inner = max((radius * RING_ROOM for _, radius in rings), default=0.0) + SPACING * 0.5
-    outer = inner + SPACING * math.sqrt(max(count, 1)) * 0.7
+    outer = math.sqrt(inner ** 2 + count * (1.15 * SPACING) ** 2 / math.pi)  # a disc with room for each
     rank = np.cumsum(free) / max(int(free.sum()), 1)
     target = inner + (outer - inner) * np.sqrt(rank)
-    positions[free] = _starting_places(positions, fixed, first, second, rng, target)[free]
+    positions[free] = _starting_places(positions, fixed, first, second, rng, target, groups)[free]
     if not free.any():
         return _stretched(positions)
     degree = np.bincount(np.concatenate([first, second]), minlength=count) + 1.0
@@ -297,20 +308,36 @@ def _apart(x: np.ndarray, y: np.ndarray, sizes: np.ndarray, free: np.ndarray, ro
 
 
 def _starting_places(positions: np.ndarray, fixed: np.ndarray, first: np.ndarray, second: np.ndarray,
-                     rng: np.random.Generator, target: np.ndarray) -> np.ndarray:
-    """Free nodes start at their rank's radius, in the direction of their fixed neighbours (the
-    references they cite or are cited by), or in a random one."""
+                     rng: np.random.Generator, target: np.ndarray, groups: list) -> np.ndarray:
+    """Free nodes start at their rank's radius: a community's members in its wedge (wedges sized by
+    members, the largest first), the others in the direction of what they link to, else anywhere."""
     count = len(positions)
     angle = rng.uniform(0, 2 * math.pi, count)
-    ends = np.concatenate([first, second])
-    others = np.concatenate([second, first])
-    useful = fixed[others] & ~fixed[ends]
-    sx = np.bincount(ends[useful], weights=np.cos(np.arctan2(positions[others[useful], 1], positions[others[useful], 0])),
-                     minlength=count)
-    sy = np.bincount(ends[useful], weights=np.sin(np.arctan2(positions[others[useful], 1], positions[others[useful], 0])),
-                     minlength=count)
-    beside = (sx * sx + sy * sy) > 1e-9
-    angle[beside] = np.arctan2(sy[beside], sx[beside]) + rng.normal(0, 0.2, int(beside.sum()))
+    placed = fixed.copy()
+    members: dict[int, list[int]] = {}
+    for node, group in enumerate(groups):
+        if group is not None:
+            members.setdefault(group, []).append(node)
+    total = sum(len(nodes) for nodes in members.values())
+    start = -math.pi / 2
+    for group in sorted(members, key=lambda key: (-len(members[key]), key)):
+        nodes = members[group]
+        width = 2 * math.pi * len(nodes) / total
+        for k, node in enumerate(nodes):  # in rank order: alternately either side of the wedge's middle
+            offset = ((k + 1) // 2) * (1 if k % 2 else -1) / max(len(nodes), 1)
+            angle[node] = start + width * (0.5 + offset)
+            placed[node] = True
+        start += width
+    for _ in range(2):  # the rest towards what they link to, placed first
+        ends = np.concatenate([first, second])
+        others = np.concatenate([second, first])
+        useful = placed[others] & ~placed[ends]
+        direction = np.where(fixed[others], np.arctan2(positions[others, 1], positions[others, 0]), angle[others])
+        sx = np.bincount(ends[useful], weights=np.cos(direction[useful]), minlength=count)
+        sy = np.bincount(ends[useful], weights=np.sin(direction[useful]), minlength=count)
+        beside = (sx * sx + sy * sy) > 1e-9
+        angle[beside] = np.arctan2(sy[beside], sx[beside]) + rng.normal(0, 0.15, int(beside.sum()))
+        placed |= beside
     return np.column_stack([np.cos(angle), np.sin(angle)]) * target[:, None]
 
 

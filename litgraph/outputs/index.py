@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ..kinds import GRAPH_KINDS
+from ..kinds import GRAPH_KINDS, plain_date, plain_phase, plain_status
 from .html import render_template
 
 FILE_KINDS = {  # suffix after "<graph>." -> what the file is, in the order listed
@@ -32,12 +32,48 @@ def render_index(summary: dict[str, Any], files: list[str]) -> str:
     return render_template(
         "index.html.j2",
         summary=summary,
+        heading=_heading(summary),
+        trials=[_trial_line(trial) for trial in summary.get("trials", [])],
+        notices=_notices(summary),
         graphs=graphs,
         problems=_problems(summary),
         other_files=[{"file": name, "href": quote(name)} for name in files if name not in listed],
         examples_shown=EXAMPLES_SHOWN,
         top_rows=TOP_ROWS,
     )
+
+
+def _heading(summary: dict[str, Any]) -> str:
+    """The trial's title for a build of one trial; else the build's name."""
+    trials = summary.get("trials") or []
+    if len(trials) == 1 and (trials[0].get("title") or trials[0].get("official_title")):
+        return str(trials[0].get("title") or trials[0].get("official_title"))
+    return str(summary.get("name", ""))
+
+
+def _trial_line(trial: dict[str, Any]) -> dict[str, Any]:
+    """A trial in plain words: "NCT01741857 · Completed · Phase 3 · June 2011 – May 2014"."""
+    dates = " – ".join(plain_date(trial[key]) for key in ("start_date", "completion_date") if trial.get(key))
+    facts = [plain_status(trial["status"]) if trial.get("status") else "",
+             plain_phase(trial["phase"]) if trial.get("phase") else "", dates, trial.get("sponsor") or ""]
+    return {"nct_id": trial.get("nct_id", ""), "title": trial.get("title", ""), "facts": [fact for fact in facts if fact]}
+
+
+def _notices(summary: dict[str, Any]) -> list[str]:
+    """What could not be had, where it shapes the pictures: said first."""
+    counts = summary.get("counts", {})
+    notices = []
+    if counts.get("papers") and not counts.get("papers_fetched"):
+        notices.append("No paper could be fetched from PubMed (offline, or NCBI unreachable): papers are known only "
+                       "from the registry's citations, and citation links are unknown, so the paper graph has no "
+                       "citations and nothing is ranked by them.")
+    elif counts.get("papers_fetched") and not counts.get("edges", {}).get("cites") and \
+            summary.get("limits", {}).get("depth", 0) > 0:
+        notices.append("No citation links were found among these papers: the paper graph has no citations.")
+    if counts.get("left_out_by_max_papers"):
+        notices.append(f"{counts['left_out_by_max_papers']:,} papers were left out by the size limit "
+                       f"(at most {summary.get('limits', {}).get('max_papers', 0):,} papers).")
+    return notices
 
 
 def _graph_entry(name: str, counts: dict[str, Any], files: list[str]) -> dict[str, Any]:

@@ -7,6 +7,7 @@ const ARROW_LIMIT = 4000; // arrowheads of the many faint links drawn per kind a
 const ARROW_SCALE = 0.35; // below this zoom the faint links get no arrowheads
 const OVERVIEW_SCALE = 0.3; // below this zoom a large picture draws nodes as batched dots
 const LARGE_PICTURE = 2000; // nodes shown from which the batched drawing takes over
+const HULL_SPREAD = 4; // a community's hull is drawn when it covers at most this many times its members' room
 
 function edgeGroups(view) {
   // one batch per kind and width; the many faint kinds first, the registry's links on top
@@ -103,6 +104,9 @@ function drawHulls(view, ctx) {
     const points = group.members.filter((i) => view.drawn[i]).map((i) => [nodes[i].x, nodes[i].y]);
     if (points.length < 3) continue;
     const hull = convexHull(points);
+    // a hull says "these belong together" only where they do: not around members spread across the picture
+    const room = points.length * Math.PI * (view.spacing / 2) ** 2;
+    if (area(hull) > HULL_SPREAD * room) continue;
     ctx.beginPath();
     hull.forEach(([x, y], k) => (k ? ctx.lineTo(x, y) : ctx.moveTo(x, y)));
     ctx.closePath();
@@ -116,6 +120,16 @@ function drawHulls(view, ctx) {
     ctx.stroke();
   }
   ctx.restore();
+}
+
+function area(polygon) {
+  // the shoelace formula
+  let sum = 0;
+  polygon.forEach(([x, y], k) => {
+    const [nx, ny] = polygon[(k + 1) % polygon.length];
+    sum += x * ny - nx * y;
+  });
+  return Math.abs(sum) / 2;
 }
 
 function convexHull(points) {

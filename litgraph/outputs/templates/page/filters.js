@@ -3,7 +3,6 @@
    by-year layout, in which every node type has a row: papers by year, trials by start, authors
    by their first paper in the graph. */
 
-const YEAR_ROW = 64; // page units between the sub-rows of a year
 const YEAR_GAP = 40; // page units between years
 
 class Controls {
@@ -134,8 +133,11 @@ class Controls {
       minX = Math.min(minX, force.x[node.index]);
       maxX = Math.max(maxX, force.x[node.index]);
     }
+    // a slot wide and high enough for nine in ten of these nodes, so rows do not crowd
+    const radii = nodes.map((node) => view.model.nodes[node.index].radius).sort((a, b) => a - b);
+    const slot = Math.max(view.spacing * 0.7, 2 * (radii[Math.floor(radii.length * 0.9)] || 0) + 10);
     const width = Math.max(maxX - minX, 12 * view.spacing);
-    const perRow = Math.max(1, Math.floor(width / (view.spacing * 0.8)));
+    const perRow = Math.max(1, Math.floor(width / slot));
     const byYear = new Map();
     for (const node of nodes) {
       const key = node.layoutYear;
@@ -149,18 +151,18 @@ class Controls {
     for (const year of years) {
       const members = byYear.get(year).sort((a, b) => force.x[a] - force.x[b] || a - b);
       const lines = Math.ceil(members.length / perRow);
-      rows.push({ year, y: top + ((lines - 1) * YEAR_ROW) / 2 });
+      rows.push({ year, y: top + ((lines - 1) * slot) / 2 });
       members.forEach((index, k) => {
         const line = k % lines; // alternate lines, so neighbours in x stay neighbours
         const column = Math.floor(k / lines);
         const columns = Math.ceil(members.length / lines);
         shown.x[index] = minX + (columns > 1 ? (width * column) / (columns - 1) : width / 2);
-        shown.y[index] = top + line * YEAR_ROW;
+        shown.y[index] = top + line * slot;
       });
-      top += lines * YEAR_ROW + YEAR_GAP;
+      top += lines * slot + YEAR_GAP;
     }
     const dated = years.filter((year) => year !== null);
-    view.yearAxis = { rows, first: dated[dated.length - 1], last: dated[0], minRow: YEAR_ROW + YEAR_GAP };
+    view.yearAxis = { rows, first: dated[dated.length - 1], last: dated[0], minRow: slot + YEAR_GAP };
   }
 
   restoreForceLayout() {

@@ -7,6 +7,7 @@
 const LABEL_LIMIT = 500; // labels drawn at most
 const PLACE_EVERY_FRAME = 2500; // nodes in view up to which labels are placed again on each frame
 const LABEL_GAP = 3; // pixels between a node and its label
+const TRIAL_TITLE = 30; // characters of the trial's title under its NCT id
 const LINE = { trial: [15, 12], anchor: [12], other: [11.5], community: [13] };
 
 class Labels {
@@ -27,7 +28,7 @@ class Labels {
     const retracted = node.attrs.retracted === true ? "⚠ " : "";
     if (node.type === "trial") {
       const title = str(node.attrs.title) || str(node.attrs.official_title);
-      return [str(node.attrs.nct_id) || shortLabel(node), title ? shorten(title, 46) : ""].filter(Boolean);
+      return [str(node.attrs.nct_id) || shortLabel(node), title ? shorten(title, TRIAL_TITLE) : ""].filter(Boolean);
     }
     return [retracted + shorten(shortLabel(node), 34)];
   }
@@ -67,10 +68,13 @@ class Labels {
     inView.sort((a, b) => labelPriority(view, a.i, focus) - labelPriority(view, b.i, focus));
     const boxes = new Grid(64);
     const placed = [];
+    const clear = (box, own) => inside(box, width, height) && !boxes.hits(box)
+      && !discs.hits(box, (disc) => disc.node !== own && overlapsDisc(box, disc));
     for (const group of view.communityLabels()) {
       const block = this.block("community", [group.text]);
-      const box = { x: group.x - block.w / 2, y: group.y - block.h / 2, w: block.w, h: block.h };
-      if (!inside(box, width, height) || boxes.hits(box)) continue;
+      const box = group.places.map((at) => ({ x: at.x - block.w / 2, y: at.y - block.h / 2, w: block.w, h: block.h }))
+        .find((candidate) => clear(candidate));
+      if (!box) continue;
       boxes.add(box);
       placed.push({ community: group, block, box, colour: group.colour });
     }
@@ -82,9 +86,7 @@ class Labels {
       for (const [dx, dy] of [[-block.w / 2, r + LABEL_GAP], [-block.w / 2, -r - LABEL_GAP - block.h],
                               [r + LABEL_GAP, -block.h / 2], [-r - LABEL_GAP - block.w, -block.h / 2]]) {
         const box = { x: p.x + dx, y: p.y + dy, w: block.w, h: block.h };
-        if (!inside(box, width, height) || boxes.hits(box) || discs.hits(box, (disc) => disc.node !== i && overlapsDisc(box, disc))) {
-          continue;
-        }
+        if (!clear(box, i)) continue;
         boxes.add(box);
         placed.push({ node: i, block, dx, dy, box, faint: focus !== null && !focus.has(i) });
         break;

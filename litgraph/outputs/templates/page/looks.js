@@ -74,8 +74,10 @@ class Looks {
       group.size += 1;
       group.members.push(node.index);
     }
-    const sorted = [...groups.values()].sort((x, y) => y.size - x.size || x.number - y.number
-      || x.type.localeCompare(y.type));
+    // papers are the main actors: their communities take the palette first
+    const main = [...groups.values()].some((group) => group.type === "paper") ? "paper" : null;
+    const sorted = [...groups.values()].sort((x, y) => (y.type === main) - (x.type === main) || y.size - x.size
+      || x.number - y.number || x.type.localeCompare(y.type));
     const palette = this.registry.communities;
     sorted.forEach((group, place) => {
       group.colour = place < palette.length && group.size > 1 ? palette[place] : this.registry.communityRest;

@@ -303,8 +303,11 @@ class GraphView {
   }
 
   communityLabels() {
+    // a caption for each coloured community with members drawn: its type and first two topics,
+    // tried at the members' centre, then further out along the line from the picture's centre
     if (this.looks.colourBy !== "community") return [];
     const { toScreen, width, height } = this.screen();
+    const middle = { x: width / 2, y: height / 2 };
     const labels = [];
     for (const group of this.looks.communityGroups().list) {
       if (group.colour === this.registry.communityRest) continue;
@@ -319,11 +322,12 @@ class GraphView {
         n += 1;
       }
       if (n < 3) continue;
-      const x = sx / n;
-      const y = sy / n;
-      if (x > 0 && y > 0 && x < width && y < height) {
-        labels.push({ text: group.typeName + ": " + shorten(group.name, 40), x, y, colour: group.colour, group });
-      }
+      const centre = { x: sx / n, y: sy / n };
+      const away = Math.hypot(centre.x - middle.x, centre.y - middle.y) || 1;
+      const places = [0, 1, 2, 3, 4, 5, 6, 8, 10].map((step) => ({
+        x: centre.x + ((centre.x - middle.x) / away) * step * 24, y: centre.y + ((centre.y - middle.y) / away) * step * 24 }));
+      const topics = group.topics.slice(0, 2).map((topic) => shorten(topic, 26)).join(" · ") || group.name;
+      labels.push({ text: group.typeName + ": " + topics, places, colour: group.colour, group });
     }
     return labels;
   }
