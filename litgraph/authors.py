@@ -6,8 +6,8 @@ The rules, so that every merge can be predicted and explained:
 
 1. ORCID. Records carrying one ORCID are one person; two ORCIDs are never one person.
 2. Full name. Records without an ORCID that print the same full name (surname + fore name,
-   folded: diacritics, case, hyphens and spaces ignored, so "Jürgen Müller" is "Jurgen Muller"
-   and "Ji-Young" is "Jiyoung") are one person when evidence ties them, directly or through other
+   folded by `model.fold`: diacritics, case, hyphens and spaces ignored, so "Jürgen Müller" is
+   "Jurgen Muller" and "Ji-Young" is "Jiyoung"; letters of every script kept) are one person when evidence ties them, directly or through other
    records of that name; namesakes in unrelated labs stay apart. Such a person joins an ORCID
    person printed with the same full name when the evidence points to one (below).
 3. Initials only ("Sun L" in a registry citation, "T C" on pre-2002 MEDLINE records). Records of

@@ -13,7 +13,7 @@ from conftest import EXAMPLE, ROOT
 from fake_ncbi import FakeNCBI
 from litgraph import Build, Settings, build
 from litgraph.authors import resolve_authors
-from litgraph.model import Author, Paper
+from litgraph.model import Author, Paper, author_key, fold
 from test_build import settings_for
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -148,6 +148,44 @@ def test_diacritics_and_hyphens_are_folded_for_matching_but_kept_for_display():
     assert bylines["1"] == bylines["2"] == ["author:muller_jurgen", "author:jorgensen_soren"]
     assert people["author:muller_jurgen"]["name"] == "Jürgen Müller"
     assert bylines["3"][0] == bylines["4"][0]
+
+
+def test_names_in_every_script_keep_their_letters_and_latin_folds_to_ascii():
+    assert fold("王小明") == "王小明" and fold("Иванов") == "иванов" and fold("محمد") == "محمد"
+    assert fold("Ελένη Παπαδοπούλου") == fold("ΕΛΕΝΗ ΠΑΠΑΔΟΠΟΥΛΟΥ") == "ελενη παπαδοπουλου"  # accents, case
+    assert fold("דָּוִד כֹּהֵן") == fold("דוד כהן") == "דוד כהן"  # Hebrew points
+    assert fold("مُحَمَّد") == "محمد"  # Arabic vowel signs
+    assert fold("कुमार") == "कुमार" and fold("김민준") == "김민준"  # vowel signs and syllables are letters
+    assert fold("Jürgen Müller-Jørgensen") == "jurgen muller jorgensen" and fold("Ｗａｎｇ") == "wang"
+
+
+def test_a_name_with_nothing_to_fold_gets_a_key_of_its_own_and_never_the_empty_one():
+    assert fold("?") != fold("!") and fold("?") and fold("—")
+    assert fold("") == fold("  ") == ""
+    assert author_key(Author(last_name="?")) != author_key(Author(last_name="!"))
+
+
+def test_authors_written_in_other_scripts_are_told_apart_by_their_names():
+    """Names of one affiliation in Chinese, Cyrillic, Arabic, Greek and Hebrew: one node each."""
+    def local(last: str, fore: str, initials: str = "") -> Author:
+        return Author(last_name=last, fore_name=fore, initials=initials, affiliations=["北京大学"])
+    bylines, people = resolve(paper(1, local("王", "小明")), paper(2, local("张", "伟")),
+                              paper(3, local("Иванов", "Иван", "И")), paper(4, local("عبدالله", "محمد")),
+                              paper(5, local("Παπαδοπούλου", "Ελένη", "Ε")), paper(6, local("כהן", "דוד")))
+    assert [byline[0] for byline in bylines.values()] == [
+        "author:王_小明", "author:张_伟", "author:иванов_иван", "author:عبدالله_محمد",
+        "author:παπαδοπουλου_ελενη", "author:כהן_דוד"]
+    assert people["author:张_伟"]["identity"] == "name"  # "伟" is a given name, not an initial
+
+
+def test_a_name_in_another_script_is_one_person_across_its_spellings():
+    lab = ["Αριστοτέλειο Πανεπιστήμιο Θεσσαλονίκης"]
+    bylines, people = resolve(
+        paper(1, Author(last_name="Παπαδοπούλου", fore_name="Ελένη", initials="Ε", affiliations=lab)),
+        paper(2, Author(last_name="ΠΑΠΑΔΟΠΟΥΛΟΥ", fore_name="ΕΛΕΝΗ", initials="Ε", affiliations=lab)),
+        paper(3, Author(last_name="Παπαδοπούλου", fore_name="Ε", initials="Ε", affiliations=lab)))  # initials only
+    assert bylines["1"] == bylines["2"] == bylines["3"] == ["author:παπαδοπουλου_ελενη"]
+    assert people["author:παπαδοπουλου_ελενη"]["name"] == "Ελένη Παπαδοπούλου"
 
 
 def test_group_authors_are_one_node_by_name():
