@@ -58,10 +58,10 @@ class Author:
 
     @property
     def given_names(self) -> list[str]:
-        """Folded fore-name words; empty when the record gives initials only ("T C", "J.-A.", "Е. А.").
-        An initial is one letter of a script with capitals: "伟" (Zhang Wei) is a whole given name."""
+        """Folded fore-name words; empty when the record gives initials only ("T C", "J.-A.", "Е. А.",
+        see `is_initial`)."""
         words = fold(self.fore_name).split()
-        return [] if all(len(word) == 1 and word != word.upper() for word in words) else words
+        return [] if all(is_initial(word) for word in words) else words
 
     @property
     def folded_initials(self) -> str:
@@ -210,6 +210,11 @@ def canonical_bytes(corpus: Corpus) -> bytes:
         "missing": corpus.missing,
         "problems": corpus.problems,
     }, option=orjson.OPT_SORT_KEYS)
+
+
+def is_initial(word: str) -> bool:
+    """One folded letter of a script with capitals ("j", "е"); "伟" is a whole given name."""
+    return len(word) == 1 and word != word.upper()
 
 
 def initials_fit(first: str, second: str) -> bool:
