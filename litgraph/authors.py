@@ -1,18 +1,24 @@
 """Who is who: one author node per person across the papers of a build.
 
 A name alone never merges two records; an ORCID or evidence does. Evidence is a co-author in
-common (compared as surname + first initial, the most a citation gives) or the same affiliation.
-The rules, so that every merge can be predicted and explained:
+common (compared as surname + initials, "Sun L", the most a citation gives) or the same
+affiliation. The rules, so that every merge can be predicted and explained:
 
 1. ORCID. Records carrying one ORCID are one person; two ORCIDs are never one person.
 2. Full name. Records without an ORCID that print the same full name (surname + fore name,
-   folded: diacritics, case, hyphens and spaces ignored, so "Jürgen Müller" is "Jurgen Muller"
-   and "Ji-Young" is "Jiyoung") are one person when evidence ties them, directly or through other
-   records of that name; namesakes in unrelated labs stay apart. Such a person joins an ORCID
-   person printed with the same full name when the evidence points to one (below).
-3. Initials only ("Sun L" in a registry citation, "T C" on pre-2002 MEDLINE records). Records of
-   one initials form are grouped the same way; a group joins a person of the same surname with
-   compatible initials ("J" fits "JA") when the evidence points to one.
+   folded by `model.fold`: diacritics, case, hyphens and spaces ignored, so "Jürgen Müller" is
+   "Jurgen Muller" and "Ji-Young" is "Jiyoung"; letters of every script kept) are one person
+   when evidence ties them, directly or through other records of that name; namesakes in
+   unrelated labs stay apart. Such a person joins an ORCID person printed with the same full
+   name when the evidence points to one (below).
+3. Middle initial. A full name without the middle initial another prints ("John Smith", "John A
+   Smith") joins that person when the evidence points to them and is strong: at least
+   MIDDLE_INITIAL_EVIDENCE, as the same affiliation and three co-authors in common are. A
+   middle initial is often all that tells two people apart.
+4. Initials only ("Sun L" in a registry citation, "T C" on pre-2002 MEDLINE records). Each such
+   record joins the person of the same surname and compatible initials ("J" fits "JA") its own
+   evidence points to. The records left are grouped by initials form the same way as full names,
+   and a group joins such a person when the evidence of the group points to one.
 
 The evidence points to one candidate when it is the only one with any, or when its evidence is at
 least CLEAR_LEAD times the next one's (and at least CLEAR_LEAD), counting each co-author in common
@@ -34,13 +40,18 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable, Hashable, Iterable, Mapping
+from typing import Callable, Collection, Hashable, Iterable, Mapping
 
-from .model import Author, Paper, author_key, fold, initials_fit
+from .model import Author, Paper, author_key, fold, initials_fit, is_initial
 
-CoauthorForm = tuple[str, str]  # (folded surname, first initial): what a citation lets one compare
+CoauthorForm = tuple[str, str]  # (folded surname, folded initials), "sun", "l": what a citation lets one compare
 AFFILIATION_WEIGHT = 2  # a shared affiliation weighs as much as two co-authors in common
 CLEAR_LEAD = 3  # among candidates with evidence, one wins with this many times the next one's, and this much
+MIDDLE_INITIAL_EVIDENCE = 5  # what "John Smith" needs to join "John A Smith"
+# Rules added to the ORCID, full-name and initials-form rules, in the order bench/authors.py measures
+# their gain: each initials-only record on its own evidence first (rule 4), co-authors compared by all
+# their initials rather than the first, and the middle initial (rule 3).
+RULES = ("record-by-record", "coauthor-initials", "middle-initial")
 
 
 @dataclass(eq=False, slots=True)
@@ -139,10 +150,12 @@ class Authorship:
     sources: dict[str, str]  # paper node id -> where its author list came from: pubmed or registry
 
 
-def resolve_authors(papers: Mapping[str, Paper]) -> Authorship:
-    """Group every paper's authors into people, by the rules in this module's docstring."""
-    mentions = [mention for node in sorted(papers) for mention in _mentions(node, papers[node])]
-    people = _Resolver().resolve(mentions)
+def resolve_authors(papers: Mapping[str, Paper], rules: Collection[str] = RULES) -> Authorship:
+    """Group every paper's authors into people, by the rules in this module's docstring; `rules`
+    leaves out those of RULES it does not name, to measure what each adds."""
+    coauthor_initials = None if "coauthor-initials" in rules else 1
+    mentions = [mention for node in sorted(papers) for mention in _mentions(node, papers[node], coauthor_initials)]
+    people = _Resolver(rules).resolve(mentions)
     names = {person: _usual_name(person) for person in people}
     ids = _node_ids(people, names)
     places: dict[str, list[tuple[int, str]]] = {node: [] for node in papers}
@@ -156,13 +169,14 @@ def resolve_authors(papers: Mapping[str, Paper]) -> Authorship:
     )
 
 
-def _mentions(node: str, paper: Paper) -> list[Mention]:
+def _mentions(node: str, paper: Paper, coauthor_initials: int | None = None) -> list[Mention]:
+    """The paper's authors; co-authors as surname + their first `coauthor_initials` initials (None: all)."""
     authors = paper.named_authors
     names = [_folded_name(author.last_name, author.fore_name, author.initials) for author in authors]
-    forms = frozenset((surname, initials[:1]) for (surname, _, initials), author in zip(names, authors)
+    forms = frozenset((surname, initials[:coauthor_initials]) for (surname, _, initials), author in zip(names, authors)
                       if not author.collective)  # a group shared by two papers says nothing of who wrote them
     return [Mention(node, position, author, surname, (surname, given) if given else None, initials,
-                    author.display_name, coauthors=forms - {(surname, initials[:1])},
+                    author.display_name, coauthors=forms - {(surname, initials[:coauthor_initials])},
                     affiliations=frozenset(fold(text) for text in author.affiliations if text))
             for position, (author, (surname, given, initials)) in enumerate(zip(authors, names), start=1)]
 
@@ -174,10 +188,17 @@ def _folded_name(last_name: str, fore_name: str, initials: str) -> tuple[str, st
     return fold(last_name).replace(" ", ""), "".join(author.given_names), author.folded_initials
 
 
-class _Resolver:
-    """Applies the rules in order: ORCID, then full names, then initials-only forms."""
+@lru_cache(maxsize=1 << 16)
+def _without_initials(fore_name: str) -> str:
+    """The given names a middle initial may be dropped from: "John A" and "John" are "john"."""
+    return "".join(word for word in fold(fore_name).split() if not is_initial(word))
 
-    def __init__(self) -> None:
+
+class _Resolver:
+    """Applies the rules in order: ORCID, full names, the middle initial, then initials-only forms."""
+
+    def __init__(self, rules: Collection[str] = RULES) -> None:
+        self.rules = rules
         self.people: list[Person] = []
         # people with an ORCID or a full name, by surname and by surname and the first letter of any
         # initials they print ("" for none): only those can fit an initials form
@@ -195,9 +216,14 @@ class _Resolver:
                 with_orcid_by_name[name].append(person)
         for cluster in _linked([mention for mention in unkeyed if mention.full_name], lambda m: m.full_name):
             self._by_full_name(cluster, with_orcid_by_name[cluster.mentions[0].full_name])
-        for cluster in _linked([mention for mention in unkeyed if not mention.full_name],
-                               lambda m: (m.surname, m.initials)):
-            self._by_initials(cluster)
+        if "middle-initial" in self.rules:
+            self._by_middle_initial()
+        initials_only = [mention for mention in unkeyed if not mention.full_name]
+        if "record-by-record" in self.rules:
+            initials_only = [mention for mention in initials_only if not self._by_initials(Person.of(mention))]
+        for cluster in _linked(initials_only, lambda m: (m.surname, m.initials)):
+            if not self._by_initials(cluster):
+                self.people.append(cluster)
         return self.people
 
     def _keep(self, person: Person) -> None:
@@ -242,15 +268,44 @@ class _Resolver:
         else:
             self._keep(cluster)
 
-    def _by_initials(self, cluster: Person) -> None:
-        """Into the person the evidence points to; the order of candidates does not matter, as
-        _chosen_by_evidence picks no one on a tie."""
+    def _by_middle_initial(self) -> None:
+        """Each person of one full name without an ORCID into the person printing that name with more
+        initials ("John Smith" into "John A Smith") the evidence points to, when it is strong."""
+        by_name: dict[tuple[str, str], dict[Person, None]] = defaultdict(dict)  # (surname, names without initials)
+        for people in self.by_surname.values():
+            for person in people:
+                for mention in person.mentions:
+                    if mention.full_name:
+                        by_name[mention.surname, _without_initials(mention.author.fore_name)][person] = None
+        absorbed: set[Person] = set()
+        for people in by_name.values():
+            for person in [person for person in people if not person.orcid] if len(people) > 1 else ():
+                initials = person.mentions[0].initials
+                candidates = [other for other in people if other is not person and other not in absorbed and any(
+                    len(known) > len(initials) and known.startswith(initials) for known in other.initials)]
+                chosen = _chosen_by_evidence(person, candidates, MIDDLE_INITIAL_EVIDENCE)
+                if chosen:
+                    chosen[0].absorb(person, chosen[1])
+                    absorbed.add(person)
+                    self._forget(person)
+                    self._index(chosen[0])
+
+    def _forget(self, person: Person) -> None:
+        """A person absorbed by another, out of the people and the indexes."""
+        surname = person.mentions[0].surname
+        self.people.remove(person)
+        self.by_surname[surname].remove(person)
+        for lead in {initials[:1] for initials in person.initials}:
+            self.by_lead[surname, lead].pop(person, None)
+
+    def _by_initials(self, cluster: Person) -> bool:
+        """Into the person the evidence points to, if any; the order of candidates does not matter,
+        as _chosen_by_evidence picks no one on a tie."""
         chosen = _chosen_by_evidence(cluster, self._candidates(cluster.mentions[0].surname, cluster.mentions[0].initials))
         if chosen:
             chosen[0].absorb(cluster, chosen[1])
             self._index(chosen[0])
-        else:
-            self.people.append(cluster)
+        return chosen is not None
 
 
 def _linked(mentions: list[Mention], name: Callable[[Mention], Hashable]) -> list[Person]:
@@ -273,15 +328,17 @@ def _linked(mentions: list[Mention], name: Callable[[Mention], Hashable]) -> lis
     return [person for clusters in by_name.values() for person in clusters]
 
 
-def _chosen_by_evidence(cluster: Person, candidates: list[Person]) -> tuple[Person, list[str]] | None:
-    """The candidate the evidence points to: the only one with any, or the one with a clear lead."""
+def _chosen_by_evidence(cluster: Person, candidates: list[Person],
+                        least: int = 1) -> tuple[Person, list[str]] | None:
+    """The candidate the evidence points to: the only one with any, or the one with a clear lead;
+    and only if its evidence weighs at least `least`."""
     supported = [(sum(evidence.values()), person, sorted(evidence)) for person in candidates
                  if person.accepts(cluster) and (evidence := person.evidence_with(cluster))]
     supported.sort(key=lambda item: -item[0])
     if not supported:
         return None
     strength, person, reasons = supported[0]
-    if len(supported) == 1 or strength >= max(CLEAR_LEAD * supported[1][0], CLEAR_LEAD):
+    if strength >= least and (len(supported) == 1 or strength >= max(CLEAR_LEAD * supported[1][0], CLEAR_LEAD)):
         return person, reasons
     return None
 

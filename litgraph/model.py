@@ -58,9 +58,10 @@ class Author:
 
     @property
     def given_names(self) -> list[str]:
-        """Folded fore-name words; empty when the record gives initials only ("T C", "J.-A.")."""
+        """Folded fore-name words; empty when the record gives initials only ("T C", "J.-A.", "Е. А.",
+        see `is_initial`)."""
         words = fold(self.fore_name).split()
-        return [] if all(len(word) == 1 for word in words) else words
+        return [] if all(is_initial(word) for word in words) else words
 
     @property
     def folded_initials(self) -> str:
@@ -211,6 +212,11 @@ def canonical_bytes(corpus: Corpus) -> bytes:
     }, option=orjson.OPT_SORT_KEYS)
 
 
+def is_initial(word: str) -> bool:
+    """One folded letter of a script with capitals ("j", "е"); "伟" is a whole given name."""
+    return len(word) == 1 and word != word.upper()
+
+
 def initials_fit(first: str, second: str) -> bool:
     """Folded initials of one person: "j" fits "ja" and the other way round, as one record may drop
     a middle initial."""
@@ -225,18 +231,35 @@ def paper_node_id(pmid: str, citation: str = "") -> str:
     return "ref:" + hashlib.sha1(normalised.encode("utf-8")).hexdigest()[:12]
 
 
-# Letters NFKD leaves whole, so that dropping non-ASCII would lose them ("Jørgensen" -> "jrgensen").
+# Latin letters NFKD leaves whole, which fold to ASCII as their plain forms ("Jørgensen" -> "jorgensen").
 _UNDECOMPOSED = str.maketrans({"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D",
                                "ı": "i", "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "þ": "th",
                                "Þ": "Th"})
+# Marks a name is spelt with or without: the diacritics of Latin, Greek and Cyrillic letters, Hebrew
+# points and Arabic vowel signs. The vowel signs of Indic scripts, kana voicing marks and the like
+# are letters' parts and stay.
+_OPTIONAL_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+                             "\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7"
+                             "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e4\u06e7\u06e8\u06ea-\u06ed]")
 
 
 @lru_cache(maxsize=1 << 16)  # names and affiliations repeat across a build's papers
 def fold(text: str) -> str:
-    """Lower-case ASCII form of a name: diacritics folded ("Jørgensen" -> "jorgensen"), punctuation dropped."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
-    ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
-    return re.sub(r"[^a-z0-9]+", " ", ascii_text).strip()
+    """A name as it is compared: lower case, diacritics dropped ("Jørgensen" -> "jorgensen", "Ελένη" ->
+    "ελενη"), letters and digits of every script kept ("王小明"), anything else a word break.
+
+    Text with no letter or digit at all folds to its UTF-8 bytes in hex after "#" ("?" -> "#3f"), a
+    form no lettered name folds to, so it is never the empty key; only blank text folds to "".
+    """
+    if text.isascii():
+        folded = re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+    else:
+        decomposed = _OPTIONAL_MARKS.sub("", unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED).casefold()))
+        kept = "".join(char if unicodedata.category(char)[0] in "LNM" else " " for char in decomposed)
+        folded = " ".join(unicodedata.normalize("NFC", kept).split())
+    if folded or text.isspace() or not text:
+        return folded
+    return "#" + text.strip().encode("utf-8").hex()
 
 
 def author_key(author: Author) -> str:

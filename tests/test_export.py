@@ -15,6 +15,8 @@ import corpus as corpus_gen
 from litgraph.outputs.export import (GRAPH_WRITERS, csv_cell, plain, read_bibtex, read_csv, read_cytoscape, read_gexf,
                                      read_graphml, read_json, read_ris, read_vosviewer, vosviewer_links, write_bibtex,
                                      write_csv, write_json, write_ris, write_vosviewer)
+from litgraph.graphs import build_graphs
+from litgraph.model import Author, Corpus, Paper
 from litgraph.outputs.prepared import PreparedGraph, SharedWork
 from test_authors import served
 
@@ -93,6 +95,37 @@ def test_hostile_values_never_break_a_writer_and_read_back_as_close_as_the_forma
         assert read.nodes["pmid:1"]["authors"] == ["Sun L", ["nested", None]]
         assert (read.nodes["pmid:1"]["mixed"], read.nodes["pmid:2"]["mixed"]) == (1, "one")
         assert "missing" not in read.nodes["pmid:1"] and "year" not in read.nodes["pmid:2"]
+
+
+def scripts_corpus() -> Corpus:
+    """Two papers by authors named in Chinese, Cyrillic, Arabic, Greek and Hebrew."""
+    names = [("王", "小明"), ("Иванов", "Иван"), ("عبدالله", "محمد"), ("Παπαδοπούλου", "Ελένη"), ("כהן", "דוד")]
+    authors = [Author(last_name=last, fore_name=fore) for last, fore in names]
+    corpus = Corpus()
+    for pmid, byline in (("1", authors), ("2", authors[::-1])):
+        corpus.papers[f"pmid:{pmid}"] = Paper(pmid=pmid, title=f"Paper {pmid}", authors=byline, fetched=True)
+    return corpus
+
+
+@pytest.mark.parametrize("fmt", [*READERS, "csv", "vosviewer"])
+def test_author_ids_in_every_script_survive_every_writer(tmp_path, fmt):
+    graph = build_graphs(scripts_corpus(), "scripts")["author"]
+    assert {"author:王_小明", "author:иванов_иван", "author:عبدالله_محمد", "author:παπαδοπουλου_ελενη",
+            "author:כהן_דוד"} == set(graph)
+    if fmt in READERS:
+        suffix, write = GRAPH_WRITERS[fmt]
+        write(graph, tmp_path / f"author{suffix}")
+        assert_same_graph(READERS[fmt](tmp_path / f"author{suffix}"), graph, fmt)
+    elif fmt == "csv":
+        write_csv(graph, tmp_path / "author.csv")
+        nodes, edges = read_csv(tmp_path / "author.csv")
+        assert {row["id"] for row in nodes} == set(graph)
+        assert {frozenset((row["source"], row["target"])) for row in edges} == {frozenset(edge) for edge in graph.edges}
+    else:
+        write_vosviewer(graph, tmp_path / "author.vosviewer.json")
+        read = read_vosviewer(tmp_path / "author.vosviewer.json")
+        assert set(read) == set(graph) and {frozenset(edge) for edge in read.edges} == {
+            frozenset(edge) for edge in graph.edges}
 
 
 def test_json_is_networkx_node_link_data(tmp_path, graphs):
