@@ -12,6 +12,7 @@ import browser
 from conftest import EXAMPLE, GUARD_SITE
 from litgraph import Settings, build
 from litgraph.kinds import edge_width
+from test_page_at_scale import label_clashes
 from litgraph.outputs import write_outputs
 from litgraph.outputs.focus import FOCUS_SIZE
 from litgraph.outputs.html import render_fragment, show, write_html
@@ -108,6 +109,25 @@ def test_nodes_are_drawn_where_python_placed_them_without_physics(chromium, page
                      f"{VIEW}.shown.full[15]]")
     assert whole[0] == whole[1] and whole[2] == whole[3]  # bench/page.py measures how fast
     visit.page.close()
+
+
+def test_the_example_reads_without_overlapping_labels(chromium, tmp_path):
+    """The built-in example, built offline from the record: labels clear of each other and of the
+    nodes, the trial labelled with its id, papers sharing a label told apart."""
+    result = build(str(EXAMPLE), offline=True, settings=Settings(cache_dir=tmp_path / "cache"), warn=lambda _: None)
+    result.write(tmp_path / "out", formats=("html",))
+    for name in ("combined", "trial", "author"):
+        visit = browser.visit(chromium, tmp_path / "out" / f"{name}.html")
+        clashes, labels = label_clashes(visit)
+        assert clashes == [] and labels >= 10, name
+        if name != "author":
+            lines = visit.js(f"{VIEW}.labels.placed.filter((l) => l.node !== undefined && "
+                             f"{VIEW}.model.nodes[l.node].type === 'trial').map((l) => l.block.lines[0])")
+            assert lines == ["NCT01741857"]
+            drawn = visit.js(f"{VIEW}.labels.placed.filter((l) => l.node !== undefined).map((l) => l.block.lines[0])")
+            assert {"Liang 2010a", "Liang 2010b", "Wang 2014a", "Wang 2014b"} <= set(drawn)
+        assert visit.problems() == []
+        visit.page.close()
 
 
 def test_search_selects_and_focuses_a_node(chromium, pages):
