@@ -100,7 +100,7 @@ def test_a_small_graph_is_drawn_whole_and_a_large_one_opens_on_its_focus(chromiu
 def test_nodes_are_drawn_where_python_placed_them_without_physics(chromium, pages):
     visit = browser.visit(chromium, pages["large"])
     assert visit.js(f"{VIEW}.network.physics.physicsEnabled") is False
-    first = visit.js(f"""(() => {{ const view = {VIEW}; const k = 7; const node = view.meta.focus.order[k];
+    first = visit.js(f"""(() => {{ const view = {VIEW}; const k = 7; const node = view.shown.order[k];
         const at = view.network.getPosition(node);
         return [at.x, view.meta.focus.positions[2 * k], at.y, view.meta.focus.positions[2 * k + 1]]; }})()""")
     assert first[0] == first[1] and first[2] == first[3]

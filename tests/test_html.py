@@ -162,9 +162,21 @@ def citation_graph(count: int, seed: int = 1) -> nx.MultiDiGraph:
 # --- helpers reading the page ------------------------------------------------------------------
 
 def embedded_data(page: str) -> dict:
-    match = re.search(r'<script type="application/json" class="lg-data">(.*?)</script>', page, re.S)
-    assert match, "the data script is missing"
-    return json.loads(match.group(1))
+    """The page's whole-graph data, its edges turned back into node-link records (source, target,
+    kind and attributes), and the first picture's ("first") with its "meta"."""
+    first, whole = (re.search(rf'<script type="application/json" class="{name}">(.*?)</script>', page, re.S)
+                    for name in ("lg-first", "lg-data"))
+    assert first and whole, "a data script is missing"
+    data, first = json.loads(whole.group(1)), json.loads(first.group(1))
+    data["edges"] = edge_records(data["edges"], data["nodes"])
+    return {**data, "meta": first["meta"], "first": first}
+
+
+def edge_records(columns: dict, nodes: list[dict]) -> list[dict]:
+    """Edge columns as node-link edge records."""
+    return [{**columns["table"][place], "source": nodes[source]["id"], "target": nodes[target]["id"],
+             "kind": columns["kinds"][kind]}
+            for source, target, kind, place in zip(columns["from"], columns["to"], columns["kind"], columns["attrs"])]
 
 
 class _Elements(HTMLParser):
@@ -228,7 +240,7 @@ def test_content_security_policy_allows_exactly_the_inline_scripts():
     assert "default-src 'none'" in policy
     allowed = set(re.findall(r"'sha256-([^']+)'", policy))
     found = {base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() for s in scripts(page)}
-    assert found == allowed and len(found) == 3
+    assert found == allowed and len(found) == 4  # vis-network, the page script, mounting and completing
 
 
 def test_write_html_writes_the_page(tmp_path):
@@ -244,8 +256,8 @@ def test_write_html_writes_the_page(tmp_path):
 def test_hostile_data_is_escaped_everywhere():
     graph = sample_graph(hostile=True)
     page = render_html(graph, title=xss(99) + "Title")
-    # Only our four script elements exist: the data block and three code blocks.
-    assert len(elements(page, "script")) == 4 and page.count("</script") == 4
+    # Only our six script elements exist: two data blocks and four code blocks.
+    assert len(elements(page, "script")) == 6 and page.count("</script") == 6
     assert not {"img", "iframe", "object", "embed"} & {tag for tag, _ in _Elements(page).tags}
     assert not [attrs for _, attrs in _Elements(page).tags if any(name.startswith("on") for name in attrs)]
     for fragment in ("<img src=x", "<svg onload", "<!--", "window.__xss=99</"):
@@ -363,7 +375,9 @@ def test_every_page_gets_its_positions_from_python():
     assert small["meta"]["focus"]["shown"] == 200 and len(small["meta"]["focus"]["positions"]) == 2 * 200
     data = embedded_data(render_html(citation_graph(FOCUS_SIZE + 500), title="big"))
     focus = data["meta"]["focus"]
-    assert focus["shown"] == FOCUS_SIZE and sorted(focus["order"]) == list(range(FOCUS_SIZE + 500))
+    assert focus["shown"] == FOCUS_SIZE and sorted(data["order"]) == list(range(FOCUS_SIZE + 500))
+    assert data["first"]["indices"] == data["order"][:FOCUS_SIZE]
+    assert [node["id"] for node in data["first"]["nodes"]] == [data["nodes"][i]["id"] for i in data["order"][:FOCUS_SIZE]]
     first = np.array(focus["positions"], dtype=float).reshape(-1, 2)
     assert first.shape == (FOCUS_SIZE, 2) and len({tuple(p) for p in first.tolist()}) == FOCUS_SIZE
     positions = np.array(data["positions"], dtype=float).reshape(-1, 2)  # "show all": flat x0, y0, x1, y1...

@@ -262,16 +262,15 @@ graph collapses into one lump) and weaker at hubs (divided by √ of both ends' 
     # on average half a plain spring, less in dense graphs, whose many springs would crush the picture
     # into a ball: about as much pull in all as there is push
     spring *= len(spring) / max(spring.sum(), 1e-9) * 0.5 * min(1.0, 2 * count / max(len(spring), 1))
-    room = sizes[:, None] + sizes[None, :] + 0.35 * SPACING  # node edges at least this far apart
+    room = (sizes[:, None] + sizes[None, :] + 0.35 * SPACING).astype(np.float32)  # node edges this far apart at least
     step = SPACING
     cooling = 0.01 ** (1 / ITERATIONS)
     x, y = positions[:, 0].copy(), positions[:, 1].copy()
     for _ in range(ITERATIONS):
-        dx, dy = x[:, None] - x[None, :], y[:, None] - y[None, :]
-        distance = np.sqrt(dx * dx + dy * dy) + 1e-6
-        push = (SPACING * SPACING / distance + 4 * SPACING * np.maximum(room - distance, 0)) / distance
-        np.fill_diagonal(push, 0)
-        fx, fy = (dx * push).sum(axis=1), (dy * push).sum(axis=1)
+        push = _repulsion(x, y, room)
+        # Σ_j (x_i - x_j) push_ij, as two matrix-vector products instead of an N×N difference
+        total = push.sum(axis=1)
+        fx, fy = x * total - push @ x.astype(np.float32), y * total - push @ y.astype(np.float32)
         px, py = x[second] - x[first], y[second] - y[first]
         pull = spring / 3  # linear springs: a far neighbour pulls, but not as the square of the distance
         for force, along in ((fx, px * pull), (fy, py * pull)):
@@ -287,6 +286,18 @@ graph collapses into one lump) and weaker at hubs (divided by √ of both ends' 
         step *= cooling
     x, y = _apart(x, y, sizes, free)
     return _stretched(np.column_stack([x, y]))
+
+
+def _repulsion(x: np.ndarray, y: np.ndarray, room: np.ndarray) -> np.ndarray:
+    """Per pair, the push divided by the distance: K²/d², and a strong push where two nodes come
+    closer than their `room`. float32: the picture does not need more, and it halves the work."""
+    points = np.column_stack([x, y]).astype(np.float32)
+    squares = (points * points).sum(axis=1)
+    distance2 = np.maximum(squares[:, None] + squares[None, :] - 2 * (points @ points.T), 1e-6)
+    inverse = 1.0 / np.sqrt(distance2)
+    push = SPACING * SPACING * inverse * inverse + 4 * SPACING * np.maximum(room - 1.0 / inverse, 0) * inverse
+    np.fill_diagonal(push, 0)
+    return push
 
 
 def _apart(x: np.ndarray, y: np.ndarray, sizes: np.ndarray, free: np.ndarray, rounds: int = 60):

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 import networkx as nx
+import numpy as np
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
@@ -114,7 +115,7 @@ def show(graph: nx.Graph | PreparedGraph, *, title: str | None = None, height: i
 
 def _page(graph: PreparedGraph, title: str | None, index: str | None = None) -> Iterator[str]:
     widget = _widget_context(graph, graph.title(title), uid="lg-main")
-    csp = _content_security_policy(widget["scripts"])
+    csp = _content_security_policy(widget["scripts"] + [widget["completion"]])
     return _rendered("page.html.j2", widget, title=widget["title"], csp=csp, fragment=False, index=index)
 
 
@@ -124,7 +125,7 @@ def _fragment(graph: PreparedGraph, title: str | None) -> Iterator[str]:
 
 
 def _rendered(template: str, widget: dict[str, Any], **context: Any) -> Iterator[str]:
-    """The template's text around the graph data, which is streamed in between, not copied in."""
+    """The template's text around the whole graph's data, which is streamed in between, not copied in."""
     marker = f"lg-data-{secrets.token_hex(8)}"
     text = render_template(template, widget=widget, data_marker=Markup(marker), **context)
     before, after = text.split(marker)
@@ -146,35 +147,63 @@ def _write(path: str | Path, pieces: Iterable[str]) -> None:
 
 
 def _widget_context(graph: PreparedGraph, title: str, uid: str) -> dict[str, Any]:
-    scripts = [
-        _vis_script(),
-        _page_script(),
-        f'window.litgraphMount(document.getElementById("{uid}"));',
-    ]
+    """The page's data comes in two parts: the first picture's (small, parsed and drawn while the
+    browser still reads the rest) and the whole graph's, after the scripts, which completes it."""
+    scripts = [_vis_script(), _page_script(), f'window.litgraphMount(document.getElementById("{uid}"));']
+    completion = f'window.litgraphComplete(document.getElementById("{uid}"));'
     return {
         "uid": uid,
         "title": title,
         "summary": _summary(graph),
         "css": Markup(_asset("litgraph.css")),
-        "data": _data(graph, _meta(graph)),
+        "first": Markup(_json_for_script(_first_data(graph))),
+        "data": _whole_data(graph),
         "scripts": [Markup(script) for script in scripts],
+        "completion": Markup(completion),
     }
 
 
-def _meta(graph: PreparedGraph) -> dict[str, Any]:
-    """What the page script needs besides the node-link data: the registry, each node's radius,
-    the focus (ranking, first picture and its positions), trial facts in plain words and what
-    the communities are about."""
+def _first_data(graph: PreparedGraph) -> str:
+    """`{"meta", "nodes", "radii", "edges"}` of the first picture: its nodes' records (as in G.json)
+    and radii in focus order, the edges among them as columns (see `edge_columns`)."""
     plan = graph.focus
-    return {
+    chosen = plan.order[:plan.shown]
+    texts, ids = graph.shared.node_texts, graph.node_link.ids
+    nodes = ",".join(texts.text(ids[index], graph.attributes[index]) for index in chosen.tolist())
+    inside = np.zeros(len(ids), dtype=bool)
+    inside[chosen] = True
+    encoded = graph.node_link
+    edges = np.flatnonzero(inside[encoded.sources] & inside[encoded.targets])
+    meta = {
         "name": graph.name,
+        "count": len(ids),
+        "typeCounts": dict(kinds.legend_counts(graph.attributes, [])["node_types"]),
         "registry": kinds.page_registry(),
         "spacing": SPACING,
-        "radii": [round(radius, 2) for radius in graph.radii.tolist()],
-        "focus": {"order": plan.order.tolist(), "shown": plan.shown, "positions": plan.positions.ravel().tolist()},
+        "focus": {"shown": plan.shown, "positions": plan.positions.ravel().tolist()},
         "display": _plain_words(graph),
         "communities": graph.graph.graph.get("community_topics") or {},
     }
+    return (f'{{"meta":{json_text(meta)},"indices":{json_text(chosen.tolist())},'
+            f'"radii":{_radii_text(graph.radii[chosen])},"nodes":[{nodes}],"edges":{graph.edge_columns(edges)}}}')
+
+
+def _whole_data(graph: PreparedGraph) -> Iterator[str]:
+    """`{"directed", "multigraph", "graph", "nodes", "edges", "radii", "order", "positions"}`: every
+    node's record (the text of G.json), the edges as columns, each node's radius, the focus's
+    ranking of all nodes, and the whole graph's layout (flat [x0, y0, x1, ...]) for "show all",
+    or null when the first picture is the whole graph."""
+    whole = graph.focus.shown == len(graph.attributes)
+    yield "{" + graph.node_link.header + ',"nodes":['
+    for number, batch in enumerate(graph.node_link.node_batches):
+        yield ("," if number else "") + batch
+    yield f'],"edges":{graph.edge_columns()},"radii":{_radii_text(graph.radii)},'
+    yield f'"order":{json_text(graph.focus.order.tolist())},'
+    yield f'"positions":{"null" if whole else json_text(graph.positions.ravel().tolist())}}}'
+
+
+def _radii_text(radii: np.ndarray) -> str:
+    return json_text(np.round(radii, 2).tolist())
 
 
 def _plain_words(graph: PreparedGraph) -> dict[str, dict[str, str]]:
@@ -187,17 +216,6 @@ def _plain_words(graph: PreparedGraph) -> dict[str, dict[str, str]]:
                                  "start": kinds.plain_date(data.get("start_date") or ""),
                                  "completion": kinds.plain_date(data.get("completion_date") or "")}
     return words
-
-
-def _data(graph: PreparedGraph, meta: dict[str, Any]) -> Iterator[str]:
-    """`{"meta", "positions", ...node-link members}`; positions (the whole graph's layout, flat
-    [x0, y0, x1, ...]) only when the focus is not the whole graph."""
-    whole = graph.focus.shown == len(graph.attributes)
-    positions = "null" if whole else json_text(graph.positions.ravel().tolist())
-    yield f'{{"meta":{json_text(meta)},'
-    yield f'"positions":{positions},'
-    yield from graph.node_link.members()
-    yield "}"
 
 
 def _json_for_script(json_piece: str) -> str:

@@ -12,7 +12,7 @@ const HULL_SPREAD = 4; // a community's hull is drawn when it covers at most thi
 function edgeGroups(view) {
   // one batch per kind and width; the many faint kinds first, the registry's links on top
   const groups = new Map();
-  for (const edge of view.model.edges) {
+  for (const edge of view.model.edgeList) {
     const width = view.looks.edgeWidth(edge);
     const key = edge.kind + " " + width;
     if (!groups.has(key)) groups.set(key, { kind: edge.kind, width, style: view.looks.edgeStyle(edge), edges: [] });

@@ -6,10 +6,11 @@ const RELAX_STEPS = 60;
 const RELAX_LIMIT = 1500; // nodes placed at once beyond this keep their first places
 
 class Shown {
-  constructor(model, meta, full) {
+  constructor(model, meta, order) {
     this.model = model;
     this.focus = meta.focus;
-    this.full = full; // the whole graph's layout, or null when the focus is the whole graph
+    this.order = order; // node indices by rank: the first picture's, then (complete) all
+    this.full = null; // the whole graph's layout, once it has come (null too when the focus is the whole graph)
     this.spacing = meta.spacing;
     const n = model.nodes.length;
     this.inView = new Uint8Array(n);
@@ -22,10 +23,10 @@ class Shown {
   reset() {
     // the first picture
     this.inView.fill(0);
-    this.all = this.focus.shown === this.model.nodes.length && this.full === null;
+    this.all = this.isFocusWhole();
     const positions = this.focus.positions;
     for (let k = 0; k < this.focus.shown; k += 1) {
-      const node = this.focus.order[k];
+      const node = this.order[k];
       this.inView[node] = 1;
       this.x[node] = positions[2 * k];
       this.y[node] = positions[2 * k + 1];
@@ -49,15 +50,10 @@ class Shown {
     this.all = true;
   }
 
-  counts(drawn) {
-    // drawn and total per node type, in order of first appearance
-    const byType = new Map();
-    for (const node of this.model.nodes) {
-      if (!byType.has(node.type)) byType.set(node.type, { type: node.type, shown: 0, total: 0 });
-      const entry = byType.get(node.type);
-      entry.total += 1;
-      entry.shown += drawn[node.index];
-    }
+  counts(drawn, totals) {
+    // drawn and total per node type, in the legend's order
+    const byType = new Map(Object.entries(totals).map(([type, total]) => [type, { type, shown: 0, total }]));
+    for (const node of this.model.nodes) if (drawn[node.index]) byType.get(node.type).shown += 1;
     return [...byType.values()];
   }
 
@@ -72,7 +68,7 @@ class Shown {
 
   nextByRank(amount) {
     const next = [];
-    for (const node of this.focus.order) {
+    for (const node of this.order) {
       if (!this.inView[node]) next.push(node);
       if (next.length >= amount) break;
     }

@@ -2,29 +2,28 @@
    the drawing needs precomputed in Python (radii, the focus ranking) and derived here once
    (adjacency, years, citations within the graph). */
 
-function idKey(id) {
-  // node-link ids are any JSON value; text ids stand for themselves, others by their JSON
-  return typeof id === "string" ? id : "\u0000" + JSON.stringify(id);
-}
-
-function buildModel(data, meta) {
-  const index = new Map();
-  const rank = new Int32Array(data.nodes.length).fill(data.nodes.length);
-  meta.focus.order.forEach((node, position) => { rank[node] = position; });
-  const nodes = data.nodes.map((attrs, i) => {
-    const type = str(attrs.type) || "other"; // as the legend (kinds.node_type) names it
-    const year = type === "paper" && isYear(attrs.year) ? attrs.year : null;
-    index.set(idKey(attrs.id), i);
-    return { index: i, key: typeof attrs.id === "string" ? attrs.id : JSON.stringify(attrs.id), attrs, type, year,
-             layoutYear: year ?? trialYear(attrs, type), radius: meta.radii[i], rank: rank[i], edges: [],
-             cited: 0, citing: 0 };
+function buildModel(meta, part) {
+  // `part`: the first picture's data (records of some nodes, their `indices`, the edges among them
+  // with their `ids`) or the whole graph's; nodes and edges keep their indices in the whole graph,
+  // and nodes not in `part` are placeholders until the whole graph comes
+  const n = meta.count;
+  const rank = new Int32Array(n).fill(n);
+  (part.order || part.indices).forEach((node, position) => { rank[node] = position; });
+  const nodes = new Array(n);
+  part.nodes.forEach((attrs, k) => {
+    const i = part.indices ? part.indices[k] : k;
+    nodes[i] = makeNode(i, attrs, part.radii[k], rank[i]);
   });
-  const edges = data.edges.map((attrs, i) => {
+  for (let i = 0; i < n; i += 1) if (!nodes[i]) nodes[i] = placeholder(i, n);
+  const columns = part.edges;
+  const edges = columns.from.map((from, k) => {
+    const attrs = columns.table[columns.attrs[k]];
     const weight = Number(attrs.weight);
-    return { index: i, from: index.get(idKey(attrs.source)), to: index.get(idKey(attrs.target)),
-             kind: str(attrs.kind || attrs.key) || "link", // as nodelink.py counts them
+    return { index: columns.ids ? columns.ids[k] : k, from, to: columns.to[k], kind: columns.kinds[columns.kind[k]],
              sources: list(attrs.sources), attrs, weight: Number.isFinite(weight) ? weight : 1 };
   });
+  const byIndex = columns.ids ? [] : edges;
+  if (columns.ids) edges.forEach((edge) => { byIndex[edge.index] = edge; });
   for (const edge of edges) {
     nodes[edge.from].edges.push(edge.index);
     if (edge.to !== edge.from) nodes[edge.to].edges.push(edge.index);
@@ -47,7 +46,21 @@ function buildModel(data, meta) {
     firstYear = Math.min(firstYear, node.year);
     lastYear = Math.max(lastYear, node.year);
   }
-  return { nodes, edges, firstYear, lastYear, anchors: nodes.filter(isAnchor).map((node) => node.index) };
+  return { nodes, edges: byIndex, edgeList: edges, firstYear, lastYear, complete: !part.indices,
+           anchors: nodes.filter(isAnchor).map((node) => node.index) };
+}
+
+function placeholder(index, n) {
+  // a node of the whole graph whose record has not come yet
+  return { index, key: "", attrs: {}, type: "", pending: true, year: null, layoutYear: null, radius: 0, rank: n,
+           edges: [], cited: 0, citing: 0 };
+}
+
+function makeNode(index, attrs, radius, rank) {
+  const type = str(attrs.type) || "other"; // as the legend (kinds.node_type) names it
+  const year = type === "paper" && isYear(attrs.year) ? attrs.year : null;
+  return { index, key: typeof attrs.id === "string" ? attrs.id : JSON.stringify(attrs.id), attrs, type, year,
+           layoutYear: year ?? trialYear(attrs, type), radius, rank, edges: [], cited: 0, citing: 0 };
 }
 
 function trialYear(attrs, type) {

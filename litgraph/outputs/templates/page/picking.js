@@ -33,7 +33,7 @@ function edgeAt(view, x, y) {
   const drawn = view.drawn;
   let best;
   let bestDistance = EDGE_HIT;
-  for (const edge of view.model.edges) {
+  for (const edge of view.model.edgeList) {
     if (!drawn[edge.from] || !drawn[edge.to] || view.hiddenKinds.has(edge.kind)) continue;
     const a = toScreen(edge.from);
     const b = toScreen(edge.to);

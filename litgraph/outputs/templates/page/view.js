@@ -12,22 +12,27 @@ const TRIAL_PIXELS = 18; // the least radius a trial is drawn with on screen
 const FIT_ZOOM = { min: 0.05, max: 1.6 };
 
 window.litgraphMount = function (root) {
-  const data = JSON.parse(root.querySelector(".lg-data").textContent);
-  root.litgraph = new GraphView(root, data); // a handle for host pages and tests
+  // the first picture's data, drawn while the browser still reads the whole graph's
+  const first = JSON.parse(root.querySelector(".lg-first").textContent);
+  root.litgraph = new GraphView(root, first); // a handle for host pages and tests
   return root.litgraph;
 };
 
+window.litgraphComplete = function (root) {
+  root.litgraph.complete(JSON.parse(root.querySelector(".lg-data").textContent));
+};
+
 class GraphView {
-  constructor(root, data) {
+  constructor(root, first) {
     this.root = root;
-    this.meta = data.meta;
+    this.meta = first.meta;
     this.registry = this.meta.registry;
     this.spacing = this.meta.spacing;
-    this.model = buildModel(data, this.meta);
+    this.model = buildModel(this.meta, first);
     this.anchorCount = this.model.anchors.length;
     this.ui = this.findParts();
     this.looks = new Looks(this.registry, this.model, this.meta.communities);
-    this.shown = new Shown(this.model, this.meta, data.positions);
+    this.shown = new Shown(this.model, this.meta, first.indices);
     this.labels = new Labels(this);
     this.panel = new Panel(this);
     this.controls = new Controls(this);
@@ -41,7 +46,8 @@ class GraphView {
     this.current = null; // what the panel shows: {node: i} or {edge: i}
     this.history = [];
     this.tipTarget = null;
-    this.readyAt = null;
+    this.readyAt = null; // when the first picture was drawn
+    this.completeAt = null; // when the whole graph had come
     this.moving = false;
     this.drawn = new Uint8Array(this.model.nodes.length);
     this.drawnList = [];
@@ -54,8 +60,42 @@ class GraphView {
     this.wireButtons();
     this.controls.wire();
     this.search.wire();
+    this.waitForTheWhole(true);
     this.fit();
     this.markReady();
+  }
+
+  complete(data) {
+    // the whole graph has come: every node and edge, the ranking and the whole layout
+    this.keepDragged();
+    const model = buildModel(this.meta, data);
+    this.model = model;
+    this.looks.model = model;
+    this.looks.groups = null;
+    this.shown.model = model;
+    this.shown.order = data.order;
+    this.shown.full = data.positions;
+    this.search.keys = null;
+    this.anchorCount = model.anchors.length;
+    this.edgeBatches = edgeGroups(this);
+    this.controls.drawHistogram();
+    this.refresh();
+    if (this.current && this.current.node !== undefined) this.panel.node(model.nodes[this.current.node]);
+    this.completeAt = performance.now();
+    this.waitForTheWhole(false);
+    this.markState();
+  }
+
+  waitForTheWhole(waiting) {
+    // growing, searching and showing all need the whole graph
+    for (const control of [this.ui.more, this.ui.all, this.ui.authors, this.ui.search]) {
+      if (control) control.disabled = waiting;
+    }
+  }
+
+  markState() {
+    // "drawn" once the first picture is; "ready" once the whole graph has come too
+    if (this.readyAt !== null) this.root.dataset.state = this.completeAt !== null ? "ready" : "drawn";
   }
 
   findParts() {
@@ -140,7 +180,7 @@ class GraphView {
   }
 
   showCounts() {
-    const counts = this.shown.counts(this.drawn);
+    const counts = this.shown.counts(this.drawn, this.meta.typeCounts);
     const partial = counts.filter((entry) => entry.shown < entry.total);
     this.ui.showing.textContent = partial.length ? "showing " + partial.map((entry) => count(entry.shown) + " of "
       + plural(entry.total, this.typeWord(entry.type, false), this.typeWord(entry.type, true))).join(", ") : "";
@@ -203,7 +243,7 @@ class GraphView {
 
   hiddenAuthorsOfShownPapers() {
     const hidden = new Set();
-    for (const edge of this.model.edges) {
+    for (const edge of this.model.edgeList) {
       if (edge.kind === "authored" && this.shown.inView[edge.to] && !this.shown.inView[edge.from]) hidden.add(edge.from);
     }
     return [...hidden];
@@ -363,7 +403,7 @@ class GraphView {
     this.network.on("afterDrawing", (ctx) => this.onAfterDrawing(ctx));
     this.network.once("afterDrawing", () => {
       this.readyAt = performance.now();
-      this.root.dataset.state = "ready";
+      this.markState();
     });
     this.network.redraw();
   }
