@@ -85,8 +85,8 @@ def build(*inputs: str, query: str | None = None, depth: int = 1, max_papers: in
     settings = settings.with_(**{k: v for k, v in (("email", email), ("api_key", api_key)) if v})
     say = warn or log.warning
     sources = read_sources(inputs)
-    memo = Memo(settings.cache_dir / "derived.sqlite")
     http = Http(settings, warn=say)
+    memo = Memo(http.cache_dir / "derived.sqlite" if http.cache_dir else None, warn=http.warn)
     # Parsing, graph building and loading remembered graphs make millions of objects and keep
     # them: see litgraph.collector.
     try:

@@ -75,3 +75,11 @@ def two_trials():
     (each serves it from its own FakeNCBI, so nothing a test adds to a server leaks)."""
     return corpus_gen.generate(600, seed=7, n_trials=2)
 
+
+@pytest.fixture
+def trials_server(two_trials):
+    """A fake NCBI serving `two_trials`, new for each test."""
+    from fake_ncbi import FakeNCBI
+
+    with FakeNCBI(corpus=two_trials) as fake:
+        yield fake
