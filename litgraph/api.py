@@ -78,6 +78,8 @@ def build(*inputs: str, query: str | None = None, depth: int = 1, max_papers: in
     whose results become seed papers. Raises InputError for input that cannot be used. Network
     trouble never raises: what could not be fetched is listed in the warnings and the summary.
     """
+    if query is not None and not query.strip():
+        raise InputError("--query is blank: give PubMed search terms")
     if not inputs and not query:
         raise InputError("nothing to build: give an NCT id, a PMID, a record file or a PubMed query")
     limits = _limits(depth, max_papers, links)
@@ -85,8 +87,8 @@ def build(*inputs: str, query: str | None = None, depth: int = 1, max_papers: in
     settings = settings.with_(**{k: v for k, v in (("email", email), ("api_key", api_key)) if v})
     say = warn or log.warning
     sources = read_sources(inputs)
-    memo = Memo(settings.cache_dir / "derived.sqlite")
     http = Http(settings, warn=say)
+    memo = Memo(http.cache_dir / "derived.sqlite" if http.cache_dir else None, warn=http.warn)
     # Parsing, graph building and loading remembered graphs make millions of objects and keep
     # them: see litgraph.collector.
     try:
@@ -137,21 +139,24 @@ def gather(sources: Sources, query: str | None, limits: Limits, entrez: Entrez, 
 def _search(entrez: Entrez, query: str, max_papers: int, say: Callable[[str], None], alone: bool) -> list[str]:
     """The PMIDs a PubMed query finds, at most `max_papers` and NCBI's cap of 10,000."""
     wanted = min(max_papers, ESEARCH_CAP)
+    shown = repr(query) if len(query) <= 80 else repr(query[:80]) + "…"
     try:
         found = entrez.esearch(query, retmax=wanted)
     except FetchError as error:
         if alone:
-            raise InputError(f"PubMed search {query!r} failed: {error.reason}") from None
-        say(f"PubMed search {query!r} failed: {error.reason}")
+            raise InputError(f"PubMed search {shown} failed: {error.reason}") from None
+        say(f"PubMed search {shown} failed: {error.reason}")
         return []
-    for problem in found.errors:
-        say(f"PubMed did not use part of the query ({problem})")
+    if found.errors:  # one per phrase: a long query may have thousands, often the same
+        parts = [f"{error} ×{times:,}" if times > 1 else error for error, times in Counter(found.errors).items()]
+        some = "part" if len(found.errors) == 1 else f"{len(found.errors):,} parts"
+        say(f"PubMed did not use {some} of the query ({_examples(parts)})")
     if found.count > len(found.ids):
         cap = "NCBI's cap: ESearch returns at most 10,000 records" if wanted == ESEARCH_CAP else "--max-papers"
-        say(f"PubMed found {found.count:,} records for {query!r}; using the first {len(found.ids):,} ({cap}); "
+        say(f"PubMed found {found.count:,} records for {shown}; using the first {len(found.ids):,} ({cap}); "
             "narrow the query to see the rest")
     if not found.ids:
-        message = f"PubMed found nothing for {query!r}"
+        message = f"PubMed found nothing for {shown}"
         if alone:
             raise InputError(message)
         say(message)

@@ -33,12 +33,17 @@ def code_fingerprint(*modules: ModuleType, extra: str = "") -> bytes:
 
 
 class Memo:
-    def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, check_same_thread=False, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("CREATE TABLE IF NOT EXISTS memo (key BLOB PRIMARY KEY, kind TEXT, value BLOB, used REAL)")
+    """Remembered results in `path` (SQLite), or in memory for this run only when `path` is None.
+
+    It only saves work, so it never stops a build: a corrupt file is discarded with a warning and
+    started afresh, and a database that cannot be used at all leaves the rest of the run in memory.
+    """
+
+    def __init__(self, path: Path | None, warn: Callable[[str], None] | None = None):
+        self.path = path
+        self._warn = warn or (lambda message: None)
         self._lock = threading.Lock()
+        self._db = self._open()
 
     def recall(self, kind: str, key_parts: list[bytes], compute: Callable[[], T]) -> T:
         """`compute()`, or what it returned before for the same kind and key parts."""
@@ -46,25 +51,89 @@ class Memo:
         for part in key_parts:
             digest.update(hashlib.blake2b(part, digest_size=20).digest())  # parts cannot run into each other
         key = digest.digest()
-        with self._lock:
-            row = self._db.execute("SELECT value FROM memo WHERE key = ?", (key,)).fetchone()
-            if row and kind in KEEP:  # only the kept kinds are pruned by last use
-                with self._db:
-                    self._db.execute("UPDATE memo SET used = ? WHERE key = ?", (time.time(), key))
-        if row:
-            return pickle.loads(zlib.decompress(row[0]))
+        blob = self._use(self._read, kind, key)
+        if blob is not None:
+            return pickle.loads(zlib.decompress(blob))
         value = compute()
-        self._store(kind, key, value)
+        self._use(self._store, kind, key, zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1))
         return value
 
-    def _store(self, kind: str, key: bytes, value) -> None:
-        blob = zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
-        with self._lock, self._db:
+    def _read(self, kind: str, key: bytes) -> bytes | None:
+        row = self._db.execute("SELECT value FROM memo WHERE key = ?", (key,)).fetchone()
+        if row and kind in KEEP:  # only the kept kinds are pruned by last use
+            with self._db:
+                self._db.execute("UPDATE memo SET used = ? WHERE key = ?", (time.time(), key))
+        return row[0] if row else None
+
+    def _store(self, kind: str, key: bytes, blob: bytes) -> None:
+        with self._db:
             self._db.execute("INSERT OR REPLACE INTO memo VALUES (?, ?, ?, ?)", (key, kind, blob, time.time()))
             if kind in KEEP:
                 self._db.execute("DELETE FROM memo WHERE kind = ? AND key NOT IN "
                                  "(SELECT key FROM memo WHERE kind = ? ORDER BY used DESC LIMIT ?)",
                                  (kind, kind, KEEP[kind]))
 
+    def _use(self, operation: Callable[..., T], *args) -> T | None:
+        """The operation's result; None, with the database replaced, when it fails mid-run."""
+        with self._lock:
+            try:
+                return operation(*args)
+            except sqlite3.Error as error:
+                self._db.close()
+                self._db = self._replacement(error)
+                return None
+
+    def _open(self) -> sqlite3.Connection:
+        if self.path is None:
+            return _connect(":memory:")
+        try:
+            return _connect(self.path)
+        except (sqlite3.Error, OSError) as error:
+            return self._replacement(error)
+
+    def _replacement(self, error: sqlite3.Error | OSError) -> sqlite3.Connection:
+        """A new database after `error`: a fresh file in place of a corrupt one, else one in memory."""
+        if self.path and corrupt_database(error):
+            move_database(self.path)
+            try:
+                db = _connect(self.path)
+            except (sqlite3.Error, OSError) as failure:
+                error = failure
+            else:
+                self._warn(f"{self.path} is unreadable ({error}): discarded; what it remembered is worked out again")
+                return db
+        if self.path:
+            self._warn(f"{self.path} cannot be used ({error}): results are remembered for this run only")
+            self.path = None
+        return _connect(":memory:")
+
     def close(self) -> None:
         self._db.close()
+
+
+def _connect(path: Path | str) -> sqlite3.Connection:
+    if isinstance(path, Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path, check_same_thread=False, timeout=30)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("CREATE TABLE IF NOT EXISTS memo (key BLOB PRIMARY KEY, kind TEXT, value BLOB, used REAL)")
+    return db
+
+
+def corrupt_database(error: Exception) -> bool:
+    """The file is damaged or no SQLite database at all (not merely busy, read-only or missing)."""
+    return getattr(error, "sqlite_errorname", "") in ("SQLITE_CORRUPT", "SQLITE_NOTADB")
+
+
+def move_database(path: Path, to: Path | None = None) -> None:
+    """Rename an SQLite file with its -wal and -shm companions to `to` (which keeps them together),
+    or delete them when `to` is None."""
+    for suffix in ("", "-wal", "-shm"):
+        companion = Path(f"{path}{suffix}")
+        try:
+            if to is None:
+                companion.unlink()
+            else:
+                companion.replace(f"{to}{suffix}")
+        except FileNotFoundError:
+            pass

@@ -31,6 +31,7 @@ class Settings:
     read_timeout: float = 60.0
     tries: int = 5  # attempts per request before it counts as failed
     backoff: float = 1.0  # first retry delay in seconds; doubles each time, with jitter
+    max_retry_after: float = 60.0  # longest Retry-After honoured; a service asking for more counts as unavailable
     efetch_batch: int = 400
     elink_batch: int = 200
     post_above: int = 200  # NCBI asks for POST above ~200 ids

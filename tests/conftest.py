@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -35,6 +37,24 @@ def settings_for(server, tmp_path: Path, **changes):
                     **{**quick, **changes})
 
 
+def start_build(server, folder: Path, nct: str) -> subprocess.Popen:
+    """`litgraph build` of a trial to depth 2 in its own process, aimed at the fake server, run in
+    `folder` with its cache in folder/cache."""
+    env = {"LITGRAPH_EUTILS_URL": server.eutils_url, "LITGRAPH_CTGOV_URL": server.ctgov_url,
+           "LITGRAPH_CACHE_DIR": str(folder / "cache"), "PYTHONPATH": str(GUARD_SITE), "PATH": os.environ["PATH"]}
+    return subprocess.Popen([sys.executable, "-m", "litgraph", "build", nct, "--depth", "2", "--max-papers", "400",
+                             "--format", "json", "--quiet"], cwd=folder, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_for_completed(server, count: int, timeout: float = 30.0) -> None:
+    """Until the fake server has answered `count` requests with HTTP 200."""
+    deadline = time.monotonic() + timeout
+    while sum(1 for r in server.requests() if r.status == 200) < count:
+        assert time.monotonic() < deadline, "the build did not get going"
+        time.sleep(0.02)
+
+
 @pytest.fixture
 def fixtures_dir() -> Path:
     if not FIXTURES.is_dir():
@@ -54,3 +74,12 @@ def two_trials():
     """A generated corpus of 600 papers and two trials, made once for the modules that share it
     (each serves it from its own FakeNCBI, so nothing a test adds to a server leaks)."""
     return corpus_gen.generate(600, seed=7, n_trials=2)
+
+
+@pytest.fixture
+def trials_server(two_trials):
+    """A fake NCBI serving `two_trials`, new for each test."""
+    from fake_ncbi import FakeNCBI
+
+    with FakeNCBI(corpus=two_trials) as fake:
+        yield fake

@@ -665,7 +665,9 @@ def _search_result(term: str, found: bool, count: int, retstart: int, page: list
     """An <eSearchResult>; a phrase PubMed does not know gets ErrorList/WarningList (biopython_esearch8.xml)."""
     id_list = "<IdList>\n" + "".join(f"<Id>{pmid}</Id>\n" for pmid in page) + "</IdList>" if page else "<IdList/>"
     translation = _escape(term) if found or "[" in term else f"({_escape(term)}[All Fields])"
-    errors = "" if found else f"<ErrorList><PhraseNotFound>{_escape(term)}</PhraseNotFound></ErrorList>"
+    # PubMed names each phrase it could not use, one element apiece (seen in real answers).
+    unused = "".join(f"<PhraseNotFound>{_escape(phrase)}</PhraseNotFound>" for phrase in term.split())
+    errors = "" if found else f"<ErrorList>{unused}</ErrorList>"
     if not found:
         warnings = [*warnings, "No items found."]
     warning_list = "".join(f"<OutputMessage>{message}</OutputMessage>" for message in warnings)
@@ -697,7 +699,7 @@ class Fault:
 
     endpoint: str | None
     status: int | None = None  # 429 carries NCBI's rate-limit JSON; others an HTML error page
-    retry_after: float | None = None
+    retry_after: float | str | None = None  # seconds, or the header's text as given (an HTTP-date, "inf")
     delay: float = 0.0  # seconds before answering (normally), to make a client time out
     # True or "body": half the body under a matching Content-Length; "length": the full length announced, half sent
     truncate: bool | str = False
@@ -846,7 +848,7 @@ class FakeNCBI:
 
     # --- misbehaviour ---------------------------------------------------------------------------
 
-    def inject(self, endpoint: str | None = None, *, status: int | None = None, retry_after: float | None = None,
+    def inject(self, endpoint: str | None = None, *, status: int | None = None, retry_after: float | str | None = None,
                delay: float = 0.0, truncate: bool | str = False, error_xml: str | None = None,
                json_error_200: bool = False, close: bool = False, times: int = 1) -> Fault:
         """Queue a fault for the next `times` matching requests; faults are served in the order queued."""
@@ -945,7 +947,9 @@ class FakeNCBI:
             reply = _xml_reply(_error_xml(record.endpoint, fault.error_xml))
         else:  # delay or truncate: the real answer, late or cut short
             reply = self._route(record)
-        if fault.retry_after is not None:
+        if isinstance(fault.retry_after, str):
+            reply.headers["Retry-After"] = fault.retry_after
+        elif fault.retry_after is not None:
             seconds = fault.retry_after
             reply.headers["Retry-After"] = str(int(seconds)) if float(seconds).is_integer() else str(seconds)
         return reply

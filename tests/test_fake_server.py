@@ -186,6 +186,11 @@ def test_esearch_for_an_unknown_phrase_reports_it_inside_a_normal_answer(server)
     assert result.xpath("WarningList/OutputMessage/text()") == ["No items found."]
 
 
+def test_esearch_names_each_phrase_it_could_not_use(server):
+    result = etree.fromstring(eutil(server, "esearch", term="abcXYZ defQQQ abcXYZ").content)
+    assert result.xpath("ErrorList/PhraseNotFound/text()") == ["abcXYZ", "defQQQ", "abcXYZ"]
+
+
 def test_esearch_pages_only_through_the_first_9999_pubmed_records(server):
     server.add_search("cancer", list(range(50_000_000, 50_012_000)))
     edge = etree.fromstring(eutil(server, "esearch", term="cancer", retstart=9998, retmax=10).content)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
+
 import pytest
 import requests
 
 import corpus as corpus_gen
-from conftest import settings_for
-from fake_ncbi import FakeNCBI
+from conftest import settings_for, start_build
+from fake_ncbi import RETSTART_ERROR, FakeNCBI
 from litgraph import Settings, build
 from litgraph.memo import Memo
 from litgraph.sources.entrez import Entrez
@@ -52,6 +55,8 @@ def fetch_all(entrez: Entrez, pmids: list[str]):
     {"truncate": "body"},
     {"truncate": "length"},
     {"error_xml": "Couldn't resolve #exLinkSrv2, the address table is empty."},
+    {"error_xml": "Search Backend failed: Unable to open connection to #PMQuerySrv?dbaf=pubmed"},
+    {"error_xml": "Invalid db name specified: pubmed"},  # NCBI has said so of real databases now and then
     {"json_error_200": True},
     {"close": True},
     {"delay": 5.0},
@@ -91,6 +96,46 @@ def test_a_429_pauses_for_retry_after_before_asking_again(server, tmp_path, pmid
     assert second.arrived - first.arrived >= 1.0
 
 
+def test_a_retry_after_date_is_honoured_like_a_number_of_seconds(server, tmp_path, pmids):
+    in_three_seconds = format_datetime(datetime.now(timezone.utc) + timedelta(seconds=3), usegmt=True)
+    server.inject("efetch", status=429, retry_after=in_three_seconds)  # an HTTP-date, as RFC 9110 allows
+    fetch_all(client(server, tmp_path), pmids)
+    first, second = server.requests("efetch")
+    assert second.arrived - first.arrived >= 1.5  # the date drops the fraction of a second
+
+
+@pytest.mark.parametrize("header", ["inf", "nan", "-5", "soon"])
+def test_a_retry_after_that_is_neither_seconds_nor_a_date_is_ignored(server, tmp_path, pmids, header):
+    server.inject("efetch", status=429, retry_after=header)
+    result = fetch_all(client(server, tmp_path), pmids)
+    assert result.error is None and len(server.requests("efetch")) == 2  # retried after the usual backoff
+
+
+def test_a_service_that_asks_to_wait_longer_than_max_retry_after_is_unavailable_at_once(server, tmp_path, pmids):
+    server.inject("efetch", status=429, retry_after=3)
+    entrez = client(server, tmp_path, max_retry_after=0.5)
+    failed = fetch_all(entrez, pmids[:10])
+    assert failed.error.reason == "not in the cache (NCBI E-utilities asked to wait 3 s, over the 0.5 s limit)"
+    assert entrez.http.warnings == [f"NCBI E-utilities at {server.eutils_url} asked to wait 3 s, over the 0.5 s "
+                                    "limit (max_retry_after); building from the record and the cache"]
+    later = fetch_all(entrez, pmids[10:])
+    assert isinstance(later.error, NotCached) and len(server.requests("efetch")) == 1  # asked once, not again
+
+
+@pytest.mark.parametrize("message", [
+    "Empty term and query_key - nothing todo",  # esearch without a term
+    "Empty id list - nothing todo",  # elink without ids
+    "Some IDs have invalid value and were omitted. Maximum ID value 18446744073709551615",  # biopython_epost3.xml
+    "Neither query_key nor id specified",  # biopython_esummary8.xml
+    RETSTART_ERROR,  # paging past PubMed's first 9,999 records
+])
+def test_an_error_about_the_request_itself_is_not_retried(server, tmp_path, pmids, message):
+    server.inject("efetch", error_xml=message, times=5)
+    result = fetch_all(client(server, tmp_path), pmids)
+    assert result.error.reason == f"NCBI error: {message}"
+    assert len(server.requests("efetch")) == 1 and result.records == []
+
+
 def test_backoff_grows_between_tries(server, tmp_path, pmids):
     server.inject("efetch", status=500, times=3)
     fetch_all(client(server, tmp_path, backoff=0.1), pmids)
@@ -105,6 +150,21 @@ def test_requests_never_exceed_three_in_any_second_by_default(server, tmp_path, 
     arrivals = sorted(r.arrived for r in server.requests("efetch"))
     assert len(arrivals) == 12
     assert max(sum(1 for t in arrivals if start <= t < start + 1.0) for start in arrivals) <= 3
+
+
+def test_builds_running_at_once_share_the_rate_since_ncbi_counts_per_address(tmp_path):
+    """Three `litgraph build` processes with one cache folder, against a server that enforces
+    NCBI's 3 requests/s per address: together they stay under it, so nobody gets a 429."""
+    data = corpus_gen.generate(1200, seed=5, n_trials=3)
+    with FakeNCBI(corpus=data, rate_limit=3, latency=0.1) as server:
+        builds = [start_build(server, tmp_path, nct) for nct in data.studies]
+        errors = [build.communicate(timeout=180)[1] for build in builds]
+    assert [build.returncode for build in builds] == [0, 0, 0], errors
+    eutils = [r for r in server.requests() if r.endpoint != "ctgov"]
+    assert [r.status for r in eutils if r.status != 200] == []
+    arrivals = [r.arrived for r in eutils]
+    assert max(sum(1 for t in arrivals if start <= t < start + 1.0) for start in arrivals) <= 3
+    assert len(arrivals) >= 18  # enough requests of each build to overlap
 
 
 def test_several_requests_are_in_flight_when_the_server_is_slow(server, tmp_path, corpus):

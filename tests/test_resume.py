@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 import time
 
 import corpus as corpus_gen
-from conftest import GUARD_SITE
+from conftest import start_build, wait_for_completed
 from fake_ncbi import FakeNCBI
 
 IDENTITY = ("tool", "email", "api_key")
@@ -18,21 +15,6 @@ IDENTITY = ("tool", "email", "api_key")
 def request_key(record) -> tuple:
     params = {name: values for name, values in record.params.items() if name not in IDENTITY}
     return record.method, record.endpoint, tuple(sorted((k, tuple(v)) for k, v in params.items()))
-
-
-def start_build(server, tmp_path, nct):
-    env = {"LITGRAPH_EUTILS_URL": server.eutils_url, "LITGRAPH_CTGOV_URL": server.ctgov_url,
-           "LITGRAPH_CACHE_DIR": str(tmp_path / "cache"), "PYTHONPATH": str(GUARD_SITE), "PATH": os.environ["PATH"]}
-    return subprocess.Popen([sys.executable, "-m", "litgraph", "build", nct, "--depth", "2", "--max-papers", "400",
-                             "--format", "json", "--quiet"], cwd=tmp_path, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
-def wait_for_completed(server, count: int, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while sum(1 for r in server.requests() if r.status == 200) < count:
-        assert time.monotonic() < deadline, "the build did not get going"
-        time.sleep(0.02)
 
 
 def test_a_killed_build_resumes_without_repeating_completed_requests(tmp_path):

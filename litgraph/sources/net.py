@@ -2,30 +2,48 @@
 
 One `requests_cache` session stored under the cache directory (SQLite) serves every call to
 NCBI and ClinicalTrials.gov. A request that the cache answers costs nothing; a cache miss waits
-for its service's rate limiter, and a failed answer (429, 5xx, timeout, truncated body, an
-<ERROR> inside a 200) is retried with exponential backoff and never stored. When a service
-cannot be reached at all, the session says so once and answers from the cache only.
+for its service's rate limiter (shared with the other litgraph processes using the same cache
+folder), and a failed answer (429, 5xx, timeout, truncated body, an <ERROR> inside a 200) is
+retried with exponential backoff and never stored. When a service cannot be reached at all, or
+asks to be left alone for longer than `max_retry_after`, the session says so once and answers
+from the cache only. A cache that is corrupt, unusable or removed mid-run never stops a build.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import math
+import os
 import random
 import re
+import sqlite3
+import tempfile
 import threading
 import time
-from collections import deque
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Callable, Iterator
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
-from requests_cache import DEFAULT_IGNORED_PARAMS, CacheMixin, create_key
+from requests_cache import DEFAULT_IGNORED_PARAMS, BaseCache, CacheMixin, SQLiteCache, create_key
 
+from ..memo import corrupt_database, move_database
 from ..settings import Settings
+
+try:
+    import fcntl
+except ImportError:  # no flock (Windows): each process keeps its own limiter
+    fcntl = None
 
 CREDENTIALS = ("api_key", "email", "tool")
 REDACT = tuple(DEFAULT_IGNORED_PARAMS) + ("email", "tool")  # replaces the defaults: keep api_key listed
+
+HTTP_CACHE = "http_cache.sqlite"
 
 logging.getLogger("requests_cache").setLevel(logging.ERROR)  # it logs tracebacks for stale answers
 
@@ -47,47 +65,126 @@ class RateLimiter:
 
     Starts are spaced evenly, and each start is stamped the moment its request goes out, so a
     thread that was slow to get there (another thread parsing a large answer holds the GIL)
-    cannot bunch up with the next one. Shared by every thread; a 429 pauses all of them, since
-    NCBI counts per IP or key.
+    cannot bunch up with the next one. NCBI counts per address, so the limiter is shared by every
+    thread and, through the small state file `shared` (locked with flock while it is read and
+    written), by every litgraph process on the machine that uses the same cache folder; a 429
+    pauses all of them. Without a usable file it is this process's alone.
     """
 
     WINDOW = 1.05  # seconds that must hold `rate` starts: 50 ms of slack for arrival jitter
 
-    def __init__(self, rate: float):
+    def __init__(self, rate: float, shared: Path | None = None, longest_pause: float = 60.0,
+                 warn: Callable[[str], None] | None = None):
         self.burst = max(1, int(rate))
         self.interval = self.WINDOW / rate
-        self._starts: deque[float] = deque(maxlen=self.burst)
-        self._not_before = 0.0
+        self.shared = shared if fcntl else None
+        self.longest_pause = longest_pause  # no state file, however odd, holds requests back longer
+        self._warn = warn or (lambda message: None)
+        self._window = _Window()
         self._lock = threading.Lock()
 
     def wait(self) -> None:
         while True:
-            with self._lock:
-                now = time.monotonic()
-                delay = self._delay(now)
+            with self._state() as window:
+                now = time.time()
+                window.starts = [start for start in window.starts if start > now - self.WINDOW]
+                full = len(window.starts) >= self.burst
+                delay = max(window.not_before, window.starts[-self.burst] + self.WINDOW if full else 0.0) - now
                 if delay <= 0:
-                    self._starts.append(now)
-                    self._not_before = now + self.interval
+                    window.starts.append(now)
+                    window.not_before = now + self.interval
                     return
             time.sleep(delay)
 
-    def _delay(self, now: float) -> float:
-        window_free = self._starts[0] + self.WINDOW if len(self._starts) == self.burst else 0.0
-        return max(self._not_before, window_free) - now
-
     def pause(self, seconds: float) -> None:
+        with self._state() as window:
+            window.not_before = max(window.not_before, time.time() + seconds)
+
+    @contextmanager
+    def _state(self) -> Iterator[_Window]:
+        """The window to read and change: the shared file's, held locked until it is written back,
+        or this process's own."""
         with self._lock:
-            self._not_before = max(self._not_before, time.monotonic() + seconds)
+            file = self._open_shared()
+            try:
+                yield self._window
+            finally:
+                if file:
+                    self._write_shared(file)
+
+    def _open_shared(self):
+        if not self.shared:
+            return None
+        try:
+            file = _open_locked(self.shared)
+            self._window = _Window.decode(file.read(), time.time(), self.longest_pause + self.WINDOW)
+            return file
+        except OSError as error:
+            self._unshare(error)
+            return None
+
+    def _write_shared(self, file) -> None:
+        try:
+            with file:
+                file.seek(0)
+                file.truncate()
+                file.write(self._window.encode())
+        except OSError as error:
+            self._unshare(error)
+
+    def _unshare(self, error: OSError) -> None:
+        self._warn(f"{self.shared} cannot be used ({error.strerror or error}): the rate limit is no longer "
+                   "shared with other litgraph processes")
+        self.shared = None
+
+
+@dataclass
+class _Window:
+    """What a limiter knows: when the last requests started, and the earliest the next may start
+    (wall-clock seconds, which every process reads alike)."""
+
+    starts: list[float] = field(default_factory=list)
+    not_before: float = 0.0
+
+    def encode(self) -> str:
+        return json.dumps({"starts": self.starts, "not_before": self.not_before})
+
+    @classmethod
+    def decode(cls, text: str, now: float, longest: float) -> _Window:
+        """The window a state file holds; an empty or damaged file is an empty window, and times
+        further ahead than can be (a clock set back, a stray write) are not believed."""
+        try:
+            data = json.loads(text)
+            starts, not_before = [float(start) for start in data["starts"]], float(data["not_before"])
+        except (ValueError, KeyError, TypeError):
+            return cls()
+        return cls([start for start in starts if start <= now + RateLimiter.WINDOW], min(not_before, now + longest))
+
+
+def _open_locked(path: Path):
+    """The state file, opened for update (and made, folder included, if missing) and locked."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except FileNotFoundError:  # the cache folder was removed during the run
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    file = os.fdopen(fd, "r+", encoding="utf-8")
+    try:
+        fcntl.flock(file, fcntl.LOCK_EX)  # released when the file is closed
+    except OSError:
+        file.close()
+        raise
+    return file
 
 
 @dataclass
 class Service:
-    """One remote service: its limiter and whether it has been found unreachable."""
+    """One remote service: its limiter and whether it has been found unavailable."""
 
     name: str
     base_url: str
     limiter: RateLimiter
-    down_reason: str = ""
+    down_reason: str = ""  # why it answers from the cache only, as each NotCached says it
     reached: bool = False  # some request got an answer: later connection errors are transient
 
 
@@ -190,34 +287,133 @@ def _usable(response) -> bool:
     return response.status_code == 200 and not answer_problem(response.content, response.headers.get("Content-Type", ""))
 
 
+# Which NCBI <ERROR>s inside an HTTP 200 retrying cannot change. The fixtures and public reports
+# show two kinds. Errors about the request itself ("Empty term and query_key - nothing todo",
+# "Empty id list - nothing todo", "Empty ID list; Nothing to store", "Some IDs have invalid value
+# and were omitted", "Neither query_key nor id specified", "'retstart' cannot be larger than
+# 9998") come back for the same request every time. Errors of NCBI's back end ("Couldn't resolve
+# #exLinkSrv2, the address table is empty", "Search Backend failed: Unable to open connection to
+# #PMQuerySrv", and during outages even "Database is not supported: pubmed" or "Invalid db name
+# specified" for a real database) pass. Only the first kind is final; an error not recognised is
+# retried, since a lost batch costs more than a few requests.
+_REQUEST_ERROR = re.compile(
+    rb"nothing todo|nothing to store|invalid value|neither query_key nor id|cannot be larger than", re.IGNORECASE)
+
+
+def _final(response) -> bool:
+    """True when asking again cannot change the answer: a client error other than 429, or an NCBI
+    <ERROR> about the request itself."""
+    status = response.status_code
+    if status == 200:
+        return any(_REQUEST_ERROR.search(message) for message in _ERROR.findall(response.content))
+    return 400 <= status < 500 and status != 429
+
+
 class Http:
     """Cached, rate-limited, retrying HTTP for the E-utilities and ClinicalTrials.gov."""
 
-    def __init__(self, settings: Settings, warn=None):
+    def __init__(self, settings: Settings, warn: Callable[[str], None] | None = None):
         self.settings = settings
         self.counters = Counters()
         self.warnings: list[str] = []
         self._warn = warn or (lambda message: None)
         self._lock = threading.Lock()
+        self.cache_dir = self._usable_cache_dir()  # None: this run caches in memory only
         self.services = {
-            "eutils": Service("NCBI E-utilities", settings.eutils_url, RateLimiter(settings.eutils_rate)),
-            "ctgov": Service("ClinicalTrials.gov", settings.ctgov_url, RateLimiter(settings.ctgov_rate)),
+            "eutils": self._service("NCBI E-utilities", settings.eutils_url, settings.eutils_rate),
+            "ctgov": self._service("ClinicalTrials.gov", settings.ctgov_url, settings.ctgov_rate),
         }
-        settings.cache_dir.mkdir(parents=True, exist_ok=True)
         self.session = _CachedSession(
-            cache_name=str(settings.cache_dir / "http_cache.sqlite"),
-            backend="sqlite",
+            backend=self._open_cache(),
             allowable_methods=("GET", "POST"),
             allowable_codes=(200,),
             ignored_parameters=list(REDACT),
             key_fn=_cache_key,
             filter_fn=_usable,
             stale_if_error=True,
-            wal=True,
         )
         self.session.limiter_for = self._limiter_for
         self.session.counters = self.counters
         self.session.headers["User-Agent"] = f"{settings.tool} (https://pypi.org/project/litgraph)"
+
+    def warn(self, message: str) -> None:
+        """Say it now and keep it for the summary."""
+        self.warnings.append(message)
+        self._warn(message)
+
+    def _usable_cache_dir(self) -> Path | None:
+        """The cache folder, made if missing; None, said once, when nothing can be written there
+        (a read-only disk, no permission, a path through a regular file)."""
+        folder = self.settings.cache_dir
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            tempfile.TemporaryFile(dir=folder).close()
+        except OSError as error:
+            self.warn(f"cache folder {folder} cannot be used ({error.strerror or error}): building without a "
+                      "cache, so nothing is kept for the next run and the rate limit is not shared with other "
+                      "litgraph processes")
+            return None
+        return folder
+
+    def _service(self, name: str, base_url: str, rate: float) -> Service:
+        """A service whose limiter is shared, through the cache folder, by every build asking it."""
+        parts = urlsplit(base_url)
+        key = re.sub(r"[^A-Za-z0-9.]+", "-", parts.netloc + parts.path).strip("-")  # host, port and path
+        shared = self.cache_dir / f"rate-{key}.json" if self.cache_dir else None
+        return Service(name, base_url, RateLimiter(rate, shared, self.settings.max_retry_after, self.warn))
+
+    def _open_cache(self) -> BaseCache:
+        """SQLite in the cache folder; in memory, for this run only, when there is none."""
+        if self.cache_dir is None:
+            return BaseCache()
+        path = self.cache_dir / HTTP_CACHE
+        try:
+            return SQLiteCache(path, wal=True)
+        except sqlite3.Error as error:
+            return self._cache_after(error, path)
+
+    def _cache_after(self, error: Exception, path: Path) -> BaseCache:
+        """A new cache once the one at `path` failed: a corrupt file is moved aside and a new one
+        started; anything else leaves the run a cache in memory. Either way, one warning says so."""
+        if corrupt_database(error):
+            aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+            try:
+                move_database(path, aside)
+                cache = SQLiteCache(path, wal=True)
+            except (OSError, sqlite3.Error) as failure:
+                error = failure
+            else:
+                self.warn(f"{path} is unreadable ({error}): moved to {aside.name}; a new HTTP cache is started")
+                return cache
+        self.warn(f"{path} cannot be used ({error}): answers are cached in memory for this run only")
+        return BaseCache()
+
+    def _cache_in_place(self) -> BaseCache:
+        """The session's cache, started again if its file was removed during the run (cache/
+        deleted by hand), so that what is fetched from now on is kept; the loss is named."""
+        cache = self.session.cache
+        if isinstance(cache, SQLiteCache) and not os.path.exists(cache.db_path):
+            with self._lock:
+                if self.session.cache is cache:
+                    path = Path(cache.db_path)
+                    self.warn(f"{path} was removed during the build: a new one is started, and what it held "
+                              "will be fetched again next time")
+                    try:
+                        path.parent.mkdir(parents=True, exist_ok=True)
+                        self._use_cache(SQLiteCache(path, wal=True))
+                    except (OSError, sqlite3.Error) as error:
+                        self._use_cache(self._cache_after(error, path))
+        return self.session.cache
+
+    def _replace_cache(self, broken: BaseCache, error: sqlite3.Error) -> None:
+        with self._lock:
+            if self.session.cache is broken:  # not yet replaced by another thread
+                self._use_cache(self._cache_after(error, Path(broken.db_path)))
+
+    def _use_cache(self, cache: BaseCache) -> None:
+        settings = self.session.settings  # they live on the cache object
+        self.session.cache = cache
+        self.session.settings = settings
 
     def _limiter_for(self, url: str) -> RateLimiter:
         return self._service_for(url).limiter
@@ -240,7 +436,8 @@ class Http:
         failures = 0
         while True:
             cache_only = self.settings.offline or bool(target.down_reason)
-            status = None
+            cache = self._cache_in_place()
+            status = wait = None
             try:
                 response = self.session.request(
                     "POST" if post else "GET", url,
@@ -250,12 +447,16 @@ class Http:
                 )
             except requests.RequestException as error:
                 if _unreachable(error) and not target.reached:
-                    self._mark_down(target, _describe(error))
+                    self._mark_down(target, f"{target.name} unreachable at {target.base_url}: {_describe(error)}",
+                                    "service unreachable")
                     continue  # from now on this service answers from the cache only
                 reason = f"request failed ({_describe(error)})"
+            except sqlite3.Error as error:  # the HTTP cache broke during the run: replace it, ask again
+                self._replace_cache(cache, error)
+                continue
             else:
                 if cache_only and response.status_code == 504 and response.reason == "Not Cached":
-                    why = "offline mode" if self.settings.offline else "service unreachable"
+                    why = "offline mode" if self.settings.offline else target.down_reason
                     raise NotCached(what, f"not in the cache ({why})")
                 from_cache = getattr(response, "from_cache", False)
                 self.counters.add("cached" if from_cache else "answered")
@@ -265,15 +466,21 @@ class Http:
                     return response.content
                 if from_cache:  # a bad answer stored by an older version: drop it and ask again
                     self.session.cache.delete(requests=[response.request])
-                if 400 <= status < 500 and status != 429:
-                    raise FetchError(what, reason, status)  # retrying cannot fix a bad request
+                if _final(response):
+                    raise FetchError(what, reason, status)
+                wait = _retry_after(response) if status == 429 else None
+                if wait is not None and wait > self.settings.max_retry_after:
+                    asked = f"asked to wait {wait:,.0f} s, over the {self.settings.max_retry_after:g} s limit"
+                    self._mark_down(target, f"{target.name} at {target.base_url} {asked} (max_retry_after)",
+                                    f"{target.name} {asked}")
+                    continue  # sleeping that long would stall the build: answer from the cache only
             failures += 1
             if failures >= self.settings.tries:
                 raise FetchError(what, f"{reason} (gave up after {failures} tries)", status)
             self.counters.add("retries")
             delay = self._delay(failures - 1)
-            if status == 429:  # NCBI counts per IP or key: every thread must slow down
-                target.limiter.pause(_retry_after(response, delay))
+            if status == 429:  # NCBI counts per IP or key: every thread and process must slow down
+                target.limiter.pause(delay if wait is None else wait)
             else:
                 time.sleep(delay)
 
@@ -281,14 +488,14 @@ class Http:
         base = self.settings.backoff * (2 ** attempt)
         return base * (0.5 + random.random())  # jitter keeps parallel retries from lining up
 
-    def _mark_down(self, service: Service, reason: str) -> None:
+    def _mark_down(self, service: Service, message: str, reason: str) -> None:
+        """From now on the service answers from the cache only: `message` says so once, and
+        `reason` is named by every request the cache cannot answer."""
         with self._lock:
             if service.down_reason:
                 return
-            service.down_reason = f"{service.name} unreachable at {service.base_url}: {reason}"
-            message = f"{service.down_reason}; building from the record and the cache"
-            self.warnings.append(message)
-        self._warn(message)
+            service.down_reason = reason
+        self.warn(f"{message}; building from the record and the cache")
 
 
 def _status_problem(response) -> str:
@@ -314,12 +521,21 @@ def _error_text(body: bytes) -> str:
     return " ".join(body.decode("utf-8", "replace").split())[:200]
 
 
-def _retry_after(response, fallback: float) -> float:
-    value = response.headers.get("Retry-After", "")
+def _retry_after(response) -> float | None:
+    """The seconds a Retry-After header asks for: a number of seconds or an HTTP-date (RFC 9110);
+    None when there is none or it is neither (negative, "inf", "nan", words)."""
+    value = response.headers.get("Retry-After", "").strip()
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
-        return fallback
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:  # an obsolete date form without a zone is GMT
+            when = when.replace(tzinfo=timezone.utc)
+        return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+    return seconds if math.isfinite(seconds) and seconds >= 0 else None
 
 
 def _unreachable(error: Exception) -> bool:
