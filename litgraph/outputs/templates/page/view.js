@@ -55,7 +55,7 @@ class GraphView {
     this.nodes = new vis.DataSet();
     this.network = new vis.Network(this.ui.canvas, { nodes: this.nodes, edges: new vis.DataSet() }, this.options());
     this.drawDotsWhenLarge();
-    this.refresh();
+    this.sync();
     this.wireCanvas();
     this.wireButtons();
     this.controls.wire();
@@ -123,6 +123,11 @@ class GraphView {
   /* ----- the picture ----- */
 
   refresh() {
+    this.sync();
+    this.network.redraw();
+  }
+
+  sync() {
     // Which nodes are drawn (in the picture and through the filters), then vis, counts and labels.
     const adds = [];
     const updates = [];
@@ -151,7 +156,6 @@ class GraphView {
     }
     this.showCounts();
     this.labels.dirty = true;
-    this.network.redraw();
   }
 
   placeAll() {
