@@ -24,7 +24,6 @@ from . import __version__
 from .collector import collector_paused
 from .expand import LINK_TYPES, Limits, add_trial_publications, expand, search_trial_publications, seed_corpus
 from .analysis import GRAPH_LIMITS, top_tables
-from . import analysis, authors, betweenness, graphs as graph_module, model
 from .graphs import build_graphs
 from .memo import Memo, code_fingerprint
 from .model import Corpus, Problem, Trial, canonical_bytes
@@ -38,7 +37,7 @@ from .sources.net import FetchError, Http
 
 log = logging.getLogger("litgraph")
 # Graphs are remembered by the corpus they come from and the code that makes them.
-GRAPH_CODE = code_fingerprint(model, graph_module, analysis, authors, betweenness, extra=nx.__version__)
+GRAPH_CODE = code_fingerprint()
 @dataclass
 class Build:
     """One build: what was asked, what was found, the graphs, and what went wrong."""

@@ -16,19 +16,32 @@ import sqlite3
 import threading
 import time
 import zlib
+from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
-from types import ModuleType
 from typing import Callable, TypeVar
 
 T = TypeVar("T")
 KEEP = {"graphs": 8}  # entries kept per bulky kind; other kinds are small and kept
+PACKAGE = Path(__file__).resolve().parent
+# Libraries whose versions shape what litgraph computes (parsing, graphs, metrics, layouts).
+SHAPING_LIBRARIES = ("networkx", "numpy", "lxml", "igraph", "orjson")
 
 
-def code_fingerprint(*modules: ModuleType, extra: str = "") -> bytes:
-    """A digest of the modules' source: any edit to the code invalidates what it computed."""
-    digest = hashlib.blake2b(extra.encode(), digest_size=16)
-    for module in modules:
-        digest.update(Path(module.__file__).read_bytes())
+@lru_cache(maxsize=None)
+def code_fingerprint(root: Path = PACKAGE) -> bytes:
+    """A digest of every source file of the package below `root` and of the versions of the
+    libraries that shape its results: any edit anywhere in the code, or another library version,
+    invalidates what was remembered. No hand-kept list of modules, which would drift."""
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".js", ".j2") and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for library in SHAPING_LIBRARIES:
+        try:
+            digest.update(f"{library}={metadata.version(library)}\0".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{library}=none\0".encode())
     return digest.digest()
 
 

@@ -68,3 +68,24 @@ def test_what_is_remembered_depends_on_every_key_part(tmp_path):
     assert memo.recall("kind", [b"cod", b"e2data"], lambda: compute(4)) == 4  # parts never run together
     assert memo.recall("other", [b"code", b"data"], lambda: compute(5)) == 5
     assert calls == [1, 3, 4, 5]
+
+
+def test_the_code_fingerprint_covers_every_module_of_the_package(tmp_path):
+    """Investigators' matching rules (investigators.py, which graphs.py uses) were missing from a
+    hand-kept list of modules, so warm runs served graphs made by the old rules."""
+    import shutil
+    from litgraph.memo import PACKAGE, code_fingerprint
+
+    copy = tmp_path / "litgraph"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    before = code_fingerprint(copy)
+    assert code_fingerprint(copy) == before  # the same code, the same fingerprint
+    for name in ("investigators.py", "outputs/focus.py", "outputs/templates/page/view.js"):
+        target = copy / name
+        original = target.read_bytes()
+        target.write_bytes(original + b"\n# changed\n")
+        code_fingerprint.cache_clear()
+        assert code_fingerprint(copy) != before, name
+        target.write_bytes(original)
+        code_fingerprint.cache_clear()
+    assert code_fingerprint(copy) == before

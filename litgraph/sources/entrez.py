@@ -14,9 +14,7 @@ from typing import Callable, Iterable, Iterator
 from ..model import Paper
 from ..settings import Settings
 from .net import FetchError, Http
-from .. import model
 from ..memo import Memo, code_fingerprint
-from . import pubmed
 from .pubmed import LinkSet, PubMedFormatError, SearchResult, parse_elink, parse_esearch, read_articles
 
 ESEARCH_CAP = 10_000  # PubMed's ESearch returns at most the first 10,000 ids of a query
@@ -58,7 +56,7 @@ def batches(ids: list[str], size: int) -> list[list[str]]:
     return [ids[start:start + size] for start in range(0, len(ids), size)]
 
 
-PARSER_CODE = code_fingerprint(pubmed, model)
+PARSER_CODE = code_fingerprint()
 
 
 class Entrez:
