@@ -28,7 +28,7 @@ from . import analysis, authors, betweenness, graphs as graph_module, model
 from .graphs import build_graphs
 from .memo import Memo, code_fingerprint
 from .model import Corpus, Problem, Trial, canonical_bytes
-from .outputs import write_outputs
+from .outputs import DEFAULT_ROOT, write_outputs
 from .progress import Progress
 from .settings import Settings
 from .sources.ctgov import UnknownTrial, fetch_study
@@ -64,7 +64,7 @@ class Build:
 
     def write(self, folder: str | Path | None = None, formats: Iterable[str] = ("html",)) -> list[Path]:
         """Write each graph in each format plus summary.json; returns the files written."""
-        target = Path(folder) if folder else Path("output") / self.name
+        target = Path(folder) if folder else DEFAULT_ROOT / self.name
         return write_outputs(self, target, tuple(formats))
 
 

@@ -13,7 +13,7 @@ from . import __version__
 from .analysis import TOP_ROWS, format_tables
 from .api import InputError, build
 from .expand import LINK_TYPES
-from .outputs import ALL_FORMATS, INDEX
+from .outputs import ALL_FORMATS, INDEX, check_folder, check_formats
 from .progress import Progress, TerminalProgress
 from .settings import Settings
 
@@ -103,10 +103,8 @@ def run_build(args: argparse.Namespace) -> int:
     # that ends after the build also skips the scans of all those objects once it would resume
     # (2 s of a 10,000-paper warm rerun). Reference counting still frees what is dropped.
     gc.disable()
-    formats = _split(args.format) + (["fragment"] if args.embed else [])
-    unknown = [fmt for fmt in formats if fmt not in ALL_FORMATS]
-    if unknown:
-        raise InputError(f"unknown format {unknown[0]!r}: choose from {', '.join(ALL_FORMATS)}")
+    formats = check_formats(_split(args.format) + (["fragment"] if args.embed else []))
+    check_folder(args.out)  # before anything is fetched
     progress = TerminalProgress() if not args.quiet and sys.stderr.isatty() else Progress()
 
     def warn(message: str) -> None:
