@@ -60,6 +60,8 @@ class Build:
         """One of the graphs, inline in a notebook (Jupyter, JupyterLab, VS Code, Colab)."""
         from .outputs import show
 
+        if graph not in self.graphs:
+            raise InputError(f"unknown graph {graph!r}: choose from {', '.join(self.graphs)}")
         return show(self.graphs[graph], **({"height": height} if height else {}))
 
     def write(self, folder: str | Path | None = None, formats: Iterable[str] = ("html",)) -> list[Path]:
@@ -164,9 +166,9 @@ def _limits(depth: int, max_papers: int, links: Iterable[str]) -> Limits:
     if unknown:
         raise InputError(f"unknown link type {unknown[0]!r}: choose from {', '.join(LINK_TYPES)}")
     if depth < 0:
-        raise InputError("--depth must be 0 or more")
+        raise InputError(f"depth must be 0 or more (got {depth})")
     if max_papers < 1:
-        raise InputError("--max-papers must be 1 or more")
+        raise InputError(f"max_papers must be 1 or more (got {max_papers})")
     return Limits(depth=depth, max_papers=max_papers, links=links)
 
 

@@ -176,7 +176,7 @@ def test_max_papers_keeps_the_papers_most_linked_to_the_seeds(server, two_trials
     (["build", "banana"], "'banana' is not an NCT id"),
     (["build", "NCT0174"], "'NCT0174' is not an NCT number (expected NCT and 8 digits"),
     (["build", "0"], "'0' is not a PMID"),
-    (["build", "NCT01741857", "--depth", "-1"], "--depth must be 0 or more"),
+    (["build", "NCT01741857", "--depth", "-1"], "depth must be 0 or more (got -1)"),
     (["build", "NCT01741857", "--format", "pdf"], "unknown format 'pdf'"),
 ])
 def test_bad_input_is_one_line_and_exit_2(argv, message, capsys):
@@ -185,6 +185,18 @@ def test_bad_input_is_one_line_and_exit_2(argv, message, capsys):
     assert len(err.splitlines()) == 1 and err.startswith("litgraph: error: ")
     if message:
         assert message in err
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: build(str(EXAMPLE), depth=-1), "depth must be 0 or more (got -1)"),
+    (lambda: build(str(EXAMPLE), max_papers=0), "max_papers must be 1 or more (got 0)"),
+    (lambda: build(str(EXAMPLE), links=["cites"]), "unknown link type 'cites': choose from refs, citedin, similar"),
+    (lambda: build(str(EXAMPLE), offline=True).show("papers"), "unknown graph 'papers': choose from trial, paper"),
+])
+def test_bad_arguments_to_the_library_are_input_errors_in_its_own_words(call, message):
+    with pytest.raises(InputError) as raised:
+        call()
+    assert str(raised.value).startswith(message) and "--" not in str(raised.value)
 
 
 def test_an_unknown_trial_is_bad_input(server, tmp_path, monkeypatch, capsys):
