@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 from collections import Counter
@@ -12,6 +13,8 @@ import pytest
 from lxml import etree
 
 import corpus as corpus_gen
+from hostile import FORMULA_VALUES, hostile_medline, hostile_trial
+from litgraph import Settings, build
 from litgraph.outputs.export import (GRAPH_WRITERS, csv_cell, plain, read_bibtex, read_csv, read_cytoscape, read_gexf,
                                      read_graphml, read_json, read_ris, read_vosviewer, vosviewer_links, write_bibtex,
                                      write_csv, write_json, write_ris, write_vosviewer)
@@ -172,6 +175,33 @@ def test_csv_cells_join_lists_and_write_nested_values_as_json(tmp_path):
     first = nodes[0]
     assert first["tags"] == "x; y" and first["authors"] == '["Sun L", ["nested", null]]'
     assert first["meta"] == '{"k": [1, 2]}' and first["missing"] == "" and first["seed"] == "True"
+
+
+@pytest.fixture
+def hostile_build(tmp_path):
+    """A build of hostile records (see tests/hostile.py), offline, from the files alone."""
+    return build(str(hostile_trial(tmp_path)), str(hostile_medline(tmp_path)), depth=0, offline=True,
+                 warn=lambda _: None, settings=Settings(cache_dir=tmp_path / "cache"))
+
+
+def test_csv_text_a_spreadsheet_would_run_as_a_formula_starts_with_a_quote(hostile_build, tmp_path):
+    hostile_build.write(tmp_path / "out", formats=("csv",))
+    cells = []
+    for path in (tmp_path / "out").glob("*.csv"):
+        with path.open(newline="", encoding="utf-8") as handle:
+            cells += [cell for row in csv.reader(handle) for cell in row]
+    assert [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")] == []
+    for value in FORMULA_VALUES:  # each still there, as text
+        assert any(cell.startswith(f"'{value}") for cell in cells), value
+
+
+def test_csv_numbers_stay_numbers_and_text_that_looks_like_one_is_text(tmp_path):
+    graph = nx.Graph()
+    graph.add_node("a", type="point", label="-1.5", x=-1.5, shift=np.float64(-0.25), offsets=[-1, 2])
+    write_csv(graph, tmp_path / "g.csv")
+    (row,), _ = read_csv(tmp_path / "g.csv")
+    assert (row["x"], row["shift"]) == ("-1.5", "-0.25")
+    assert (row["label"], row["offsets"]) == ("'-1.5", "'-1; 2")
 
 
 def test_vosviewer_json_has_the_map_and_the_network(tmp_path, graphs):

@@ -7,7 +7,7 @@ Per graph G (`--format` name: file):
   text on every element (and named in the file, so `read_graphml`/`read_gexf` decode it);
   missing values are left out; characters XML 1.0 forbids are dropped from text.
 - csv: `G.nodes.csv` (id, type, label, ...) and `G.edges.csv` (source, target, kind, sources,
-  ...); lists joined with "; ", nested values as JSON.
+  ...); lists joined with "; ", nested values as JSON, text that would run as a formula quoted.
 - cytoscape: `G.cyjs`, Cytoscape.js elements JSON (Cytoscape desktop opens it too).
 - vosviewer: `G.vosviewer.json`, VOSviewer JSON: items (the map: label, cluster = community + 1,
   weights, scores, description, url) and links (the network: strength).
@@ -219,12 +219,24 @@ def _write_rows(path: Path, rows: list[dict], first: tuple[str, ...]) -> None:
 
 
 def csv_cell(value: Any) -> str:
-    """"" for missing, "a; b" for a list of scalars, JSON for anything nested."""
+    """"" for missing, "a; b" for a list of scalars, JSON for anything nested. Text a spreadsheet
+    would run as a formula (starting with =, +, -, @, a tab or a carriage return) starts with "'",
+    as OWASP advises for CSV; numbers (-1.5 too) stay numbers."""
     value = plain(value)
+    if isinstance(value, (int, float)):
+        return str(value)
+    text = _cell_text(value)
+    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, list) and all(not isinstance(item, (list, dict)) for item in value):
-        return "; ".join(csv_cell(item) for item in value)
+        return "; ".join(_cell_text(item) for item in value)
     if isinstance(value, (list, dict)):
         return json.dumps(value, ensure_ascii=False)  # spaced: a cell is read by people too
     return str(value)
