@@ -26,7 +26,7 @@ def test_the_worked_example_runs_as_printed_and_writes_what_it_says(tmp_path, ca
     exec(compile(example, "README.md", "exec"), {"__name__": "readme"})
 
     printed = capsys.readouterr().out
-    assert "'papers': 10" in printed and "2 warnings" in printed  # NCBI unreachable, 10 PMIDs not cached
+    assert "'papers': 10" in printed and "1 warnings" in printed  # NCBI unreachable, so 10 PMIDs not had
     assert printed.count("background pmid:") + printed.count("derived pmid:") == 0  # labels, not ids
     assert re.search(r"^background .+", printed, flags=re.M) and re.search(r"^derived .+", printed, flags=re.M)
     out = tmp_path / "output" / "example"
