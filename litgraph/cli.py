@@ -13,7 +13,7 @@ from . import __version__
 from .analysis import TOP_ROWS, format_tables
 from .api import InputError, build
 from .expand import LINK_TYPES
-from .outputs import ALL_FORMATS, INDEX, check_folder, check_formats
+from .outputs import ALL_FORMATS, INDEX, SUMMARY, check_folder, check_formats
 from .progress import Progress, TerminalProgress
 from .settings import Settings
 
@@ -71,7 +71,7 @@ def parser() -> argparse.ArgumentParser:
                      help="no progress bar (drawn only when stderr is a terminal) and no tables at the end")
     summary = commands.add_parser("summary", help="print a build's top-N tables", description=SUMMARY_HELP,
                                   formatter_class=argparse.RawDescriptionHelpFormatter)
-    summary.add_argument("folder", type=Path, metavar="DIR", help="a build's output folder")
+    summary.add_argument("folder", type=Path, metavar="DIR", help="a build's output folder, or its summary.json")
     summary.add_argument("--top", type=int, default=10, help=f"rows per table, at most {TOP_ROWS} (default 10)")
     return main
 
@@ -133,15 +133,25 @@ def headline(summary: dict) -> str:
 def run_summary(args: argparse.Namespace) -> int:
     if args.top < 1:
         raise InputError("--top must be 1 or more")
-    path = args.folder / "summary.json"
-    try:
-        summary = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{args.folder}: no summary.json there; give the folder a build wrote") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise InputError(f"{path}: not a litgraph summary ({error})") from None
-    if "metrics" not in summary:
-        raise InputError(f"{path} has no tables: it was written by an older litgraph; build again")
+    summary = read_summary(args.folder)
     print(headline(summary))
     print(f"\n{format_tables(summary['metrics'], args.top)}")
     return 0
+
+
+def read_summary(path: Path) -> dict:
+    """A build's summary.json, given the file or the folder holding it."""
+    file = path / SUMMARY if path.is_dir() else path
+    try:
+        summary = json.loads(file.read_text(encoding="utf-8"))
+    except (FileNotFoundError, NotADirectoryError):
+        raise InputError(f"{path}: no summary.json there; give the folder a build wrote, or its summary.json") from None
+    except OSError as error:
+        raise InputError(f"{file}: cannot be read ({error.strerror})") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise InputError(f"{file}: not a litgraph summary ({error})") from None
+    if not isinstance(summary, dict) or "litgraph" not in summary:
+        raise InputError(f"{file}: not a litgraph summary")
+    if "metrics" not in summary:
+        raise InputError(f"{file} has no tables: it was written by an older litgraph; build again")
+    return summary

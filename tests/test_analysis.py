@@ -208,11 +208,27 @@ def test_build_prints_the_tables_at_the_end(tmp_path, capsys):
     assert "Central authors (co-authorship betweenness)" in capsys.readouterr().out
 
 
+def test_summary_reads_the_folder_or_its_summary_json(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["build", str(EXAMPLE), "--offline", "--format", "json", "--out", str(out), "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["summary", str(out)]) == 0
+    from_folder = capsys.readouterr().out
+    assert main(["summary", str(out / "summary.json")]) == 0
+    assert capsys.readouterr().out == from_folder and from_folder.startswith("NCT01741857: 1 trial(s)")
+
+
 @pytest.mark.parametrize("argv, message", [
-    (["summary", "no-such-folder"], "no summary.json there"),
+    (["summary", "no-such-folder"], "no-such-folder: no summary.json there"),
+    (["summary", "out/summary.json/summary.json"], "out/summary.json/summary.json: no summary.json there"),
+    (["summary", "out/paper.json"], "out/paper.json: not a litgraph summary"),
+    (["summary", "notes.txt"], "notes.txt: not a litgraph summary (Expecting value"),
     (["summary", ".", "--top", "0"], "--top must be 1 or more"),
 ])
-def test_summary_of_a_folder_without_a_build_is_one_line_and_exit_2(argv, message, capsys):
+def test_summary_of_anything_but_a_build_is_one_line_and_exit_2(argv, message, tmp_path, capsys):
+    assert main(["build", str(EXAMPLE), "--offline", "--format", "json", "--out", "out", "--quiet"]) == 0
+    (tmp_path / "notes.txt").write_text("my notes")
+    capsys.readouterr()
     assert main(argv) == 2
     error = capsys.readouterr().err.strip()
-    assert len(error.splitlines()) == 1 and message in error
+    assert len(error.splitlines()) == 1 and error.startswith(f"litgraph: error: {message}")
