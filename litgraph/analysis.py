@@ -31,6 +31,7 @@ import networkx as nx
 import numpy as np
 
 from .betweenness import TwinClasses, betweenness_of_classes
+from .terminal import terminal_text
 
 SEED = 42
 # Betweenness costs one breadth-first search per source (per class of twin sources, see
@@ -373,7 +374,7 @@ def _text_table(title: str, headers: tuple[str, ...], rows: list[tuple]) -> str:
     """Right-aligned numeric columns, the last (text) column left-aligned."""
     if not rows:
         return f"{title}\n  (none)"
-    cells = [tuple(str(value) for value in row) for row in rows]
+    cells = [tuple(terminal_text(value) for value in row) for row in rows]  # record text: see litgraph.terminal
     widths = [max(len(headers[i]), *(len(row[i]) for row in cells)) for i in range(len(headers) - 1)]
 
     def line(values: tuple[str, ...]) -> str:

@@ -16,6 +16,7 @@ from .expand import LINK_TYPES
 from .outputs import ALL_FORMATS, INDEX, SUMMARY, check_folder, check_formats
 from .progress import Progress, TerminalProgress
 from .settings import Settings
+from .terminal import terminal_text
 
 BUILD_HELP = """\
 Build the literature graphs of trials and papers: fetch each trial's references and the papers
@@ -81,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return run_summary(args) if args.command == "summary" else run_build(args)
     except InputError as error:
-        print(f"litgraph: error: {error}", file=sys.stderr)
+        print(f"litgraph: error: {terminal_text(error)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("litgraph: interrupted; what was fetched is in the cache", file=sys.stderr)
@@ -89,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # one line, not a traceback; LITGRAPH_DEBUG=1 shows it
         if os.environ.get("LITGRAPH_DEBUG"):
             raise
-        print(f"litgraph: error: {type(error).__name__}: {error}", file=sys.stderr)
+        print(f"litgraph: error: {type(error).__name__}: {terminal_text(error)}", file=sys.stderr)
         return 1
 
 
@@ -109,7 +110,7 @@ def run_build(args: argparse.Namespace) -> int:
 
     def warn(message: str) -> None:
         progress.clear()
-        print(f"litgraph: warning: {message}", file=sys.stderr)
+        print(f"litgraph: warning: {terminal_text(message)}", file=sys.stderr)
 
     result = build(*args.sources, query=args.query, depth=args.depth, max_papers=args.max_papers, links=_split(args.links),
                    offline=args.offline, email=args.email, api_key=args.api_key,
@@ -118,7 +119,7 @@ def run_build(args: argparse.Namespace) -> int:
     summary = result.summary()
     print(headline(summary))
     index = next(f for f in files if f.name == INDEX)
-    print(f"wrote {len(files)} files to {index.parent}/ — open {index}")
+    print(terminal_text(f"wrote {len(files)} files to {index.parent}/ — open {index}"))
     if not args.quiet:
         print(f"\n{format_tables(summary['metrics'], BUILD_TABLE_ROWS)}")
     return 0
@@ -126,8 +127,8 @@ def run_build(args: argparse.Namespace) -> int:
 
 def headline(summary: dict) -> str:
     counts = summary["counts"]
-    return (f"{summary['name']}: {counts['trials']} trial(s), {counts['papers']} papers "
-            f"({counts['papers_fetched']} from PubMed), {counts['authors']} authors")
+    return terminal_text(f"{summary['name']}: {counts['trials']} trial(s), {counts['papers']} papers "
+                         f"({counts['papers_fetched']} from PubMed), {counts['authors']} authors")
 
 
 def run_summary(args: argparse.Namespace) -> int:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import random
+import re
+from pathlib import Path
 
 import networkx as nx
 import pytest
 
 from conftest import EXAMPLE
+from hostile import TERMINAL_NAME, hostile_medline
 from litgraph import analysis
 from litgraph.analysis import (add_metrics, betweenness, cocitation_graph, communities, coupling_graph, mesh_graph,
                                pagerank, top_tables)
@@ -206,6 +209,18 @@ def test_summary_prints_the_tables_of_a_build_folder(tmp_path, capsys):
 def test_build_prints_the_tables_at_the_end(tmp_path, capsys):
     assert main(["build", str(EXAMPLE), "--offline", "--format", "json", "--out", str(tmp_path / "out")]) == 0
     assert "Central authors (co-authorship betweenness)" in capsys.readouterr().out
+
+
+def test_control_characters_of_records_never_reach_the_terminal(tmp_path, capsys):
+    nbib = hostile_medline(tmp_path)  # an author named "Evil<ESC>]0;PWNED<BEL><ESC>[31m"
+    assert main(["build", str(nbib), "--depth", "0", "--offline", "--format", "json", "--out", "out"]) == 0
+    assert main(["summary", "out"]) == 0
+    printed = capsys.readouterr()
+    assert "Bob Evil]0;PWNED[31m  [author:" in printed.out  # the name, harmless
+    assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f]", printed.out + printed.err)
+    summary = json.loads(Path("out/summary.json").read_text())
+    names = [row["name"] for row in summary["metrics"]["central_authors"]]
+    assert f"Bob {TERMINAL_NAME}" in names  # the files keep the record as it is
 
 
 def test_summary_reads_the_folder_or_its_summary_json(tmp_path, capsys):
