@@ -283,5 +283,5 @@ def summarise(result: Build) -> dict:
         "warnings": result.warnings,
         "requests": result.requests,
         "seconds": result.timings,
-        "metrics": top_tables(result.graphs),
+        "metrics": top_tables(result.graphs, depth=result.limits.depth),
     }
