@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -224,6 +225,38 @@ def test_the_command_never_prints_a_traceback(server, tmp_path):
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 2
     assert "Traceback" not in run.stderr and len(run.stderr.strip().splitlines()) == 1
+
+
+def interrupted(*sources, **options):
+    raise KeyboardInterrupt
+
+
+def failing(*sources, **options):
+    raise RuntimeError("a bug")
+
+
+@pytest.mark.parametrize("argv, stub, status", [
+    (["build", str(EXAMPLE), "--offline", "--format", "json"], None, 0),
+    (["build", str(EXAMPLE), "--depth", "-1"], None, 2),
+    (["build", "NCT01741857"], interrupted, 130),
+    (["build", "NCT01741857"], failing, 1),
+    (["summary", "output/NCT01741857"], None, 2),
+])
+def test_the_command_gives_back_the_cyclic_collector_however_it_ends(argv, stub, status, monkeypatch):
+    if stub:
+        monkeypatch.setattr("litgraph.cli.build", stub)
+    gc.enable()
+    assert main(argv) == status
+    assert gc.isenabled()
+
+
+def test_the_command_gives_back_the_cyclic_collector_when_it_raises(monkeypatch):
+    monkeypatch.setenv("LITGRAPH_DEBUG", "1")  # failures raise instead of printing one line
+    monkeypatch.setattr("litgraph.cli.build", failing)
+    gc.enable()
+    with pytest.raises(RuntimeError):
+        main(["build", "NCT01741857"])
+    assert gc.isenabled()
 
 
 def test_a_build_shows_any_of_its_graphs_in_a_notebook(tmp_path):
