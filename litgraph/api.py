@@ -154,7 +154,7 @@ def _search(entrez: Entrez, query: str, max_papers: int, say: Callable[[str], No
     for problem in found.errors:
         say(f"PubMed did not use part of the query ({problem})")
     if found.count > len(found.ids):
-        cap = "NCBI's cap: ESearch returns at most 10,000 records" if wanted == ESEARCH_CAP else "--max-papers"
+        cap = "NCBI's cap: ESearch returns at most 10,000 records" if wanted == ESEARCH_CAP else "max_papers"
         say(f"PubMed found {found.count:,} records for {query!r}; using the first {len(found.ids):,} ({cap}); "
             "narrow the query to see the rest")
     if not found.ids:
