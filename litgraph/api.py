@@ -40,6 +40,7 @@ log = logging.getLogger("litgraph")
 # Graphs are remembered by the corpus they come from and the code that makes them.
 GRAPH_CODE = code_fingerprint(model, graph_module, analysis, authors, betweenness, extra=nx.__version__)
 NOT_CACHED = "not in the cache"  # how the reason of a request only the cache could answer, and did not, starts
+CACHE_ONLY = "; building from the record and the cache"  # how Http's line for a service it stops asking ends
 @dataclass
 class Build:
     """One build: what was asked, what was found, the graphs, and what went wrong."""
@@ -89,7 +90,12 @@ def build(*inputs: str, query: str | None = None, depth: int = 1, max_papers: in
     say = warn or log.warning
     sources = read_sources(inputs)
     memo = Memo(settings.cache_dir / "derived.sqlite")
-    http = Http(settings)  # its one warning, a service found unreachable, is said with what the cache lacked
+    held: list[str] = []  # services found unavailable: said at the end, with what the cache could not give
+
+    def hold_cache_only(message: str) -> None:
+        (held.append if message.endswith(CACHE_ONLY) else say)(message)
+
+    http = Http(settings, warn=hold_cache_only)
     # Parsing, graph building and loading remembered graphs make millions of objects and keep
     # them: see litgraph.collector.
     try:
@@ -100,9 +106,9 @@ def build(*inputs: str, query: str | None = None, depth: int = 1, max_papers: in
             name = output_name(corpus, sources, query)
             graphs = memo.recall("graphs", [GRAPH_CODE, name.encode(), canonical_bytes(corpus)],
                                  lambda: build_graphs(corpus, name))
-    except InputError:
-        for why in _unreachable(http).values():  # why nothing could be had
-            say(why)
+    except BaseException:  # the build ends here (nothing to build, interrupted): say them now
+        for message in held:
+            say(message)
         raise
     finally:
         memo.close()
@@ -111,9 +117,9 @@ def build(*inputs: str, query: str | None = None, depth: int = 1, max_papers: in
     requests = {**_request_counts(http), "minimum": corpus.planned_requests, "waves": corpus.waves,
                 "per_pmid_client": corpus.ids_asked + corpus.waves[0]}
     result = Build(name=name, inputs=list(inputs) + ([f"query: {query}"] if query else []), limits=limits,
-                   corpus=corpus, graphs=graphs, warnings=[], requests=requests, offline=settings.offline,
-                   timings=timings)
-    for message in problem_warnings(corpus, _unreachable(http)):
+                   corpus=corpus, graphs=graphs, warnings=[w for w in http.warnings if w not in held],
+                   requests=requests, offline=settings.offline, timings=timings)
+    for message in problem_warnings(corpus, held, http.services["eutils"].name):
         result.warnings.append(message)
         say(message)
     return result
@@ -216,10 +222,10 @@ def output_name(corpus: Corpus, sources: Sources, query: str | None = None) -> s
     return f"pmid-{pmids[0]}" + (f"+{len(pmids) - 1}-more" if len(pmids) > 1 else "")
 
 
-def problem_warnings(corpus: Corpus, unreachable: dict[str, str] | None = None) -> list[str]:
+def problem_warnings(corpus: Corpus, cache_only: Iterable[str], ncbi: str) -> list[str]:
     """One line per kind of failure, so a bad run says what it lacks without flooding the terminal.
-    `unreachable` says why each service found unreachable ("eutils", "ctgov") was; each is one
-    line, NCBI's with what the cache could not give in its place."""
+    `cache_only` are the lines saying a service is answered from the cache only; NCBI's (the one
+    naming `ncbi` first) also says what the cache could not give, as the corpus's problems are its."""
     by_reason: dict[str, list[Problem]] = {}
     for problem in corpus.problems:
         by_reason.setdefault(_reason_kind(problem.reason), []).append(problem)
@@ -229,20 +235,15 @@ def problem_warnings(corpus: Corpus, unreachable: dict[str, str] | None = None) 
         calls = ", ".join(dict.fromkeys(problem.what.split()[0] for problem in problems))
         lacking[reason] = f"{calls} for {len(ids)} PMID(s) ({_examples(ids)})"
     lines = []
-    for service, why in (unreachable or {}).items():
-        line = f"{why}; built from the record and the cache"
-        if service == "eutils":  # what the cache could not give in NCBI's place
+    for line in cache_only:
+        if line.startswith(ncbi):
             missed = [lacking.pop(reason) for reason in list(lacking) if reason.startswith(NOT_CACHED)]
-            line += "".join(f", which lack {what}" for what in missed)
+            line += "".join(f"; not in the cache: {what}" for what in missed)
         lines.append(line)
     lines += [f"{reason}: {what}" for reason, what in lacking.items()]
     if corpus.missing:
         lines.append(f"PubMed returned no record for {len(corpus.missing)} PMID(s): {_examples(corpus.missing)}")
     return lines
-
-
-def _unreachable(http: Http) -> dict[str, str]:
-    return {key: service.down_reason for key, service in http.services.items() if service.down_reason}
 
 
 def _examples(ids: list[str], shown: int = 5) -> str:

@@ -84,8 +84,8 @@ def test_the_example_builds_from_the_record_alone_when_ncbi_is_unreachable(tmp_p
     assert main(["build", str(EXAMPLE), "--format", "json", "--out", str(tmp_path / "out")]) == 0
     (warning,) = [line for line in capsys.readouterr().err.splitlines() if line]  # one line says it all
     assert warning.startswith("litgraph: warning: NCBI E-utilities unreachable at https://eutils.ncbi.nlm.nih.gov")
-    assert warning.endswith("built from the record and the cache, which lack efetch, elink, esearch for 10 PMID(s) "
-                            "(19489103, 20345339, 20506343, 20517294, 20650877, …)")
+    assert warning.endswith("building from the record and the cache; not in the cache: efetch, elink, esearch for "
+                            "10 PMID(s) (19489103, 20345339, 20506343, 20517294, 20650877, …)")
     trial = read_json(tmp_path / "out" / "trial.json")
     kinds = [k for _, _, k in trial.out_edges("nct:NCT01741857", data="kind")]
     assert (kinds.count("background"), kinds.count("derived")) == (8, 2)
@@ -103,7 +103,7 @@ def test_when_nothing_can_be_built_the_unreachable_services_say_why(capsys):
     assert lines[-1] == "litgraph: error: nothing to build: could not get NCT01741857 from ClinicalTrials.gov " \
                         "(not in the cache (service unreachable))"
     assert "litgraph: warning: ClinicalTrials.gov unreachable at https://clinicaltrials.gov/api/v2: " \
-           "name not known" in lines[:-1]
+           "name not known; building from the record and the cache" in lines[:-1]
 
 
 def test_offline_rebuild_uses_only_the_cache_and_makes_no_request(server, two_trials, tmp_path):
