@@ -32,6 +32,7 @@ import networkx as nx
 import numpy as np
 
 from .betweenness import TwinClasses, betweenness_of_classes
+from .terminal import terminal_text
 
 SEED = 42
 # Betweenness costs one breadth-first search per source (per class of twin sources, see
@@ -326,14 +327,15 @@ def community_topics(graphs: dict[str, nx.Graph], count: int = TOPIC_COMMUNITIES
 
 # --- top-N tables --------------------------------------------------------------------------
 
-def top_tables(graphs: dict[str, nx.Graph], rows: int = TOP_ROWS) -> dict:
-    """The tables summary.json keeps and `litgraph summary` prints, from graphs with metrics."""
+def top_tables(graphs: dict[str, nx.Graph], rows: int = TOP_ROWS, depth: int | None = None) -> dict:
+    """The tables summary.json keeps and `litgraph summary` prints, from graphs with metrics, and
+    `why_empty`: for each empty table, why (`depth`: the build's citation hops, if known)."""
     papers, authors = graphs["paper"], graphs["author"]
     cited = sorted(((node, data) for node, data in papers.nodes(data=True) if data["cited_by"]),
                    key=lambda item: (-item[1]["cited_by"], -item[1]["pagerank"], item[0]))
     central = sorted(authors.nodes(data=True),
                      key=lambda item: (-item[1]["betweenness"], -item[1]["pagerank"], item[0]))
-    return {
+    tables = {
         "betweenness": authors.graph.get("betweenness", {}),
         "most_cited_papers": [{"id": node, "label": data["label"], "title": data.get("title", ""),
                                "year": data.get("year"), "cited_by": data["cited_by"],
@@ -344,6 +346,27 @@ def top_tables(graphs: dict[str, nx.Graph], rows: int = TOP_ROWS) -> dict:
         "largest_communities": {kind: _largest_communities(graph, rows, graph.graph.get("community_topics", {}).get(kind, {}))
                                 for kind, graph in (("paper", papers), ("author", authors))},
     }
+    citations = _why_no_citations(papers, depth)
+    empty = {"most_cited_papers": (tables["most_cited_papers"], citations),
+             "central_authors": (tables["central_authors"], "no authors are known"),
+             "paper_communities": (tables["largest_communities"]["paper"], citations),
+             "author_communities": (tables["largest_communities"]["author"], "no two authors wrote a paper together")}
+    tables["why_empty"] = {table: why for table, (rows_kept, why) in empty.items() if not rows_kept}
+    return tables
+
+
+def _why_no_citations(papers: nx.Graph, depth: int | None) -> str:
+    """Why no paper of the build cites another (the reason the paper tables are empty)."""
+    records = [data for _, data in papers.nodes(data=True)]
+    if not records:
+        return "the build has no papers"
+    if not any(data.get("fetched") for data in records):
+        return "no citation links are known: no PubMed record could be had, only the registry's citations"
+    if depth == 0:
+        return "no citation links were asked for (depth 0), and no reference list names another paper of the build"
+    if not any(data.get("link_data") for data in records):
+        return "no citation links are known: PubMed has none for these papers, or they could not be fetched"
+    return "none of these papers cites another"
 
 
 def _largest_communities(graph: nx.Graph, rows: int, topics: dict[str, list[str]]) -> list[dict]:
@@ -380,22 +403,24 @@ def _telling_headings(headings: list[Iterable[str]], overall: Counter, papers: i
 def format_tables(tables: dict, rows: int = 10) -> str:
     """The top-N tables as plain text for the terminal."""
     sampled = tables.get("betweenness", {}).get("method") == "sampled"
+    why = tables.get("why_empty", {})  # summaries of older builds have none
     sections = [
         _text_table("Most cited papers (citations from papers in this build)",
                     ("cited by", "PageRank", "year", "paper"),
                     [(row["cited_by"], f"{row['pagerank']:.4f}", row["year"] or "",
-                      _paper_text(row)) for row in tables["most_cited_papers"][:rows]]),
+                      _paper_text(row)) for row in tables["most_cited_papers"][:rows]], why.get("most_cited_papers")),
         _text_table("Central authors (co-authorship betweenness" + (", sampled)" if sampled else ")"),
                     ("betweenness", "PageRank", "papers", "author"),
                     [(f"{row['betweenness']:.4f}", f"{row['pagerank']:.4f}", row["papers"],
-                      f"{row['name']}  [{row['id']}]") for row in tables["central_authors"][:rows]]),
+                      f"{row['name']}  [{row['id']}]") for row in tables["central_authors"][:rows]],
+                    why.get("central_authors")),
     ]
     for graph, title in (("paper", "Largest paper communities (citations)"),
                          ("author", "Largest author communities (co-authorship)")):
         sections.append(_text_table(title, ("community", "size", "central members"), [
             (row["community"], row["size"], "; ".join(row["central"])
              + (f"  — {', '.join(row['topics'])}" if row.get("topics") else ""))
-            for row in tables["largest_communities"][graph][:rows]]))
+            for row in tables["largest_communities"][graph][:rows]], why.get(f"{graph}_communities")))
     return "\n\n".join(sections)
 
 
@@ -404,11 +429,11 @@ def _paper_text(row: dict) -> str:
     return f"{row['label']}: {title}  [{row['id']}]" if title else f"{row['label']}  [{row['id']}]"
 
 
-def _text_table(title: str, headers: tuple[str, ...], rows: list[tuple]) -> str:
+def _text_table(title: str, headers: tuple[str, ...], rows: list[tuple], why_empty: str | None = None) -> str:
     """Right-aligned numeric columns, the last (text) column left-aligned."""
     if not rows:
-        return f"{title}\n  (none)"
-    cells = [tuple(str(value) for value in row) for row in rows]
+        return f"{title}\n  (none{f': {why_empty}' if why_empty else ''})"
+    cells = [tuple(terminal_text(value) for value in row) for row in rows]  # record text: see litgraph.terminal
     widths = [max(len(headers[i]), *(len(row[i]) for row in cells)) for i in range(len(headers) - 1)]
 
     def line(values: tuple[str, ...]) -> str:

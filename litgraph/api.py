@@ -27,7 +27,7 @@ from .analysis import GRAPH_LIMITS, top_tables
 from .graphs import build_graphs
 from .memo import Memo, code_fingerprint
 from .model import Corpus, Problem, Trial, canonical_bytes
-from .outputs import write_outputs
+from .outputs import DEFAULT_ROOT, write_outputs
 from .progress import Progress
 from .settings import Settings
 from .sources.ctgov import UnknownTrial, fetch_study
@@ -38,6 +38,8 @@ from .sources.net import FetchError, Http
 log = logging.getLogger("litgraph")
 # Graphs are remembered by the corpus they come from and the code that makes them.
 GRAPH_CODE = code_fingerprint()
+NOT_CACHED = "not in the cache"  # how the reason of a request only the cache could answer, and did not, starts
+CACHE_ONLY = "; building from the record and the cache"  # how Http's line for a service it stops asking ends
 @dataclass
 class Build:
     """One build: what was asked, what was found, the graphs, and what went wrong."""
@@ -59,11 +61,13 @@ class Build:
         """One of the graphs, inline in a notebook (Jupyter, JupyterLab, VS Code, Colab)."""
         from .outputs import show
 
+        if graph not in self.graphs:
+            raise InputError(f"unknown graph {graph!r}: choose from {', '.join(self.graphs)}")
         return show(self.graphs[graph], **({"height": height} if height else {}))
 
     def write(self, folder: str | Path | None = None, formats: Iterable[str] = ("html",)) -> list[Path]:
         """Write each graph in each format plus summary.json; returns the files written."""
-        target = Path(folder) if folder else Path("output") / self.name
+        target = Path(folder) if folder else DEFAULT_ROOT / self.name
         return write_outputs(self, target, tuple(formats))
 
 
@@ -78,7 +82,7 @@ def build(*inputs: str, query: str | None = None, depth: int = 1, max_papers: in
     trouble never raises: what could not be fetched is listed in the warnings and the summary.
     """
     if query is not None and not query.strip():
-        raise InputError("--query is blank: give PubMed search terms")
+        raise InputError("query is blank: give PubMed search terms")
     if not inputs and not query:
         raise InputError("nothing to build: give an NCT id, a PMID, a record file or a PubMed query")
     limits = _limits(depth, max_papers, links)
@@ -86,7 +90,12 @@ def build(*inputs: str, query: str | None = None, depth: int = 1, max_papers: in
     settings = settings.with_(**{k: v for k, v in (("email", email), ("api_key", api_key)) if v})
     say = warn or log.warning
     sources = read_sources(inputs)
-    http = Http(settings, warn=say)
+    held: list[str] = []  # services found unavailable: said at the end, with what the cache could not give
+
+    def hold_cache_only(message: str) -> None:
+        (held.append if message.endswith(CACHE_ONLY) else say)(message)
+
+    http = Http(settings, warn=hold_cache_only)
     memo = Memo(http.cache_dir / "derived.sqlite" if http.cache_dir else None, warn=http.warn)
     # Parsing, graph building and loading remembered graphs make millions of objects and keep
     # them: see litgraph.collector.
@@ -98,6 +107,10 @@ def build(*inputs: str, query: str | None = None, depth: int = 1, max_papers: in
             name = output_name(corpus, sources, query)
             graphs = memo.recall("graphs", [GRAPH_CODE, name.encode(), canonical_bytes(corpus)],
                                  lambda: build_graphs(corpus, name))
+    except BaseException:  # the build ends here (nothing to build, interrupted): say them now
+        for message in held:
+            say(message)
+        raise
     finally:
         memo.close()
         http.close()
@@ -105,9 +118,9 @@ def build(*inputs: str, query: str | None = None, depth: int = 1, max_papers: in
     requests = {**_request_counts(http), "minimum": corpus.planned_requests, "waves": corpus.waves,
                 "per_pmid_client": corpus.ids_asked + corpus.waves[0]}
     result = Build(name=name, inputs=list(inputs) + ([f"query: {query}"] if query else []), limits=limits,
-                   corpus=corpus, graphs=graphs, warnings=list(http.warnings), requests=requests,
-                   offline=settings.offline, timings=timings)
-    for message in problem_warnings(corpus, settings.offline):
+                   corpus=corpus, graphs=graphs, warnings=[w for w in http.warnings if w not in held],
+                   requests=requests, offline=settings.offline, timings=timings)
+    for message in problem_warnings(corpus, held, http.services["eutils"].name):
         result.warnings.append(message)
         say(message)
     return result
@@ -151,7 +164,7 @@ def _search(entrez: Entrez, query: str, max_papers: int, say: Callable[[str], No
         some = "part" if len(found.errors) == 1 else f"{len(found.errors):,} parts"
         say(f"PubMed did not use {some} of the query ({_examples(parts)})")
     if found.count > len(found.ids):
-        cap = "NCBI's cap: ESearch returns at most 10,000 records" if wanted == ESEARCH_CAP else "--max-papers"
+        cap = "NCBI's cap: ESearch returns at most 10,000 records" if wanted == ESEARCH_CAP else "max_papers"
         say(f"PubMed found {found.count:,} records for {shown}; using the first {len(found.ids):,} ({cap}); "
             "narrow the query to see the rest")
     if not found.ids:
@@ -168,9 +181,9 @@ def _limits(depth: int, max_papers: int, links: Iterable[str]) -> Limits:
     if unknown:
         raise InputError(f"unknown link type {unknown[0]!r}: choose from {', '.join(LINK_TYPES)}")
     if depth < 0:
-        raise InputError("--depth must be 0 or more")
+        raise InputError(f"depth must be 0 or more (got {depth})")
     if max_papers < 1:
-        raise InputError("--max-papers must be 1 or more")
+        raise InputError(f"max_papers must be 1 or more (got {max_papers})")
     return Limits(depth=depth, max_papers=max_papers, links=links)
 
 
@@ -213,16 +226,25 @@ def output_name(corpus: Corpus, sources: Sources, query: str | None = None) -> s
     return f"pmid-{pmids[0]}" + (f"+{len(pmids) - 1}-more" if len(pmids) > 1 else "")
 
 
-def problem_warnings(corpus: Corpus, offline: bool) -> list[str]:
-    """One line per kind of failure, so a bad run says what it lacks without flooding the terminal."""
+def problem_warnings(corpus: Corpus, cache_only: Iterable[str], ncbi: str) -> list[str]:
+    """One line per kind of failure, so a bad run says what it lacks without flooding the terminal.
+    `cache_only` are the lines saying a service is answered from the cache only; NCBI's (the one
+    naming `ncbi` first) also says what the cache could not give, as the corpus's problems are its."""
     by_reason: dict[str, list[Problem]] = {}
     for problem in corpus.problems:
         by_reason.setdefault(_reason_kind(problem.reason), []).append(problem)
-    lines = []
+    lacking = {}
     for reason, problems in by_reason.items():
         ids = list(dict.fromkeys(i for problem in problems for i in problem.ids))
         calls = ", ".join(dict.fromkeys(problem.what.split()[0] for problem in problems))
-        lines.append(f"{reason}: {calls} for {len(ids)} PMID(s) ({_examples(ids)})")
+        lacking[reason] = f"{calls} for {len(ids)} PMID(s) ({_examples(ids)})"
+    lines = []
+    for line in cache_only:
+        if line.startswith(ncbi):
+            missed = [lacking.pop(reason) for reason in list(lacking) if reason.startswith(NOT_CACHED)]
+            line += "".join(f"; not in the cache: {what}" for what in missed)
+        lines.append(line)
+    lines += [f"{reason}: {what}" for reason, what in lacking.items()]
     if corpus.missing:
         lines.append(f"PubMed returned no record for {len(corpus.missing)} PMID(s): {_examples(corpus.missing)}")
     return lines
@@ -270,5 +292,5 @@ def summarise(result: Build) -> dict:
         "warnings": result.warnings,
         "requests": result.requests,
         "seconds": result.timings,
-        "metrics": top_tables(result.graphs),
+        "metrics": top_tables(result.graphs, depth=result.limits.depth),
     }

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import os
 import sys
@@ -12,10 +11,12 @@ from pathlib import Path
 from . import __version__
 from .analysis import TOP_ROWS, format_tables
 from .api import InputError, build
+from .collector import collector_paused
 from .expand import LINK_TYPES
-from .outputs import ALL_FORMATS, INDEX
+from .outputs import ALL_FORMATS, INDEX, SUMMARY, check_folder, check_formats
 from .progress import Progress, TerminalProgress
 from .settings import Settings
+from .terminal import terminal_text
 
 BUILD_HELP = """\
 Build the literature graphs of trials and papers: fetch each trial's references and the papers
@@ -71,17 +72,25 @@ def parser() -> argparse.ArgumentParser:
                      help="no progress bar (drawn only when stderr is a terminal) and no tables at the end")
     summary = commands.add_parser("summary", help="print a build's top-N tables", description=SUMMARY_HELP,
                                   formatter_class=argparse.RawDescriptionHelpFormatter)
-    summary.add_argument("folder", type=Path, metavar="DIR", help="a build's output folder")
+    summary.add_argument("folder", type=Path, metavar="DIR", help="a build's output folder, or its summary.json")
     summary.add_argument("--top", type=int, default=10, help=f"rows per table, at most {TOP_ROWS} (default 10)")
     return main
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    # A command makes millions of objects and keeps nearly all of them: the cyclic collector stays
+    # paused for the whole of it, not only in the library's heavy stages (2 s of a 10,000-paper
+    # warm rerun), and resumes however main ends (litgraph.collector).
+    with collector_paused():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         return run_summary(args) if args.command == "summary" else run_build(args)
     except InputError as error:
-        print(f"litgraph: error: {error}", file=sys.stderr)
+        print(f"litgraph: error: {terminal_text(error)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("litgraph: interrupted; what was fetched is in the cache", file=sys.stderr)
@@ -89,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # one line, not a traceback; LITGRAPH_DEBUG=1 shows it
         if os.environ.get("LITGRAPH_DEBUG"):
             raise
-        print(f"litgraph: error: {type(error).__name__}: {error}", file=sys.stderr)
+        print(f"litgraph: error: {type(error).__name__}: {terminal_text(error)}", file=sys.stderr)
         return 1
 
 
@@ -98,20 +107,13 @@ def _split(value: str) -> list[str]:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    # A build is one short process that makes millions of objects and keeps nearly all of them.
-    # The library pauses the cyclic collector in its heavy stages (litgraph.collector); a process
-    # that ends after the build also skips the scans of all those objects once it would resume
-    # (2 s of a 10,000-paper warm rerun). Reference counting still frees what is dropped.
-    gc.disable()
-    formats = _split(args.format) + (["fragment"] if args.embed else [])
-    unknown = [fmt for fmt in formats if fmt not in ALL_FORMATS]
-    if unknown:
-        raise InputError(f"unknown format {unknown[0]!r}: choose from {', '.join(ALL_FORMATS)}")
+    formats = check_formats(_split(args.format) + (["fragment"] if args.embed else []))
+    check_folder(args.out)  # before anything is fetched
     progress = TerminalProgress() if not args.quiet and sys.stderr.isatty() else Progress()
 
     def warn(message: str) -> None:
         progress.clear()
-        print(f"litgraph: warning: {message}", file=sys.stderr)
+        print(f"litgraph: warning: {terminal_text(message)}", file=sys.stderr)
 
     result = build(*args.sources, query=args.query, depth=args.depth, max_papers=args.max_papers, links=_split(args.links),
                    offline=args.offline, email=args.email, api_key=args.api_key,
@@ -120,7 +122,7 @@ def run_build(args: argparse.Namespace) -> int:
     summary = result.summary()
     print(headline(summary))
     index = next(f for f in files if f.name == INDEX)
-    print(f"wrote {len(files)} files to {index.parent}/ — open {index}")
+    print(terminal_text(f"wrote {len(files)} files to {index.parent}/ — open {index}"))
     if not args.quiet:
         print(f"\n{format_tables(summary['metrics'], BUILD_TABLE_ROWS)}")
     return 0
@@ -128,22 +130,32 @@ def run_build(args: argparse.Namespace) -> int:
 
 def headline(summary: dict) -> str:
     counts = summary["counts"]
-    return (f"{summary['name']}: {counts['trials']} trial(s), {counts['papers']} papers "
-            f"({counts['papers_fetched']} from PubMed), {counts['authors']} authors")
+    return terminal_text(f"{summary['name']}: {counts['trials']} trial(s), {counts['papers']} papers "
+                         f"({counts['papers_fetched']} from PubMed), {counts['authors']} authors")
 
 
 def run_summary(args: argparse.Namespace) -> int:
     if args.top < 1:
         raise InputError("--top must be 1 or more")
-    path = args.folder / "summary.json"
-    try:
-        summary = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{args.folder}: no summary.json there; give the folder a build wrote") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise InputError(f"{path}: not a litgraph summary ({error})") from None
-    if "metrics" not in summary:
-        raise InputError(f"{path} has no tables: it was written by an older litgraph; build again")
+    summary = read_summary(args.folder)
     print(headline(summary))
     print(f"\n{format_tables(summary['metrics'], args.top)}")
     return 0
+
+
+def read_summary(path: Path) -> dict:
+    """A build's summary.json, given the file or the folder holding it."""
+    file = path / SUMMARY if path.is_dir() else path
+    try:
+        summary = json.loads(file.read_text(encoding="utf-8"))
+    except (FileNotFoundError, NotADirectoryError):
+        raise InputError(f"{path}: no summary.json there; give the folder a build wrote, or its summary.json") from None
+    except OSError as error:
+        raise InputError(f"{file}: cannot be read ({error.strerror})") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise InputError(f"{file}: not a litgraph summary ({error})") from None
+    if not isinstance(summary, dict) or "litgraph" not in summary:
+        raise InputError(f"{file}: not a litgraph summary")
+    if "metrics" not in summary:
+        raise InputError(f"{file} has no tables: it was written by an older litgraph; build again")
+    return summary

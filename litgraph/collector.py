@@ -4,6 +4,10 @@ Graph building and writing make millions of dicts, lists and short-lived contain
 kept or freed by reference counting. The collector, which runs every few hundred new objects and
 now and then rescans every object alive (the corpus and the graphs), would find nothing to free
 and took a third of graph building and longer than the writing itself.
+
+`collector_paused` is the one owner of that policy: `litgraph.build` and the writers pause it for
+their stages, the command (`litgraph.cli.main`) for all of its run; a pause inside another leaves
+the collector to the outer one, and each puts it back as it found it, however the block ends.
 """
 
 from __future__ import annotations

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 import random
+import re
+from pathlib import Path
 
 import networkx as nx
 import pytest
 
 from conftest import EXAMPLE
+from hostile import TERMINAL_NAME, hostile_medline
 from litgraph import analysis
 from litgraph.analysis import (add_metrics, betweenness, cocitation_graph, communities, coupling_graph, mesh_graph,
-                               pagerank, top_tables)
+                               format_tables, pagerank, top_tables)
 from litgraph.cli import main
 from litgraph.graphs import build_graphs
 from litgraph.model import Author, Corpus, Paper
@@ -186,6 +189,38 @@ def test_top_tables_rank_cited_papers_central_authors_and_communities(graphs):
         {"community": 1, "size": 2, "central": ["Paper C", "Paper P3"], "topics": []}]
     assert tables["largest_communities"]["author"] == [  # equal PageRank: by id; P1 and P2 have no MeSH
         {"community": 0, "size": 2, "central": ["Songtao Shi", "Lingyun Sun"], "topics": []}]
+    assert tables["why_empty"] == {}
+
+
+def uncited_corpus(fetched: bool, linked: bool, authors: int) -> Corpus:
+    """Two papers, neither citing the other, each by `authors` authors."""
+    corpus = Corpus()
+    for name in ("A", "B"):
+        corpus.papers[f"pmid:{name}"] = Paper(pmid=name, title=f"Paper {name}", fetched=fetched, authors=[
+            Author(last_name=f"Author{name}{number}", initials="X") for number in range(authors)])
+        if linked:
+            corpus.link_sources[f"pmid:{name}"] = {"elink-refs"}
+    return corpus
+
+
+@pytest.mark.parametrize("fetched, linked, depth, why", [
+    (False, False, 1, "no citation links are known: no PubMed record could be had, only the registry's citations"),
+    (True, False, 0, "no citation links were asked for (depth 0), and no reference list names another paper"),
+    (True, False, 1, "no citation links are known: PubMed has none for these papers, or they could not be fetched"),
+    (True, True, 1, "none of these papers cites another"),
+])
+def test_an_empty_paper_table_says_why(fetched, linked, depth, why):
+    tables = top_tables(build_graphs(uncited_corpus(fetched, linked, authors=1), "test"), depth=depth)
+    assert tables["why_empty"]["most_cited_papers"].startswith(why)
+    assert tables["why_empty"]["paper_communities"] == tables["why_empty"]["most_cited_papers"]
+    assert tables["why_empty"]["author_communities"] == "no two authors wrote a paper together"
+    assert "central_authors" not in tables["why_empty"]
+    assert f"(none: {why}" in format_tables(tables)
+
+
+def test_an_empty_author_table_says_why():
+    tables = top_tables(build_graphs(uncited_corpus(True, True, authors=0), "test"), depth=1)
+    assert tables["why_empty"]["central_authors"] == "no authors are known"
 
 
 def test_summary_prints_the_tables_of_a_build_folder(tmp_path, capsys):
@@ -203,16 +238,48 @@ def test_summary_prints_the_tables_of_a_build_folder(tmp_path, capsys):
     assert summary["graphs"]["cocitation"] == {"nodes": 0, "edges": 0, "min_weight": 1, "papers_considered": 0}
 
 
-def test_build_prints_the_tables_at_the_end(tmp_path, capsys):
+def test_build_prints_the_tables_at_the_end_and_why_one_is_empty(tmp_path, capsys):
     assert main(["build", str(EXAMPLE), "--offline", "--format", "json", "--out", str(tmp_path / "out")]) == 0
-    assert "Central authors (co-authorship betweenness)" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "Central authors (co-authorship betweenness)" in printed
+    why = json.loads((tmp_path / "out" / "summary.json").read_text())["metrics"]["why_empty"]
+    assert set(why) == {"most_cited_papers", "paper_communities"}  # offline: the registry's citations only
+    assert printed.count(f"(none: {why['most_cited_papers']})") == 2
+
+
+def test_control_characters_of_records_never_reach_the_terminal(tmp_path, capsys):
+    nbib = hostile_medline(tmp_path)  # an author named "Evil<ESC>]0;PWNED<BEL><ESC>[31m"
+    assert main(["build", str(nbib), "--depth", "0", "--offline", "--format", "json", "--out", "out"]) == 0
+    assert main(["summary", "out"]) == 0
+    printed = capsys.readouterr()
+    assert "Bob Evil]0;PWNED[31m  [author:" in printed.out  # the name, harmless
+    assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f]", printed.out + printed.err)
+    summary = json.loads(Path("out/summary.json").read_text())
+    names = [row["name"] for row in summary["metrics"]["central_authors"]]
+    assert f"Bob {TERMINAL_NAME}" in names  # the files keep the record as it is
+
+
+def test_summary_reads_the_folder_or_its_summary_json(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["build", str(EXAMPLE), "--offline", "--format", "json", "--out", str(out), "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["summary", str(out)]) == 0
+    from_folder = capsys.readouterr().out
+    assert main(["summary", str(out / "summary.json")]) == 0
+    assert capsys.readouterr().out == from_folder and from_folder.startswith("NCT01741857: 1 trial(s)")
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["summary", "no-such-folder"], "no summary.json there"),
+    (["summary", "no-such-folder"], "no-such-folder: no summary.json there"),
+    (["summary", "out/summary.json/summary.json"], "out/summary.json/summary.json: no summary.json there"),
+    (["summary", "out/paper.json"], "out/paper.json: not a litgraph summary"),
+    (["summary", "notes.txt"], "notes.txt: not a litgraph summary (Expecting value"),
     (["summary", ".", "--top", "0"], "--top must be 1 or more"),
 ])
-def test_summary_of_a_folder_without_a_build_is_one_line_and_exit_2(argv, message, capsys):
+def test_summary_of_anything_but_a_build_is_one_line_and_exit_2(argv, message, tmp_path, capsys):
+    assert main(["build", str(EXAMPLE), "--offline", "--format", "json", "--out", "out", "--quiet"]) == 0
+    (tmp_path / "notes.txt").write_text("my notes")
+    capsys.readouterr()
     assert main(argv) == 2
     error = capsys.readouterr().err.strip()
-    assert len(error.splitlines()) == 1 and message in error
+    assert len(error.splitlines()) == 1 and error.startswith(f"litgraph: error: {message}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -81,9 +82,10 @@ def test_each_paper_keeps_its_authors_in_order(server, two_trials, tmp_path):
 def test_the_example_builds_from_the_record_alone_when_ncbi_is_unreachable(tmp_path, capsys):
     # No base URL is set, so the client aims at the real NCBI, which tests can never resolve.
     assert main(["build", str(EXAMPLE), "--format", "json", "--out", str(tmp_path / "out")]) == 0
-    warnings = [line for line in capsys.readouterr().err.splitlines() if line]
-    assert warnings[0].startswith("litgraph: warning: NCBI E-utilities unreachable at https://eutils.ncbi.nlm.nih.gov")
-    assert len(warnings) == 2 and "not in the cache" in warnings[1]
+    (warning,) = [line for line in capsys.readouterr().err.splitlines() if line]  # one line says it all
+    assert warning.startswith("litgraph: warning: NCBI E-utilities unreachable at https://eutils.ncbi.nlm.nih.gov")
+    assert warning.endswith("building from the record and the cache; not in the cache: efetch, elink, esearch for "
+                            "10 PMID(s) (19489103, 20345339, 20506343, 20517294, 20650877, …)")
     trial = read_json(tmp_path / "out" / "trial.json")
     kinds = [k for _, _, k in trial.out_edges("nct:NCT01741857", data="kind")]
     assert (kinds.count("background"), kinds.count("derived")) == (8, 2)
@@ -93,6 +95,15 @@ def test_the_example_builds_from_the_record_alone_when_ncbi_is_unreachable(tmp_p
     summary = json.loads((tmp_path / "out" / "summary.json").read_text())
     assert summary["counts"]["papers"] == 10 and summary["counts"]["papers_fetched"] == 0
     assert {p["reason"] for p in summary["not_fetched"]} == {"not in the cache (service unreachable)"}
+
+
+def test_when_nothing_can_be_built_the_unreachable_services_say_why(capsys):
+    assert main(["build", "NCT01741857"]) == 2  # the registry is unreachable too
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[-1] == "litgraph: error: nothing to build: could not get NCT01741857 from ClinicalTrials.gov " \
+                        "(not in the cache (service unreachable))"
+    assert "litgraph: warning: ClinicalTrials.gov unreachable at https://clinicaltrials.gov/api/v2: " \
+           "name not known; building from the record and the cache" in lines[:-1]
 
 
 def test_offline_rebuild_uses_only_the_cache_and_makes_no_request(server, two_trials, tmp_path):
@@ -176,7 +187,7 @@ def test_max_papers_keeps_the_papers_most_linked_to_the_seeds(server, two_trials
     (["build", "banana"], "'banana' is not an NCT id"),
     (["build", "NCT0174"], "'NCT0174' is not an NCT number (expected NCT and 8 digits"),
     (["build", "0"], "'0' is not a PMID"),
-    (["build", "NCT01741857", "--depth", "-1"], "--depth must be 0 or more"),
+    (["build", "NCT01741857", "--depth", "-1"], "depth must be 0 or more (got -1)"),
     (["build", "NCT01741857", "--format", "pdf"], "unknown format 'pdf'"),
 ])
 def test_bad_input_is_one_line_and_exit_2(argv, message, capsys):
@@ -185,6 +196,18 @@ def test_bad_input_is_one_line_and_exit_2(argv, message, capsys):
     assert len(err.splitlines()) == 1 and err.startswith("litgraph: error: ")
     if message:
         assert message in err
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: build(str(EXAMPLE), depth=-1), "depth must be 0 or more (got -1)"),
+    (lambda: build(str(EXAMPLE), max_papers=0), "max_papers must be 1 or more (got 0)"),
+    (lambda: build(str(EXAMPLE), links=["cites"]), "unknown link type 'cites': choose from refs, citedin, similar"),
+    (lambda: build(str(EXAMPLE), offline=True).show("papers"), "unknown graph 'papers': choose from trial, paper"),
+])
+def test_bad_arguments_to_the_library_are_input_errors_in_its_own_words(call, message):
+    with pytest.raises(InputError) as raised:
+        call()
+    assert str(raised.value).startswith(message) and "--" not in str(raised.value)
 
 
 def test_an_unknown_trial_is_bad_input(server, tmp_path, monkeypatch, capsys):
@@ -202,6 +225,38 @@ def test_the_command_never_prints_a_traceback(server, tmp_path):
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 2
     assert "Traceback" not in run.stderr and len(run.stderr.strip().splitlines()) == 1
+
+
+def interrupted(*sources, **options):
+    raise KeyboardInterrupt
+
+
+def failing(*sources, **options):
+    raise RuntimeError("a bug")
+
+
+@pytest.mark.parametrize("argv, stub, status", [
+    (["build", str(EXAMPLE), "--offline", "--format", "json"], None, 0),
+    (["build", str(EXAMPLE), "--depth", "-1"], None, 2),
+    (["build", "NCT01741857"], interrupted, 130),
+    (["build", "NCT01741857"], failing, 1),
+    (["summary", "output/NCT01741857"], None, 2),
+])
+def test_the_command_gives_back_the_cyclic_collector_however_it_ends(argv, stub, status, monkeypatch):
+    if stub:
+        monkeypatch.setattr("litgraph.cli.build", stub)
+    gc.enable()
+    assert main(argv) == status
+    assert gc.isenabled()
+
+
+def test_the_command_gives_back_the_cyclic_collector_when_it_raises(monkeypatch):
+    monkeypatch.setenv("LITGRAPH_DEBUG", "1")  # failures raise instead of printing one line
+    monkeypatch.setattr("litgraph.cli.build", failing)
+    gc.enable()
+    with pytest.raises(RuntimeError):
+        main(["build", "NCT01741857"])
+    assert gc.isenabled()
 
 
 def test_a_build_shows_any_of_its_graphs_in_a_notebook(tmp_path):

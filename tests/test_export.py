@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 from collections import Counter
 
+import bibtexparser
 import networkx as nx
 import numpy as np
 import pytest
 from lxml import etree
 
 import corpus as corpus_gen
-from litgraph.outputs.export import (GRAPH_WRITERS, csv_cell, plain, read_bibtex, read_csv, read_cytoscape, read_gexf,
-                                     read_graphml, read_json, read_ris, read_vosviewer, vosviewer_links, write_bibtex,
-                                     write_csv, write_json, write_ris, write_vosviewer)
+from hostile import DOI, FORMULA_VALUES, PMCID, hostile_medline, hostile_trial
+from litgraph import Settings, build
 from litgraph.graphs import build_graphs
 from litgraph.model import Author, Corpus, Paper
+from litgraph.outputs.export import (GRAPH_WRITERS, csv_cell, paper_nodes, plain, read_bibtex, read_csv,
+                                     read_cytoscape, read_gexf, read_graphml, read_json, read_ris, read_vosviewer,
+                                     vosviewer_links, write_bibtex, write_csv, write_json, write_ris, write_vosviewer)
 from litgraph.outputs.prepared import PreparedGraph, SharedWork
 from test_authors import served
 
@@ -207,6 +211,33 @@ def test_csv_cells_join_lists_and_write_nested_values_as_json(tmp_path):
     assert first["meta"] == '{"k": [1, 2]}' and first["missing"] == "" and first["seed"] == "True"
 
 
+@pytest.fixture
+def hostile_build(tmp_path):
+    """A build of hostile records (see tests/hostile.py), offline, from the files alone."""
+    return build(str(hostile_trial(tmp_path)), str(hostile_medline(tmp_path)), depth=0, offline=True,
+                 warn=lambda _: None, settings=Settings(cache_dir=tmp_path / "cache"))
+
+
+def test_csv_text_a_spreadsheet_would_run_as_a_formula_starts_with_a_quote(hostile_build, tmp_path):
+    hostile_build.write(tmp_path / "out", formats=("csv",))
+    cells = []
+    for path in (tmp_path / "out").glob("*.csv"):
+        with path.open(newline="", encoding="utf-8") as handle:
+            cells += [cell for row in csv.reader(handle) for cell in row]
+    assert [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")] == []
+    for value in FORMULA_VALUES:  # each still there, as text
+        assert any(cell.startswith(f"'{value}") for cell in cells), value
+
+
+def test_csv_numbers_stay_numbers_and_text_that_looks_like_one_is_text(tmp_path):
+    graph = nx.Graph()
+    graph.add_node("a", type="point", label="-1.5", x=-1.5, shift=np.float64(-0.25), offsets=[-1, 2])
+    write_csv(graph, tmp_path / "g.csv")
+    (row,), _ = read_csv(tmp_path / "g.csv")
+    assert (row["x"], row["shift"]) == ("-1.5", "-0.25")
+    assert (row["label"], row["offsets"]) == ("'-1.5", "'-1; 2")
+
+
 def test_vosviewer_json_has_the_map_and_the_network(tmp_path, graphs):
     graph = graphs.graphs["author"]
     write_vosviewer(graph, tmp_path / "author.vosviewer.json")
@@ -260,7 +291,7 @@ def test_ris_has_one_record_per_paper_node(tmp_path):
 def test_bibtex_escapes_latex_and_keeps_group_names_whole(tmp_path):
     write_bibtex(reference_graph(), tmp_path / "papers.bib")
     text = (tmp_path / "papers.bib").read_text(encoding="utf-8")
-    assert r"50\% of \{B\} cells \& T\_reg" in text
+    assert r"50\% of \textbraceleft{}B\textbraceright{} cells \& T\_reg" in text
     first, second = read_bibtex(tmp_path / "papers.bib")
     assert (first["ENTRYTYPE"], first["ID"], second["ENTRYTYPE"], second["ID"]) == (
         "article", "pmid19489103", "misc", "ref1a2b3c4d5e6f")
@@ -268,6 +299,30 @@ def test_bibtex_escapes_latex_and_keeps_group_names_whole(tmp_path):
     assert first["author"] == "Sun, Lingyun and García Fernández, José and {ASPIRE Investigators} " \
                               "and {Smith and Jones, A}"
     assert first["doi"] == "10.1002/stem.68" and first["keywords"] == "Lupus Erythematosus, Systemic; Humans"
+
+
+def test_hostile_values_stay_inside_their_bibtex_fields_for_a_real_bibtex_parser(hostile_build, tmp_path):
+    hostile_build.write(tmp_path / "out", formats=("bibtex",))
+    library = bibtexparser.parse_string((tmp_path / "out" / "papers.bib").read_text(encoding="utf-8"))
+    assert library.failed_blocks == [] and len(library.entries) == len(paper_nodes(hostile_build.graphs["combined"]))
+    entry = library.entries_dict["pmid31000001"]
+    assert set(entry.fields_dict) == {"author", "title", "journal", "year", "doi", "pmid", "pmcid", "url"}
+    assert (entry["doi"], entry["pmcid"]) == (re.sub("[{}]", "", DOI), re.sub("[{}]", "", PMCID))  # braces dropped
+    ours = {entry["ID"]: entry for entry in read_bibtex(tmp_path / "out" / "papers.bib")}
+    assert ours["pmid31000001"]["journal"] == "=1+1"  # text fields are escaped, and read back as they were
+
+
+def test_a_line_break_in_a_value_never_starts_an_ris_tag(tmp_path):
+    graph = reference_graph()
+    breaks = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+    graph.nodes["pmid:19489103"]["title"] = "".join(f"{sep}ER  - {sep}TY  - JOUR{sep}TI  - injected" for sep in breaks)
+    graph.nodes["ref:1a2b3c4d5e6f"]["citation"] = "Lupus.\r\nAU  - Injected, A"
+    write_ris(graph, tmp_path / "papers.ris")
+    lines = (tmp_path / "papers.ris").read_text(encoding="utf-8").splitlines()
+    assert all(re.fullmatch(r"[A-Z][A-Z0-9]  - .*", line) or line == "" for line in lines)
+    first, second = read_ris(tmp_path / "papers.ris")
+    assert len(first["TI"]) == 1 and first["TI"][0].startswith("ER - TY - JOUR TI - injected")
+    assert "AU" not in second and second["N1"] == ["As cited by the trial registry: Lupus. AU - Injected, A"]
 
 
 def test_a_build_writes_each_format_per_graph_and_the_paper_lists_once(tmp_path, graphs):

@@ -143,7 +143,7 @@ def test_a_pubmed_query_seeds_the_build_and_says_when_ncbi_caps_it(server, two_t
     result = build(query="stem cells lupus", max_papers=20, depth=0, warn=warnings.append,
                    settings=settings_for(server, tmp_path))
     assert len(result.corpus.seeds) == 20 and result.name == "query-stem-cells-lupus"
-    assert any("PubMed found 30 records" in w and "--max-papers" in w for w in warnings)
+    assert any("PubMed found 30 records" in w and "(max_papers)" in w for w in warnings)
 
 
 def test_the_registry_the_si_search_and_the_query_go_out_together_then_one_wave_per_level(server, two_trials, tmp_path):

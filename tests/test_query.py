@@ -10,12 +10,12 @@ from litgraph.cli import main
 
 
 def test_a_blank_query_is_bad_input_and_never_sent(trials_server, tmp_path, monkeypatch, capsys):
-    with pytest.raises(InputError, match="^--query is blank"):
+    with pytest.raises(InputError, match="^query is blank"):
         build(query="   ", settings=settings_for(trials_server, tmp_path))
     monkeypatch.setenv("LITGRAPH_EUTILS_URL", trials_server.eutils_url)
     monkeypatch.setenv("LITGRAPH_CTGOV_URL", trials_server.ctgov_url)
     assert main(["build", "--query", " \t "]) == 2
-    assert capsys.readouterr().err == "litgraph: error: --query is blank: give PubMed search terms\n"
+    assert capsys.readouterr().err == "litgraph: error: query is blank: give PubMed search terms\n"
     assert trials_server.requests() == []
 
 

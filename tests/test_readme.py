@@ -1,32 +1,62 @@
-"""The README's promises: its Python example runs as printed, and it names every format."""
+"""The README's promises: its set-up installs a litgraph its Python example can import from
+anywhere, the example runs as printed, and it names every format."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
 
-from conftest import EXAMPLE, ROOT
+from conftest import EXAMPLE, GUARD_SITE, ROOT
 from litgraph.outputs import ALL_FORMATS
 from litgraph.outputs.export import read_graphml, read_vosviewer
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+NOT_IN_A_CLONE = shutil.ignore_patterns(".git", ".venv", "cache", "output", "results", "build", "*.egg-info",
+                                        "__pycache__", ".pytest_cache")
 
 
 def python_blocks() -> list[str]:
     return re.findall(r"```python\n(.*?)```", README, flags=re.S)
 
 
-def test_the_worked_example_runs_as_printed_and_writes_what_it_says(tmp_path, capsys):
-    # Run from a fresh folder holding the example, as a user who cloned the project would; no base
-    # URL is set, so NCBI is unreachable and the build comes from the record itself.
-    (tmp_path / "examples").mkdir()
-    shutil.copy(EXAMPLE, tmp_path / "examples")
+def set_up_install() -> list[str]:
+    """The arguments of `pip install` in the README's set-up command."""
+    set_up = README.split("## Set up", 1)[1].split("\n## ", 1)[0]
+    (command,) = re.findall(r"^    python3 -m venv \.venv && (.+)$", set_up, flags=re.M)
+    return re.search(r"\.venv/bin/pip install (.+?) &&", command).group(1).split()
+
+
+def test_the_worked_example_runs_saved_beside_a_clone_installed_as_set_up_says(tmp_path):
+    # A user clones the project (a folder named litgraph), installs it with the README's command
+    # and saves the example beside the clone: `import litgraph` there must find the installed
+    # package, not the clone's folder. The install takes litgraph's dependencies from this test
+    # environment, so nothing is downloaded; no base URL is set, so NCBI is unreachable and the
+    # build comes from the record itself.
+    clone = tmp_path / "litgraph"
+    shutil.copytree(ROOT, clone, ignore=NOT_IN_A_CLONE)
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", venv], check=True)
+    python = venv / "bin" / "python"
+    site = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          check=True, capture_output=True, text=True).stdout.strip()
+    Path(site, "dependencies.pth").write_text(sysconfig.get_paths()["purelib"])
+    subprocess.run([sys.executable, "-m", "pip", "--python", python, "install", "-q", "--no-deps",
+                    "--no-build-isolation", *set_up_install()], cwd=clone, check=True, capture_output=True)
+    shutil.copytree(clone / "examples", tmp_path / "examples")
     (example,) = python_blocks()
+    (tmp_path / "example.py").write_text(example, encoding="utf-8")
 
-    exec(compile(example, "README.md", "exec"), {"__name__": "readme"})
+    run = subprocess.run([python, "example.py"], cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                         env={"PYTHONPATH": str(GUARD_SITE), "PATH": os.environ["PATH"]})
 
-    printed = capsys.readouterr().out
-    assert "'papers': 10" in printed and "2 warnings" in printed  # NCBI unreachable, 10 PMIDs not cached
+    assert run.returncode == 0, run.stderr
+    printed = run.stdout
+    assert "'papers': 10" in printed and "1 warnings" in printed  # NCBI unreachable, so 10 PMIDs not had
     assert printed.count("background pmid:") + printed.count("derived pmid:") == 0  # labels, not ids
     assert re.search(r"^background .+", printed, flags=re.M) and re.search(r"^derived .+", printed, flags=re.M)
     out = tmp_path / "output" / "example"

@@ -1,19 +1,31 @@
 """Files a build leaves behind: an HTML page, an SVG image, a fragment to embed and data files
 per graph, and index.html (the entry point linking them) and summary.json.
 
+A build's files are one set. They are written into a sibling folder, `<folder>.partial-<random>`,
+which then takes the folder's place by renames, so a build that is killed or fails (a full disk)
+leaves the folder's previous set whole, never a mix. Files of the user's in a folder litgraph wrote
+(notes, a graph written by a script) are carried into the new set; litgraph refuses to replace
+a folder that holds files but no summary.json of a build.
+
 `show(graph)` displays a graph inline in a notebook.
 """
 
 from __future__ import annotations
 
+import glob
 import json
+import os
+import secrets
+import shutil
+import tempfile
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterable
 
 import networkx as nx
 
 from ..collector import collector_paused
+from ..sources.inputs import InputError
 from .export import FORMATS, write_graph
 from .prepared import PreparedGraph, SharedWork
 
@@ -25,14 +37,80 @@ PAGE_SUFFIXES = {"html": ".html", "fragment": ".fragment.html", "svg": ".svg"}
 ALL_FORMATS = PAGE_FORMATS + FORMATS
 INDEX = "index.html"
 SUMMARY = "summary.json"
+DEFAULT_ROOT = Path("output")  # a build with no folder given goes to output/<its name>
+PARTIAL = ".partial-"  # <folder>.partial-<random>: the new set being written
+REPLACED = ".replaced-"  # <folder>.replaced-<random>: the old set, moved aside while the new one moves in
+
+
+def check_formats(formats: Iterable[str]) -> tuple[str, ...]:
+    formats = tuple(formats)
+    unknown = [fmt for fmt in formats if fmt not in ALL_FORMATS]
+    if unknown:
+        raise InputError(f"unknown format {unknown[0]!r}: choose from {', '.join(ALL_FORMATS)}")
+    return formats
+
+
+def check_folder(folder: Path | None) -> None:
+    """InputError unless a build can go into `folder` (None: a new folder under output/): a new
+    folder, an empty one or one a build wrote, beside which new folders can be made. Cheap, so
+    the command checks before it fetches anything."""
+    if folder is None:
+        _check_writable(DEFAULT_ROOT, DEFAULT_ROOT)
+        return
+    path = Path(os.path.abspath(folder))  # "." and ".." have a parent too
+    if path.exists() and not path.is_dir():
+        raise InputError(f"{folder}: a file, not a folder")
+    if path.is_dir():
+        if os.path.ismount(path):
+            raise InputError(f"{folder}: a mount point, which a build cannot replace; give a folder inside it")
+        if _files_of_build(path) is None and any(path.iterdir()):
+            raise InputError(f"{folder}: holds files but no summary.json of a build; "
+                             "give a new or empty folder, or one litgraph wrote")
+    _check_writable(path.parent, folder)
+
+
+def _check_writable(place: Path, folder: Path) -> None:
+    existing = next(path for path in (place, *place.parents) if path.exists())
+    if not existing.is_dir():
+        raise InputError(f"{folder}: {existing} is a file, not a folder")
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".litgraph-check-", dir=existing))
+    except OSError as error:
+        raise InputError(f"{folder}: cannot make a folder in {existing} ({error.strerror})") from None
+
+
+def _files_of_build(folder: Path) -> set[str] | None:
+    """The names a build wrote into `folder`, as its summary.json lists them; None without one."""
+    try:
+        return {*json.loads((folder / SUMMARY).read_text(encoding="utf-8"))["files"], SUMMARY}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def write_outputs(result: "Build", folder: Path, formats: tuple[str, ...]) -> list[Path]:
-    """Every graph in every format, then index.html and summary.json listing them."""
-    unknown = [fmt for fmt in formats if fmt not in ALL_FORMATS]
-    if unknown:
-        raise ValueError(f"unknown format {unknown[0]!r}: choose from {', '.join(ALL_FORMATS)}")
-    folder.mkdir(parents=True, exist_ok=True)
+    """Every graph in every format, then index.html and summary.json listing them, swapped into
+    `folder` as one set; returns the files."""
+    formats = check_formats(formats)
+    target = Path(folder).resolve()
+    check_folder(target)
+    _tidy(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_hex(6)
+    new = target.with_name(f"{target.name}{PARTIAL}{token}")
+    new.mkdir()
+    try:
+        if target.is_dir():
+            shutil.copymode(target, new)
+        names = _write_set(result, new, formats)
+        _carry_over(target, new, set(names))
+        _swap_in(new, target, target.with_name(f"{target.name}{REPLACED}{token}"))
+    except BaseException:
+        shutil.rmtree(new, ignore_errors=True)
+        raise
+    return [Path(folder) / name for name in names]
+
+
+def _write_set(result: "Build", folder: Path, formats: tuple[str, ...]) -> list[str]:
     files: list[Path] = []
     shared = SharedWork()
     with collector_paused():
@@ -45,9 +123,59 @@ def write_outputs(result: "Build", folder: Path, formats: tuple[str, ...]) -> li
 
     files += write_index(folder / INDEX, summary, [file.name for file in files] + [SUMMARY])
     summary["files"] = [file.name for file in files]
-    summary_path = folder / SUMMARY
-    summary_path.write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
-    return files + [summary_path]
+    (folder / SUMMARY).write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
+    return summary["files"] + [SUMMARY]
+
+
+def _tidy(target: Path) -> None:
+    """Remove what a killed build left beside the folder; if it was killed between the two renames
+    of a swap, the old set goes back first."""
+    pattern = glob.escape(target.name)
+    replaced = sorted(target.parent.glob(f"{pattern}{REPLACED}*"))
+    if replaced and not os.path.lexists(target):
+        replaced.pop().rename(target)
+    for leftover in replaced + sorted(target.parent.glob(f"{pattern}{PARTIAL}*")):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _carry_over(old: Path, new: Path, written: set[str]) -> None:
+    """The user's own files in the old set (any not listed in its summary.json), hard-linked into
+    the new one (copied where a link cannot go); a file named as one just written is replaced."""
+    if not old.is_dir():
+        return
+    litgraphs = (_files_of_build(old) or set()) | written
+    for entry in sorted(old.iterdir()):
+        if entry.name in litgraphs:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.copytree(entry, new / entry.name, symlinks=True, copy_function=_link_or_copy)
+        else:
+            _link_or_copy(entry, new / entry.name)
+
+
+def _link_or_copy(source: str | Path, destination: str | Path) -> None:
+    try:
+        os.link(source, destination, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(source, destination, follow_symlinks=False)
+
+
+def _swap_in(new: Path, target: Path, aside: Path) -> None:
+    """`new` becomes `target`: the old folder is renamed aside, the new one renamed in, the old one
+    removed. A process working inside the folder keeps its place (the same path, in the new set)."""
+    cwd = Path.cwd()
+    if os.path.lexists(target):
+        target.rename(aside)
+        try:
+            new.rename(target)
+        except BaseException:
+            aside.rename(target)
+            raise
+        shutil.rmtree(aside, ignore_errors=True)
+    else:
+        new.rename(target)
+    if cwd == target or target in cwd.parents:
+        os.chdir(cwd if cwd.is_dir() else target)
 
 
 def write_pages(graph: PreparedGraph, folder: Path, name: str, formats: tuple[str, ...]) -> list[Path]:

@@ -7,7 +7,7 @@ Per graph G (`--format` name: file):
   text on every element (and named in the file, so `read_graphml`/`read_gexf` decode it);
   missing values are left out; characters XML 1.0 forbids are dropped from text.
 - csv: `G.nodes.csv` (id, type, label, ...) and `G.edges.csv` (source, target, kind, sources,
-  ...); lists joined with "; ", nested values as JSON.
+  ...); lists joined with "; ", nested values as JSON, text that would run as a formula quoted.
 - cytoscape: `G.cyjs`, Cytoscape.js elements JSON (Cytoscape desktop opens it too).
 - vosviewer: `G.vosviewer.json`, VOSviewer JSON: items (the map: label, cluster = community + 1,
   weights, scores, description, url) and links (the network: strength).
@@ -219,12 +219,24 @@ def _write_rows(path: Path, rows: list[dict], first: tuple[str, ...]) -> None:
 
 
 def csv_cell(value: Any) -> str:
-    """"" for missing, "a; b" for a list of scalars, JSON for anything nested."""
+    """"" for missing, "a; b" for a list of scalars, JSON for anything nested. Text a spreadsheet
+    would run as a formula (starting with =, +, -, @, a tab or a carriage return) starts with "'",
+    as OWASP advises for CSV; numbers (-1.5 too) stay numbers."""
     value = plain(value)
+    if isinstance(value, (int, float)):
+        return str(value)
+    text = _cell_text(value)
+    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, list) and all(not isinstance(item, (list, dict)) for item in value):
-        return "; ".join(csv_cell(item) for item in value)
+        return "; ".join(_cell_text(item) for item in value)
     if isinstance(value, (list, dict)):
         return json.dumps(value, ensure_ascii=False)  # spaced: a cell is read by people too
     return str(value)
@@ -403,8 +415,11 @@ def read_ris(path: str | Path) -> list[dict[str, list[str]]]:
     return records
 
 
-_LATEX_SPECIALS = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$",
-                   "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+# Braces become commands, not \{ and \}: BibTeX counts every brace, escaped or not, and other
+# parsers skip escaped ones, so only commands keep both reading the field where it ends.
+_LATEX_SPECIALS = {"\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}", "&": r"\&",
+                   "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}",
+                   "^": r"\textasciicircum{}"}
 _LATEX_ESCAPE = re.compile("|".join(re.escape(char) for char in _LATEX_SPECIALS))
 _LATEX_UNESCAPE = {escaped: char for char, escaped in _LATEX_SPECIALS.items()}
 _LATEX_ESCAPED = re.compile("|".join(re.escape(escaped) for escaped in _LATEX_UNESCAPE))
@@ -412,6 +427,12 @@ _LATEX_ESCAPED = re.compile("|".join(re.escape(escaped) for escaped in _LATEX_UN
 
 def _latex(value: Any) -> str:
     return _LATEX_ESCAPE.sub(lambda match: _LATEX_SPECIALS[match.group()], _one_line(value))
+
+
+def _verbatim(value: Any) -> str:
+    """An identifier (DOI, PMID, PMCID, URL, year) as it is, but for the braces and backslashes
+    that could end its field: fields read verbatim (doi, url) cannot escape them."""
+    return re.sub(r"[{}\\]", "", _one_line(value or ""))
 
 
 def bibtex_key(node: str) -> str:
@@ -428,15 +449,15 @@ def write_bibtex(graph: nx.Graph | PreparedGraph, path: str | Path) -> list[Path
             "author": " and ".join(_bibtex_name(name) for name in data.get("author_names") or []),
             "title": f"{{{_latex(data['title'])}}}" if data.get("title") else "",
             "journal": _latex(data.get("journal") or ""),
-            "year": data.get("year"),
-            "doi": _one_line(data.get("doi") or ""),
-            "pmid": data.get("pmid"),
-            "pmcid": data.get("pmcid"),
-            "url": _url(data),
+            "year": _verbatim(data.get("year")),
+            "doi": _verbatim(data.get("doi")),
+            "pmid": _verbatim(data.get("pmid")),
+            "pmcid": _verbatim(data.get("pmcid")),
+            "url": _verbatim(_url(data)),
             "keywords": _latex("; ".join(data.get("mesh") or [])),
             "note": _latex(". ".join(_notes(data))),
         }
-        body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields.items() if value not in (None, ""))
+        body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields.items() if value)
         entries.append(f"@{'article' if data.get('journal') else 'misc'}{{{bibtex_key(node)},\n{body}}}\n")
     _write_text(path, "\n".join(entries))
     return [Path(path)]
