@@ -107,3 +107,27 @@ def test_embed_adds_a_fragment_per_graph(tmp_path, monkeypatch, capsys):
             assert (tmp_path / f"{name}{suffix}").is_file()
     assert ("combined.fragment.html", "fragment") in links((tmp_path / "index.html").read_text(encoding="utf-8"))
     assert f"open {tmp_path / 'index.html'}" in capsys.readouterr().out
+
+
+def test_the_index_reads_like_a_report_of_the_trial():
+    summary = {**build_summary(), "trials": [{"nct_id": "NCT01741857", "title": "Stem cells for lupus",
+                                              "status": "COMPLETED", "phase": "PHASE1, PHASE2",
+                                              "start_date": "2012-01", "completion_date": "2013-12",
+                                              "sponsor": "Nanjing University"}]}
+    page = render_index(summary, ["combined.html"])
+    assert "<h1>Stem cells for lupus</h1>" in page and "<title>Stem cells for lupus · litgraph</title>" in page
+    assert "<b>NCT01741857</b> · Completed · Phase 1/2 · January 2012 – December 2013 · Nanjing University" in page
+
+
+def test_what_shapes_the_pictures_is_said_first_and_empty_tables_say_why():
+    offline = build_summary()
+    offline["counts"] = {**offline["counts"], "papers_fetched": 0}
+    offline["metrics"] = {"most_cited_papers": [], "central_authors": offline["metrics"]["central_authors"],
+                          "why_empty": {"most_cited_papers": "no citation links are known: no PubMed record could be had"}}
+    page = render_index(offline, ["combined.html"])
+    notice = page.index('class="notice"')
+    assert notice < page.index("<h2>Graphs</h2>") and "citation links are unknown" in page[notice:notice + 400]
+    assert "None: no citation links are known: no PubMed record could be had." in page
+    cited = build_summary()
+    cited["counts"] = {**cited["counts"], "edges": {"cites": 3}}
+    assert 'class="notice"' not in render_index(cited, ["combined.html"])  # nothing to say
