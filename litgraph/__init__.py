@@ -1,8 +1,7 @@
 """litgraph: a clinical trial's literature as author, paper and trial graphs."""
 
-__version__ = "0.1.0"
-
-from .api import Build, InputError, build  # noqa: E402  (the version must exist first)
-from .settings import Settings  # noqa: E402
+from .api import Build, InputError, build
+from .settings import Settings
+from .version import __version__
 
 __all__ = ["Build", "InputError", "Settings", "build", "__version__"]

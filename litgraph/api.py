@@ -20,7 +20,7 @@ from typing import Callable, Iterable
 
 import networkx as nx
 
-from . import __version__
+from .version import __version__
 from .collector import collector_paused
 from .expand import LINK_TYPES, Limits, add_trial_publications, expand, search_trial_publications, seed_corpus
 from .analysis import GRAPH_LIMITS, top_tables
@@ -68,7 +68,7 @@ class Build:
     def write(self, folder: str | Path | None = None, formats: Iterable[str] = ("html",)) -> list[Path]:
         """Write each graph in each format plus summary.json; returns the files written."""
         target = Path(folder) if folder else DEFAULT_ROOT / self.name
-        return write_outputs(self, target, tuple(formats))
+        return write_outputs(self.graphs, self.summary(), target, tuple(formats))
 
 
 def build(*inputs: str, query: str | None = None, depth: int = 1, max_papers: int = 500,

@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__
+from .version import __version__
 from .analysis import TOP_ROWS, format_tables
 from .api import InputError, build
 from .collector import collector_paused

@@ -13,7 +13,6 @@ from conftest import EXAMPLE, GUARD_SITE
 from litgraph import Settings, build
 from litgraph.kinds import edge_width
 from test_page_at_scale import label_clashes
-from litgraph.outputs import write_outputs
 from litgraph.outputs.focus import FOCUS_SIZE
 from litgraph.outputs.html import render_fragment, show, write_html
 from litgraph.outputs.svg import write_svg
@@ -438,7 +437,7 @@ def test_the_svg_image_opens_offline_with_every_node(chromium, tmp_path):
 
 def test_the_index_links_every_page_offline(chromium, tmp_path):
     graphs = {"combined": sample_graph(hostile=True), "author": author_graph()}
-    write_outputs(StubBuild(graphs, build_summary(hostile=True)), tmp_path, ("html", "svg", "json"))
+    StubBuild(graphs, build_summary(hostile=True)).write(tmp_path, ("html", "svg", "json"))
     visit = browser.visit(chromium, tmp_path / "index.html", root=None)
     page = visit.page
     assert visit.js("document.querySelectorAll('.graph').length") == 2

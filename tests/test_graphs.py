@@ -61,3 +61,36 @@ def test_the_combined_graph_links_authors_to_papers_but_not_to_each_other(graphs
 def test_an_empty_corpus_gives_every_graph_empty():
     graphs = build_graphs(Corpus())
     assert all(graph.number_of_nodes() == 0 for graph in graphs.values()) and set(graphs) == set(GRAPH_NAMES)
+
+
+def test_the_package_has_no_import_cycle():
+    """Sources -> corpus -> graphs -> outputs, and the front door over them: no module imports one
+    that imports it back (outputs once imported the front door, export.py and prepared.py each other)."""
+    import ast
+    from pathlib import Path
+
+    import litgraph
+
+    root = Path(litgraph.__file__).parent
+    files = {".".join(("litgraph", *path.relative_to(root).with_suffix("").parts)).removesuffix(".__init__"): path
+             for path in root.rglob("*.py")}
+    imports: dict[str, set[str]] = {}
+    for name, path in files.items():
+        package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                base = ".".join(package.split(".")[:len(package.split(".")) - node.level + 1] + [node.module or ""]).strip(".")
+                found |= {f"{base}.{alias.name}" if f"{base}.{alias.name}" in files else base for alias in node.names}
+        imports[name] = found - {name}
+
+    def reachable(start: str) -> set[str]:
+        seen, todo = set(), [start]
+        while todo:
+            for other in imports.get(todo.pop(), ()):
+                if other not in seen:
+                    seen.add(other)
+                    todo.append(other)
+        return seen
+
+    assert [(a, b) for a in imports for b in imports[a] if a in reachable(b)] == []

@@ -53,7 +53,7 @@ class StubBuild:
         return {**self._summary, "graphs": counts}
 
     def write(self, folder: Path, formats: tuple[str, ...]) -> list[Path]:
-        return write_outputs(self, Path(folder), tuple(formats))
+        return write_outputs(self.graphs, self.summary(), Path(folder), tuple(formats))
 
 
 def links(page: str) -> list[tuple[str, str]]:
@@ -92,7 +92,7 @@ def test_it_runs_nothing_and_keeps_record_text_as_text():
 
 def test_a_build_writes_its_index_and_lists_it(tmp_path):
     graphs = {"combined": sample_graph(), "author": author_graph(), "cocitation": analysis_graphs()["cocitation"]}
-    files = write_outputs(StubBuild(graphs, build_summary()), tmp_path, ("html", "json"))
+    files = StubBuild(graphs, build_summary()).write(tmp_path, ("html", "json"))
     assert [file.name for file in files[-2:]] == ["index.html", "summary.json"]
     page = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert {href for href, _ in links(page)} == {file.name for file in files if file.name != "index.html"}

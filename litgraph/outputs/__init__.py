@@ -20,7 +20,7 @@ import shutil
 import tempfile
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import Any, Iterable
 
 import networkx as nx
 
@@ -29,8 +29,6 @@ from ..sources.inputs import InputError
 from .export import FORMATS, write_graph
 from .prepared import PreparedGraph, SharedWork
 
-if TYPE_CHECKING:
-    from ..api import Build
 
 PAGE_FORMATS = ("html", "fragment", "svg")  # fragment: what --embed adds
 PAGE_SUFFIXES = {"html": ".html", "fragment": ".fragment.html", "svg": ".svg"}
@@ -87,9 +85,10 @@ def _files_of_build(folder: Path) -> set[str] | None:
         return None
 
 
-def write_outputs(result: "Build", folder: Path, formats: tuple[str, ...]) -> list[Path]:
-    """Every graph in every format, then index.html and summary.json listing them, swapped into
-    `folder` as one set; returns the files."""
+def write_outputs(graphs: dict[str, nx.Graph], summary: dict[str, Any], folder: Path,
+                  formats: tuple[str, ...]) -> list[Path]:
+    """Every graph in every format, then index.html and summary.json (`summary` and the files
+    written) listing them, swapped into `folder` as one set; returns the files."""
     formats = check_formats(formats)
     target = Path(folder).resolve()
     check_folder(target)
@@ -101,7 +100,7 @@ def write_outputs(result: "Build", folder: Path, formats: tuple[str, ...]) -> li
     try:
         if target.is_dir():
             shutil.copymode(target, new)
-        names = _write_set(result, new, formats)
+        names = _write_set(graphs, dict(summary), new, formats)
         _carry_over(target, new, set(names))
         _swap_in(new, target, target.with_name(f"{target.name}{REPLACED}{token}"))
     except BaseException:
@@ -110,15 +109,15 @@ def write_outputs(result: "Build", folder: Path, formats: tuple[str, ...]) -> li
     return [Path(folder) / name for name in names]
 
 
-def _write_set(result: "Build", folder: Path, formats: tuple[str, ...]) -> list[str]:
+def _write_set(graphs: dict[str, nx.Graph], summary: dict[str, Any], folder: Path,
+               formats: tuple[str, ...]) -> list[str]:
     files: list[Path] = []
     shared = SharedWork()
     with collector_paused():
-        for name, graph in _largest_first(result.graphs):
+        for name, graph in _largest_first(graphs):
             item = PreparedGraph(graph, shared)
             files += write_pages(item, folder, name, formats)
             files += write_graph(item, folder, name, formats)
-    summary = result.summary()
     from .index import write_index  # jinja loads only when files are written
 
     files += write_index(folder / INDEX, summary, [file.name for file in files] + [SUMMARY])

@@ -11,6 +11,7 @@ import numpy as np
 from . import focus
 from .layout import Layouts, page_positions
 from .nodelink import NodeLink, NodeTexts, edges_of, json_text
+from .xmlcopy import xml_copy
 
 
 @dataclass
@@ -46,8 +47,6 @@ class PreparedGraph:
     @cached_property
     def xml(self) -> tuple[nx.Graph, dict]:
         """The copy GraphML and GEXF are written from, and its encoding note (see `xml_copy`)."""
-        from .export import xml_copy  # export imports this module
-
         return xml_copy(self.graph)
 
     @cached_property

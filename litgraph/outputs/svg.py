@@ -19,7 +19,7 @@ import numpy as np
 
 from ..kinds import (EDGE_KINDS, MARK_WORDS, MARKS, NODE_TYPES, UNFETCHED_LIGHTEN, edge_kind, edge_width,
                      legend_counts, lighter, node_kind, node_type)
-from .export import xml_text
+from .xmlcopy import xml_text
 from .prepared import PreparedGraph, prepared
 
 DRAWING_WIDTH = 1000  # px; the height follows the layout's shape, up to DRAWING_HEIGHT
