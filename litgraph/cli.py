@@ -105,8 +105,9 @@ def run_build(args: argparse.Namespace) -> int:
     gc.disable()
     formats = _split(args.format) + (["fragment"] if args.embed else [])
     unknown = [fmt for fmt in formats if fmt not in ALL_FORMATS]
-    if unknown:
-        raise InputError(f"unknown format {unknown[0]!r}: choose from {', '.join(ALL_FORMATS)}")
+    if unknown or not formats:
+        given = f"unknown format {unknown[0]!r}" if unknown else "--format names no format"
+        raise InputError(f"{given}: choose from {', '.join(ALL_FORMATS)}")
     progress = TerminalProgress() if not args.quiet and sys.stderr.isatty() else Progress()
 
     def warn(message: str) -> None:
@@ -140,10 +141,13 @@ def run_summary(args: argparse.Namespace) -> int:
         summary = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError(f"{args.folder}: no summary.json there; give the folder a build wrote") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as error:
         raise InputError(f"{path}: not a litgraph summary ({error})") from None
-    if "metrics" not in summary:
-        raise InputError(f"{path} has no tables: it was written by an older litgraph; build again")
-    print(headline(summary))
-    print(f"\n{format_tables(summary['metrics'], args.top)}")
+    try:  # the file is the user's: whatever it lacks is bad input, not a failure of litgraph
+        if "metrics" not in summary:
+            raise InputError(f"{path} has no tables: it was written by an older litgraph; build again")
+        report = f"{headline(summary)}\n\n{format_tables(summary['metrics'], args.top)}"
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise InputError(f"{path}: not a litgraph summary ({type(error).__name__}: {error})") from None
+    print(report)
     return 0
