@@ -85,8 +85,6 @@ def build(*inputs: str, query: str | None = None, depth: int = 1, max_papers: in
     settings = settings.with_(**{k: v for k, v in (("email", email), ("api_key", api_key)) if v})
     say = warn or log.warning
     sources = read_sources(inputs)
-    for message in sources.warnings:
-        say(message)
     memo = Memo(settings.cache_dir / "derived.sqlite")
     http = Http(settings, warn=say)
     # Parsing, graph building and loading remembered graphs make millions of objects and keep
@@ -117,6 +115,8 @@ def build(*inputs: str, query: str | None = None, depth: int = 1, max_papers: in
 def gather(sources: Sources, query: str | None, limits: Limits, entrez: Entrez, say: Callable[[str], None],
            progress: Progress | None = None) -> Corpus:
     """Everything the network (or the cache) has to say about the sources, as one Corpus."""
+    for message in sources.warnings:
+        say(message)
     # The registry records, the trials' [si] searches and the query need nothing from each other: one wave.
     with ThreadPoolExecutor(max_workers=entrez.settings.workers) as pool:
         searching = pool.submit(search_trial_publications, entrez,
