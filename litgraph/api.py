@@ -118,7 +118,7 @@ def build(*inputs: str, query: str | None = None, depth: int = 1, max_papers: in
     requests = {**_request_counts(http), "minimum": corpus.planned_requests, "waves": corpus.waves,
                 "per_pmid_client": corpus.ids_asked + corpus.waves[0]}
     result = Build(name=name, inputs=list(inputs) + ([f"query: {query}"] if query else []), limits=limits,
-                   corpus=corpus, graphs=graphs, warnings=[w for w in http.warnings if w not in held],
+                   corpus=corpus, graphs=graphs, warnings=sources.warnings + [w for w in http.warnings if w not in held],
                    requests=requests, offline=settings.offline, timings=timings)
     for message in problem_warnings(corpus, held, http.services["eutils"].name):
         result.warnings.append(message)
@@ -129,23 +129,32 @@ def build(*inputs: str, query: str | None = None, depth: int = 1, max_papers: in
 def gather(sources: Sources, query: str | None, limits: Limits, entrez: Entrez, say: Callable[[str], None],
            progress: Progress | None = None) -> Corpus:
     """Everything the network (or the cache) has to say about the sources, as one Corpus."""
+    for message in sources.warnings:
+        say(message)
     # The registry records, the trials' [si] searches and the query need nothing from each other: one wave.
     with ThreadPoolExecutor(max_workers=entrez.settings.workers) as pool:
         searching = pool.submit(search_trial_publications, entrez,
                                 sources.nct_ids + [trial.nct_id for trial in sources.trials])
         querying = pool.submit(_search, entrez, query, limits.max_papers, say, sources.is_empty()) if query else None
-        fetched, failures = _fetch_trials(entrez.http, sources.nct_ids, pool)
+        fetched, failures = _fetch_trials(entrez.http, sources, pool)
         trial_papers = searching.result()
         sources.pmids += querying.result() if querying else []
     trials = sources.trials + fetched
     if failures and not (trials or sources.pmids or sources.papers):
         raise InputError(f"nothing to build: {failures[0]}")
+    for trial in fetched:
+        if sources.read_as(trial.nct_id):
+            say(f'{sources.read_as(trial.nct_id)}: "{trial.title}"')
     for message in failures + [f"{t.nct_id} lists no references in the registry" for t in trials if not t.references]:
         say(message)
     corpus = seed_corpus(trials, sources.pmids, sources.papers)
     corpus.waves.append(len(set(sources.nct_ids)) + len(trial_papers) + bool(query))
     add_trial_publications(corpus, trial_papers)
-    return expand(corpus, entrez, limits, progress)
+    expand(corpus, entrez, limits, progress)
+    if corpus.missing and not trials and not sources.papers and set(corpus.missing) >= set(sources.pmids):
+        plural = "s" if len(corpus.missing) > 1 else ""
+        raise InputError(f"nothing to build: PubMed has no record of PMID{plural} {_examples(corpus.missing)}")
+    return corpus
 
 
 def _search(entrez: Entrez, query: str, max_papers: int, say: Callable[[str], None], alone: bool) -> list[str]:
@@ -187,15 +196,16 @@ def _limits(depth: int, max_papers: int, links: Iterable[str]) -> Limits:
     return Limits(depth=depth, max_papers=max_papers, links=links)
 
 
-def _fetch_trials(http: Http, nct_ids: list[str], pool: ThreadPoolExecutor) -> tuple[list[Trial], list[str]]:
+def _fetch_trials(http: Http, sources: Sources, pool: ThreadPoolExecutor) -> tuple[list[Trial], list[str]]:
     """The registry records of the NCT ids, and a message for each one that could not be had."""
     trials, failures = [], []
-    unique = list(dict.fromkeys(nct_ids))
+    unique = list(dict.fromkeys(sources.nct_ids))
     for nct_id, outcome in zip(unique, pool.map(_registry_record(http), unique)):
+        read_as = f" ({sources.read_as(nct_id)})" if sources.read_as(nct_id) else ""
         if isinstance(outcome, UnknownTrial):
-            failures.append(outcome.reason)
+            failures.append(outcome.reason + read_as)
         elif isinstance(outcome, FetchError):
-            failures.append(f"could not get {nct_id} from ClinicalTrials.gov ({outcome.reason})")
+            failures.append(f"could not get {nct_id}{read_as} from ClinicalTrials.gov ({outcome.reason})")
         else:
             trials.append(outcome)
     return trials, failures

@@ -138,8 +138,11 @@ def run_summary(args: argparse.Namespace) -> int:
     if args.top < 1:
         raise InputError("--top must be 1 or more")
     summary = read_summary(args.folder)
-    print(headline(summary))
-    print(f"\n{format_tables(summary['metrics'], args.top)}")
+    try:  # the file is the user's: whatever it lacks is bad input, not a failure of litgraph
+        report = f"{headline(summary)}\n\n{format_tables(summary['metrics'], args.top)}"
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise InputError(f"{args.folder}: not a litgraph summary ({type(error).__name__}: {error})") from None
+    print(report)
     return 0
 
 
@@ -152,7 +155,7 @@ def read_summary(path: Path) -> dict:
         raise InputError(f"{path}: no summary.json there; give the folder a build wrote, or its summary.json") from None
     except OSError as error:
         raise InputError(f"{file}: cannot be read ({error.strerror})") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as error:
         raise InputError(f"{file}: not a litgraph summary ({error})") from None
     if not isinstance(summary, dict) or "litgraph" not in summary:
         raise InputError(f"{file}: not a litgraph summary")

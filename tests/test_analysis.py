@@ -283,3 +283,16 @@ def test_summary_of_anything_but_a_build_is_one_line_and_exit_2(argv, message, t
     assert main(argv) == 2
     error = capsys.readouterr().err.strip()
     assert len(error.splitlines()) == 1 and error.startswith(f"litgraph: error: {message}")
+
+
+@pytest.mark.parametrize("content, message", [
+    ('{"litgraph": "0.1.0", "name": "x", "metrics": {}}', "not a litgraph summary (KeyError: 'counts')"),
+    ('{"name": "x", "metrics": {}}', "summary.json: not a litgraph summary"),
+    ("[" * 100_000 + "]" * 100_000, "summary.json: not a litgraph summary (maximum recursion depth exceeded"),
+    ("5", "summary.json: not a litgraph summary"),
+])
+def test_summary_of_a_file_that_is_no_summary_is_one_line_and_exit_2(tmp_path, content, message, capsys):
+    (tmp_path / "summary.json").write_text(content)
+    assert main(["summary", str(tmp_path)]) == 2
+    error = capsys.readouterr().err.strip()
+    assert len(error.splitlines()) == 1 and message in error

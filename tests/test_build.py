@@ -189,6 +189,9 @@ def test_max_papers_keeps_the_papers_most_linked_to_the_seeds(server, two_trials
     (["build", "0"], "'0' is not a PMID"),
     (["build", "NCT01741857", "--depth", "-1"], "depth must be 0 or more (got -1)"),
     (["build", "NCT01741857", "--format", "pdf"], "unknown format 'pdf'"),
+    (["build", "NCT01741857", "--format", ""], "no format given: choose from html,"),
+    (["build", "NCT０９９０００01"], "'NCT０９９０００01' is not an NCT id"),  # ids are ASCII digits only
+    (["build", "1２３"], "'1２３' is not an NCT id (NCT01741857), a PMID or a file"),
 ])
 def test_bad_input_is_one_line_and_exit_2(argv, message, capsys):
     assert main(argv) == 2
@@ -215,6 +218,41 @@ def test_an_unknown_trial_is_bad_input(server, tmp_path, monkeypatch, capsys):
         monkeypatch.setenv(name, value)
     assert main(["build", "NCT99999999"]) == 2
     assert "ClinicalTrials.gov has no study NCT99999999" in capsys.readouterr().err
+
+
+def test_a_pmid_pubmed_does_not_have_is_bad_input_when_it_is_all_there_is(server, tmp_path, monkeypatch, capsys):
+    for name, value in env_for(server, tmp_path).items():
+        monkeypatch.setenv(name, value)
+    assert main(["build", "99999999", "--depth", "0"]) == 2
+    assert capsys.readouterr().err == "litgraph: error: nothing to build: PubMed has no record of PMID 99999999\n"
+    assert not (tmp_path / "output").exists()
+
+
+def test_pmids_pubmed_does_not_have_among_others_are_a_warning(server, two_trials, tmp_path):
+    known = str(next(iter(two_trials.papers)))
+    warnings = []
+    result = build(known, "99999999", depth=0, warn=warnings.append, settings=settings_for(server, tmp_path))
+    assert "PubMed returned no record for 1 PMID(s): 99999999" in warnings
+    assert result.graphs["paper"].nodes[f"pmid:{known}"]["fetched"]
+
+
+def test_an_nct_id_with_a_digit_fewer_is_padded_and_says_which_trial_it_became(server, two_trials, tmp_path):
+    study = json.loads(json.dumps(next(iter(two_trials.studies.values()))))
+    study["protocolSection"]["identificationModule"]["nctId"] = "NCT00989340"
+    title = study["protocolSection"]["identificationModule"]["briefTitle"]
+    server.store.add_study(study)
+    warnings = []
+    result = build("nct0989340", depth=0, warn=warnings.append, settings=settings_for(server, tmp_path))
+    assert list(result.corpus.trials) == ["NCT00989340"]
+    assert f'nct0989340 read as NCT00989340: "{title}"' in warnings
+
+
+def test_an_unknown_nct_id_with_a_digit_fewer_says_how_it_was_read(server, tmp_path, monkeypatch, capsys):
+    for name, value in env_for(server, tmp_path).items():
+        monkeypatch.setenv(name, value)
+    assert main(["build", "NCT0989340"]) == 2
+    assert capsys.readouterr().err == ("litgraph: error: nothing to build: ClinicalTrials.gov has no study "
+                                       "NCT00989340 (NCT0989340 read as NCT00989340)\n")
 
 
 def test_the_command_never_prints_a_traceback(server, tmp_path):

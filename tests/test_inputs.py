@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import gzip
 import json
+import os
+import re
+import tracemalloc
 
 import pytest
 
 from conftest import EXAMPLE, settings_for
-from fake_ncbi import FakeNCBI
-from litgraph import InputError, build
+from fake_ncbi import DataStore, EUtilities, FakeNCBI, History
+from litgraph import InputError, Settings, build
 from litgraph.cli import main
 from litgraph.sources.inputs import read_sources
-
 
 
 @pytest.fixture
@@ -24,6 +27,22 @@ def write(tmp_path, name: str, content: bytes | str):
     path = tmp_path / name
     path.write_bytes(content if isinstance(content, bytes) else content.encode())
     return str(path)
+
+
+def efetch_answer(corpus, pmids) -> bytes:
+    """PubMed XML as EFetch answers it for these PMIDs of a generated corpus."""
+    return EUtilities(DataStore(corpus), History()).answer("efetch", {"id": [",".join(map(str, pmids))]}).body
+
+
+def transient_memory(read) -> tuple[int, object]:
+    """Python memory `read()` held at its peak beyond what it returned, and what it returned."""
+    tracemalloc.start()
+    try:
+        result = read()
+        current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak - current, result
 
 
 # --- reading what the user holds ------------------------------------------------------------
@@ -79,14 +98,71 @@ def test_the_example_record_page(tmp_path):
     (b"\x1f\x8b\x08\x00garbage", "a damaged gzip file"),
     (b"NCT01741857\n20506343\n0\n", "input.dat: '0' is not a PMID"),
     (b"NCT01741857 NCT174185\n", "input.dat: 'NCT174185' is not an NCT number"),
+    (b"[" * 100_000 + b"]" * 100_000, "input.dat: not valid JSON (nested too deeply)"),
+    (b"<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>../x</PMID></MedlineCitation></PubmedArticle>"
+     b"</PubmedArticleSet>", "input.dat: a record's PMID is not a number: '../x'"),
+    (b"PMID- 12345/../x\nTI  - A title.\n", "input.dat: a record's PMID is not a number: '12345/../x'"),
+    (b"<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>\xef\xbc\x91\xef\xbc\x92</PMID></MedlineCitation>"
+     b"</PubmedArticle></PubmedArticleSet>", "input.dat: a record's PMID is not a number: '\uff11\uff12'"),
+    ("NCT\uff10\uff19\uff19\uff10\uff10\uff1001\n1\uff12\uff13\n".encode(), "input.dat: unknown format"),
+    (gzip.compress(b"NCT01741857\n" * 400_000), "input.dat: unpacks to more than 1,048,576 bytes (100 times its size"),
+    (gzip.compress(b"PMID- 1\nTI  - A title.\n" * 1000)[:-40], "input.dat: a damaged gzip file"),
 ])
 def test_unusable_files_are_one_clear_line(tmp_path, content, message, capsys):
     path = write(tmp_path, "input.dat", content)
-    with pytest.raises(InputError, match=message.replace("(", r"\(")):
+    with pytest.raises(InputError, match=re.escape(message)):
         read_sources([path])
     assert main(["build", path]) == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and message in err
+
+
+def test_a_binary_file_is_refused_from_its_first_bytes_never_read_whole(tmp_path):
+    path = tmp_path / "random.bin"
+    with path.open("wb") as handle:
+        handle.write(os.urandom(1 << 16))
+        handle.truncate(32 << 20)  # 32 MiB, most of it a hole that takes no disk
+    held, _ = transient_memory(lambda: pytest.raises(InputError, read_sources, [str(path)]))
+    assert held < 1 << 20
+
+
+def test_pubmed_xml_is_parsed_as_it_is_read_never_held_whole(two_trials, tmp_path):
+    answer = efetch_answer(two_trials, list(two_trials.papers))
+    path = write(tmp_path, "pubmed.xml.gz", gzip.compress(answer))
+    held, sources = transient_memory(lambda: read_sources([path]))
+    assert len(sources.papers) == len(two_trials.papers)
+    assert held < len(answer) / 5, (held, len(answer))
+
+
+def test_pubmed_xml_with_an_internal_dtd_subset_is_read_and_entities_stay_unexpanded(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET")
+    record = f"""<?xml version="1.0"?>
+<!-- saved by a reference manager -->
+<!DOCTYPE PubmedArticleSet [
+  <!ATTLIST PMID Version CDATA "1">
+  <!ENTITY xxe SYSTEM "{secret.as_uri()}">
+  <!ENTITY boom "BOOM">
+]>
+<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>12345</PMID><Article>
+<ArticleTitle>Cite &xxe; here, &boom; there.</ArticleTitle>
+<AuthorList><Author><LastName>M&xxe;&#252;ller</LastName><ForeName>J&boom;&#252;rgen</ForeName></Author></AuthorList>
+</Article></MedlineCitation></PubmedArticle></PubmedArticleSet>"""
+    (paper,) = read_sources([write(tmp_path, "records.xml", record)]).papers
+    assert (paper.pmid, paper.title) == ("12345", "Cite here, there.")
+    assert (paper.authors[0].last_name, paper.authors[0].fore_name) == ("Müller", "Jürgen")
+    assert "SECRET" not in repr(paper) and "BOOM" not in repr(paper)
+
+
+def test_a_latin_1_medline_file_keeps_its_accents_and_says_it_was_not_utf_8(tmp_path):
+    path = write(tmp_path, "export.nbib", "PMID- 1\nTI  - Caf\u00e9 au lait spots.\nFAU - M\u00fcller, J\u00fcrgen\n"
+                                          "AU  - M\u00fcller J\n".encode("latin-1"))
+    warnings = []
+    result = build(path, depth=0, offline=True, warn=warnings.append, settings=Settings(cache_dir=tmp_path / "c"))
+    paper = result.graphs["paper"].nodes["pmid:1"]
+    assert paper["title"] == "Caf\u00e9 au lait spots." and paper["authors"] == ["J\u00fcrgen M\u00fcller"]
+    assert warnings[0] == f"{path} is not UTF-8: read as Windows-1252 (Latin-1)"
+    assert result.summary()["warnings"][0] == warnings[0]
 
 
 # --- several trials, and PubMed's side of the links --------------------------------------------

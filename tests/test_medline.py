@@ -51,6 +51,10 @@ def test_trial_numbers_orcids_and_retractions_are_read():
     assert paper.authors[0].orcid == "0000-0002-1825-0097"
 
 
+def test_a_pmid_in_other_digits_is_not_medline():
+    assert not looks_like_medline("PMID- \uff11\uff12\uff13\nTI  - A title.\n")
+
+
 def test_every_field_agrees_with_biopythons_medline_reader(fixtures_dir):
     """Bio.Medline is the reference reader; litgraph reads the same tags in order so that each
     author keeps their own affiliations and ORCID, which Bio.Medline pools per record."""

@@ -118,6 +118,24 @@ def test_esearch_reads_count_ids_and_soft_errors(fixtures_dir):
     assert nothing.count == 0 and nothing.ids == [] and nothing.errors
 
 
+def test_answers_list_only_ascii_digit_pmids():
+    other_digits = "1\uff12\uff13"  # str.isdigit() and \\d take these; PubMed never sends them
+    elink = (f'<?xml version="1.0"?><eLinkResult><LinkSet><DbFrom>pubmed</DbFrom><IdList><Id>7</Id></IdList>'
+             f"<LinkSetDb><DbTo>pubmed</DbTo><LinkName>pubmed_pubmed_refs</LinkName>"
+             f"<Link><Id>{other_digits}</Id></Link><Link><Id>8</Id></Link><Link><Id>../9</Id></Link>"
+             f"</LinkSetDb></LinkSet></eLinkResult>").encode()
+    (links,) = parse_elink(elink)
+    assert links.links == {"pubmed_pubmed_refs": ["8"]}
+    esearch = (f'<?xml version="1.0"?><eSearchResult><Count>2</Count><IdList><Id>{other_digits}</Id><Id>5</Id>'
+               f"</IdList></eSearchResult>").encode()
+    assert parse_esearch(esearch).ids == ["5"]
+    record = (f"<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>4</PMID><CommentsCorrectionsList>"
+              f'<CommentsCorrections RefType="Cites"><PMID>{other_digits}</PMID></CommentsCorrections>'
+              f'<CommentsCorrections RefType="Cites"><PMID>6</PMID></CommentsCorrections></CommentsCorrectionsList>'
+              f"</MedlineCitation></PubmedArticle></PubmedArticleSet>").encode()
+    assert only(parse_articles(record)).references == ["6"]
+
+
 def test_an_error_answer_is_an_error_not_an_empty_result(fixtures_dir):
     body = read(fixtures_dir, "eutils-json_esearch.baderror.xml")
     with pytest.raises(PubMedFormatError, match="Invalid db name"):

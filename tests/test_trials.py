@@ -224,6 +224,17 @@ def test_v2_phases_and_retractions_are_read():
     assert [(r.kind, r.retracted) for r in trial.references] == [("result", True), ("background", False)]
 
 
+def test_pmids_and_nct_numbers_in_records_are_ascii_digits_only():
+    study = {"protocolSection": {
+        "identificationModule": {"nctId": "NCT01741857"},
+        "referencesModule": {"references": [{"pmid": "\uff11\uff12\uff13", "type": "BACKGROUND", "citation": "A."}]}}}
+    (reference,) = parse_v2_study(study).references
+    assert (reference.pmid, reference.citation) == ("", "A.")  # kept, as a reference without a PMID
+    study["protocolSection"]["identificationModule"]["nctId"] = "NCT\uff10\uff11\uff17\uff14\uff11\uff18\uff15\uff17"
+    with pytest.raises(TrialFormatError, match="is not an NCT number"):
+        parse_v2_study(study)
+
+
 def test_v2_search_page_and_bare_list_give_every_study(fixtures_dir):
     names = ("aact_v2_NCT02552212.json", "aact_v2_NCT03475563.json")
     studies = [json.loads(ctgov(fixtures_dir, name)) for name in names]
@@ -279,6 +290,16 @@ def test_legacy_xml_entities_are_not_expanded():
               b"<clinical_study><id_info><nct_id>NCT00000102</nct_id></id_info>"
               b"<brief_title>&boom;</brief_title></clinical_study>")
     assert "BOOM" not in parse_legacy_xml(record).title
+
+
+def test_legacy_xml_keeps_the_text_around_an_entity_it_does_not_expand():
+    record = (b'<?xml version="1.0"?><!DOCTYPE clinical_study [<!ENTITY boom "BOOM">'
+              b'<!ENTITY xxe SYSTEM "file:///etc/hostname">]>'
+              b"<clinical_study><id_info><nct_id>NCT00000102</nct_id></id_info>"
+              b"<brief_title>Before &boom; after</brief_title><official_title>Cite &xxe; here</official_title>"
+              b"</clinical_study>")
+    trial = parse_legacy_xml(record)
+    assert (trial.title, trial.official_title) == ("Before after", "Cite here")
 
 
 # --- NLM citations -------------------------------------------------------------------------
@@ -473,7 +494,7 @@ def test_normalise_nct_pads_to_eight_digits(text, expected):
 
 
 @pytest.mark.parametrize("text", ["", "NCT", "NCT123456789", "01741857", "NCTabc", "NCT0174 1857", "NCT-01741857",
-                                  "NCT0174", "NCT174185"])
+                                  "NCT0174", "NCT174185", "NCT\uff10\uff19\uff19\uff10\uff10\uff1001"])
 def test_normalise_nct_refuses_malformed_ids(text):
     with pytest.raises(TrialFormatError, match="not an NCT number"):
         normalise_nct(text)

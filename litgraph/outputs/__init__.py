@@ -43,8 +43,9 @@ REPLACED = ".replaced-"  # <folder>.replaced-<random>: the old set, moved aside 
 def check_formats(formats: Iterable[str]) -> tuple[str, ...]:
     formats = tuple(formats)
     unknown = [fmt for fmt in formats if fmt not in ALL_FORMATS]
-    if unknown:
-        raise InputError(f"unknown format {unknown[0]!r}: choose from {', '.join(ALL_FORMATS)}")
+    if unknown or not formats:
+        given = f"unknown format {unknown[0]!r}" if unknown else "no format given"
+        raise InputError(f"{given}: choose from {', '.join(ALL_FORMATS)}")
     return formats
 
 

@@ -15,7 +15,7 @@ from ..model import Paper
 from ..settings import Settings
 from .net import FetchError, Http
 from ..memo import Memo, code_fingerprint
-from .pubmed import LinkSet, PubMedFormatError, SearchResult, parse_elink, parse_esearch, read_articles
+from .pubmed import LinkSet, PubMedFormatError, SearchResult, is_pmid, parse_elink, parse_esearch, read_articles
 
 ESEARCH_CAP = 10_000  # PubMed's ESearch returns at most the first 10,000 ids of a query
 
@@ -49,7 +49,7 @@ class Job:
 
 def sorted_ids(ids: Iterable[str]) -> list[str]:
     """De-duplicated, numerically sorted: the same set always makes the same request."""
-    return sorted({str(i).strip() for i in ids if str(i).strip().isdigit()}, key=int)
+    return sorted({str(i).strip() for i in ids if is_pmid(str(i).strip())}, key=int)
 
 
 def batches(ids: list[str], size: int) -> list[list[str]]:

@@ -12,14 +12,14 @@ import re
 from typing import Iterator
 
 from ..model import Author, Paper
-from .pubmed import normalise_orcid, trial_numbers
+from .pubmed import normalise_orcid, record_pmid, trial_numbers
 
 TAG = re.compile(r"^([A-Z][A-Z0-9]{0,3})\s*-\s?(.*)$")
 YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 
 
 def looks_like_medline(text: str) -> bool:
-    return re.search(r"^PMID- ?\d+", text, re.MULTILINE) is not None
+    return re.search(r"^PMID- ?[0-9]+", text, re.MULTILINE) is not None
 
 
 def tagged_lines(record: str) -> list[tuple[str, str]]:
@@ -54,7 +54,7 @@ def _paper(pairs: list[tuple[str, str]]) -> Paper:
     types = values.get("PT", [])
     year = YEAR.search(first("DP", "DEP"))
     return Paper(
-        pmid=first("PMID"),
+        pmid=record_pmid(first("PMID")),
         title=first("TI", "BTI"),
         journal=first("TA", "JT", "BTI"),
         year=int(year.group(1)) if year else None,

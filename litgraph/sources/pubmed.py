@@ -1,8 +1,12 @@
-"""Parsers for PubMed XML (EFetch), ELink and ESearch answers. Bytes in, records out; no network.
+"""Parsers for PubMed XML (EFetch), ELink and ESearch answers. Bytes or files in, records out; no network.
 
 lxml's iterparse reads PubMed XML about ten times faster than Bio.Entrez.read with an eighth of
 the memory, never fetches a DTD, and lets each article be freed as soon as it is read, which is
-what keeps a warm rebuild from the cache fast (see the README's figures).
+what keeps a warm rebuild from the cache fast (see the README's figures). It reads from a file
+as well as from bytes, so a PubMed XML file of any size is never held in memory whole.
+
+Entities are never expanded: a reference to one (`&xxe;`, declared or not) is dropped and the
+text around it kept. Ids are ASCII digits only (`str.isdigit()` and `\\d` accept "１２３" too).
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import BinaryIO, Iterator
 
 from lxml import etree
 
@@ -42,7 +46,8 @@ class SearchResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def _parser_kwargs() -> dict:
+def safe_parsing() -> dict:
+    """lxml's options for every XML litgraph reads: no DTD, no network, no entity expansion."""
     return {"resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": True}
 
 
@@ -50,14 +55,20 @@ ROOTS = ("PubmedArticleSet", "MedlineCitationSet", "PubmedBookArticleSet")
 RECORDS = ("PubmedArticle", "PubmedBookArticle", "MedlineCitation", "ERROR")
 
 
-def parse_articles(data: bytes) -> Iterator[Paper]:
-    """Every PubmedArticle, PubmedBookArticle (and bare MedlineCitation, as in baseline files).
+def is_pmid(text: str) -> bool:
+    return text.isascii() and text.isdigit()
+
+
+def parse_articles(source: bytes | BinaryIO) -> Iterator[Paper]:
+    """Every PubmedArticle, PubmedBookArticle (and bare MedlineCitation, as in baseline files),
+    from an answer's bytes or from an open binary file.
 
     Only the root and record elements raise events (lxml filters the rest in C), and each
     record is freed once read, so memory stays flat however large the answer.
     """
     root_seen = False
-    events = etree.iterparse(io.BytesIO(data), events=("start", "end"), tag=ROOTS + RECORDS, **_parser_kwargs())
+    stream = io.BytesIO(source) if isinstance(source, bytes) else source
+    events = etree.iterparse(stream, events=("start", "end"), tag=ROOTS + RECORDS, **safe_parsing())
     try:
         for event, element in events:
             if event == "start":
@@ -67,6 +78,7 @@ def parse_articles(data: bytes) -> Iterator[Paper]:
                 break
             if element.tag == "ERROR":
                 raise PubMedFormatError(f"NCBI error: {inline_text(element)}")
+            drop_entities(element)
             if element.tag == "MedlineCitation":
                 if element.getparent().tag == "PubmedArticle":
                     continue  # read with its PubmedArticle
@@ -79,18 +91,38 @@ def parse_articles(data: bytes) -> Iterator[Paper]:
     except etree.XMLSyntaxError as error:
         raise PubMedFormatError(f"malformed XML: {error}") from None
     if not root_seen:
-        raise PubMedFormatError(f"not PubMed XML (root element <{root_name(data)}>)")
+        root = events.root
+        raise PubMedFormatError(f"not PubMed XML (root element <{root.tag if root is not None else '?'}>)")
 
 
 def read_articles(data: bytes) -> list[Paper]:
     return list(parse_articles(data))
 
 
-def root_name(data: bytes) -> str:
-    """The name of the element a document starts with, after its prolog; "?" when none does."""
-    head = re.sub(rb"<[?!][^>]*>", b"", data[:4096]).lstrip()
-    match = re.match(rb"<([A-Za-z_][\w.-]*)[\s>/]", head)
-    return match.group(1).decode() if match else "?"
+def root_name(head: bytes) -> str:
+    """The name of the element a document (or its first bytes) starts with, after its prolog
+    (declaration, comments, a DOCTYPE with its internal subset); "?" when none does."""
+    parser = etree.XMLPullParser(events=("start",), **safe_parsing())
+    try:
+        parser.feed(head)
+        return next((element.tag for _, element in parser.read_events()), "?")
+    except etree.XMLSyntaxError:
+        return "?"
+
+
+def drop_entities(element) -> None:
+    """Remove the entity references in `element`, keeping the text after each (its tail)."""
+    for entity in list(element.iter(etree.Entity)):
+        _remove_keeping_tail(entity)
+
+
+def _remove_keeping_tail(node) -> None:
+    previous, parent = node.getprevious(), node.getparent()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + (node.tail or "")
+    else:
+        parent.text = (parent.text or "") + (node.tail or "")
+    parent.remove(node)
 
 
 def _free(element) -> None:
@@ -169,7 +201,7 @@ def _author(node) -> Author:
 
 
 def normalise_orcid(text: str) -> str:
-    match = re.search(r"(\d{4}-?\d{4}-?\d{4}-?\d{3}[\dXx])", text)
+    match = re.search(r"([0-9]{4}-?[0-9]{4}-?[0-9]{4}-?[0-9]{3}[0-9Xx])", text)
     if not match:
         return ""
     digits = match.group(1).replace("-", "").upper()
@@ -182,7 +214,7 @@ _REFERENCE_PMIDS = etree.XPath(".//Reference/ArticleIdList/ArticleId[@IdType='pu
 def _reference_pmids(container) -> list[str]:
     if container is None:
         return []
-    return [pmid.strip() for pmid in _REFERENCE_PMIDS(container) if pmid.strip().isdigit()]
+    return [pmid.strip() for pmid in _REFERENCE_PMIDS(container) if is_pmid(pmid.strip())]
 
 
 def _article_ids(container) -> dict[str, str]:
@@ -204,12 +236,12 @@ def _citation(medline, pubmed_data) -> Paper:
     publication_types = [inline_text(p) for p in medline.iterfind("Article/PublicationTypeList/PublicationType")]
     references = _reference_pmids(pubmed_data.find("ReferenceList") if pubmed_data is not None else None)
     references += [c.findtext("PMID").strip() for c in comments
-                   if c.get("RefType") == "Cites" and (c.findtext("PMID") or "").strip()]
+                   if c.get("RefType") == "Cites" and is_pmid((c.findtext("PMID") or "").strip())]
     year = _year(journal.find("JournalIssue/PubDate")) if journal is not None else None
     if year is None and article is not None:
         year = _year(article.find("ArticleDate"))
     return Paper(
-        pmid=(medline.findtext("PMID") or "").strip(),
+        pmid=record_pmid(medline.findtext("PMID")),
         title=inline_text(article.find("ArticleTitle")) or inline_text(article.find("VernacularTitle"))
         if article is not None else "",
         journal=(journal.findtext("ISOAbbreviation") or journal.findtext("Title") or "").strip()
@@ -239,7 +271,7 @@ def _book(element) -> Paper:
     ids = _article_ids(document.find("ArticleIdList"))
     title = inline_text(document.find("ArticleTitle")) or inline_text(book.find("BookTitle") if book is not None else None)
     return Paper(
-        pmid=(document.findtext("PMID") or "").strip(),
+        pmid=record_pmid(document.findtext("PMID")),
         title=title,
         journal=inline_text(book.find("BookTitle")) if book is not None else "",
         year=_year(book.find("PubDate")) if book is not None else None,
@@ -261,9 +293,17 @@ def _trial_ids(medline) -> list[str]:
     return trial_numbers(ids)
 
 
+def record_pmid(text: str | None) -> str:
+    """A record's own PMID; a record whose PMID is not a number is not a PubMed record."""
+    pmid = (text or "").strip()
+    if not is_pmid(pmid):
+        raise PubMedFormatError(f"a record's PMID is not a number: {pmid!r}")
+    return pmid
+
+
 def trial_numbers(ids: list[str]) -> list[str]:
     """The well-formed NCT numbers among accession numbers a record lists, each once."""
-    return _unique([i.strip().upper() for i in ids if re.fullmatch(r"NCT\d{8}", i.strip().upper())])
+    return _unique([i.strip().upper() for i in ids if re.fullmatch(r"NCT[0-9]{8}", i.strip().upper())])
 
 
 def _unique(items: list[str]) -> list[str]:
@@ -272,11 +312,12 @@ def _unique(items: list[str]) -> list[str]:
 
 def _root(data: bytes, expected: str):
     try:
-        root = etree.fromstring(data, etree.XMLParser(**_parser_kwargs()))
+        root = etree.fromstring(data, etree.XMLParser(**safe_parsing()))
     except etree.XMLSyntaxError as error:
         raise PubMedFormatError(f"malformed XML: {error}") from None
     if root.tag != expected:
         raise PubMedFormatError(f"expected <{expected}>, got <{root.tag}>")
+    drop_entities(root)
     error = root.find("ERROR")
     if error is not None and (error.text or "").strip():
         raise PubMedFormatError(f"NCBI error: {inline_text(error)}")
@@ -287,11 +328,11 @@ def parse_elink(data: bytes) -> list[LinkSet]:
     """One LinkSet per input PMID (ELink called with repeated id=)."""
     sets = []
     for node in _root(data, "eLinkResult").findall("LinkSet"):
-        ids = [(i.text or "").strip() for i in node.findall("IdList/Id")]
+        ids = _pmids(node.findall("IdList/Id"))
         links = {}
         for database in node.findall("LinkSetDb"):
             name = (database.findtext("LinkName") or "").strip()
-            links[name] = [(i.text or "").strip() for i in database.findall("Link/Id")]
+            links[name] = _pmids(database.findall("Link/Id"))
         error = inline_text(node.find("ERROR"))
         if len(ids) > 1:  # a comma-joined id list merges the links: nobody can say whose they are
             links, error = {}, error or "links of several ids merged into one LinkSet"
@@ -305,7 +346,12 @@ def parse_esearch(data: bytes) -> SearchResult:
     warnings = [f"{w.tag}: {inline_text(w)}" for w in root.findall("WarningList/*")]
     return SearchResult(
         count=int(root.findtext("Count") or 0),
-        ids=[(i.text or "").strip() for i in root.findall("IdList/Id")],
+        ids=_pmids(root.findall("IdList/Id")),
         errors=errors,
         warnings=warnings,
     )
+
+
+def _pmids(elements) -> list[str]:
+    """The PMIDs an answer lists; anything else in their place is not a PMID and is left out."""
+    return [pmid for pmid in ((element.text or "").strip() for element in elements) if is_pmid(pmid)]

@@ -26,6 +26,7 @@ from typing import Any, Iterable, NamedTuple
 from lxml import etree
 
 from ..model import Official, Trial, TrialReference
+from .pubmed import drop_entities, safe_parsing
 
 NOT_A_RECORD = "not a ClinicalTrials.gov record (expected v2 JSON, legacy XML or a record page saved as text)"
 
@@ -43,8 +44,9 @@ def _fail(source: str, message: str) -> TrialFormatError:
 
 # ClinicalTrials.gov answers "NCT4437511" with NCT04437511; shorter ones are more likely a
 # truncated paste than a trial with its zeros left out, so they are refused, not padded.
-_NCT_ID = re.compile(r"NCT(\d{7,8})", re.IGNORECASE)
-_NCT_IN_TEXT = re.compile(r"\bNCT\d{8}\b", re.IGNORECASE)
+# Digits are ASCII digits: \d would also take "NCT０９９０００01".
+_NCT_ID = re.compile(r"NCT([0-9]{7,8})", re.IGNORECASE)
+_NCT_IN_TEXT = re.compile(r"\bNCT[0-9]{8}\b", re.IGNORECASE)
 
 
 def normalise_nct(text: str) -> str:
@@ -179,7 +181,7 @@ def _count(value: Any) -> int | None:
 
 
 def _pmid(value: Any) -> str:
-    match = re.search(r"\d+", _clean(value))
+    match = re.search(r"[0-9]+", _clean(value))
     return match.group() if match else ""
 
 
@@ -202,6 +204,8 @@ def _json(data: bytes | str, source: str) -> Any:
         return json.loads(data)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise _fail(source, f"not valid JSON ({error})") from None
+    except RecursionError:
+        raise _fail(source, "not valid JSON (nested too deeply)") from None
 
 
 def parse_v2_study(data: dict | bytes, source: str = "") -> Trial:
@@ -298,11 +302,13 @@ _LEGACY_REFERENCE_KINDS = {"reference": "background", "results_reference": "resu
 
 
 def _xml_root(data: bytes, source: str):
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
     try:
-        return etree.fromstring(data.encode("utf-8") if isinstance(data, str) else data, parser)
+        root = etree.fromstring(data.encode("utf-8") if isinstance(data, str) else data,
+                                etree.XMLParser(**safe_parsing()))
     except etree.XMLSyntaxError as error:
         raise _fail(source, f"malformed XML ({error})") from None
+    drop_entities(root)
+    return root
 
 
 def parse_legacy_xml(data: bytes, source: str = "") -> Trial:
@@ -629,27 +635,37 @@ def detect_and_parse(data: bytes, source: str = "") -> list[Trial]:
 
 
 def _decode(data: bytes, source: str) -> str:
-    text = _text_of(data, source)
+    text, _ = decode_text(data, source)
     if not text.strip():
         raise _fail(source, "the file is empty")
     return text
 
 
-def _text_of(data: bytes, source: str) -> str:
+FALLBACK_ENCODING = "Windows-1252 (Latin-1)"
+
+
+def decode_text(data: bytes, source: str = "") -> tuple[str, bool]:
+    """The one decoding rule for every text input: UTF-16 with its byte-order mark (Windows
+    Notepad's "Unicode"), else UTF-8 with or without one, else Windows-1252, the superset of
+    Latin-1 that older editors and exports save. True when the fallback was used, so the caller
+    can say so; binary data is refused."""
+    if is_binary(data):
+        raise _fail(source, f"binary data, {NOT_A_RECORD}")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return data.decode("utf-16")  # Windows Notepad's "Unicode" save
+            return data.decode("utf-16"), False
         except UnicodeDecodeError:
             raise _fail(source, f"binary data, {NOT_A_RECORD}") from None
-    if _looks_binary(data):
-        raise _fail(source, f"binary data, {NOT_A_RECORD}")
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), False
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")  # a page saved by an older Windows editor
+        return data.decode("cp1252", errors="replace"), True
 
 
-def _looks_binary(data: bytes) -> bool:
+def is_binary(data: bytes) -> bool:
+    """Whether the first bytes of a file are not text (NULs or other control characters)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
     head = data[:8192]
     controls = sum(byte < 32 and byte not in b"\t\n\r\f" for byte in head)
     return b"\0" in head or controls > len(head) * 0.05
