@@ -1,4 +1,5 @@
-"""The library's front door: sources in, a Corpus and its graphs out, files on request.
+"""The library's front door: sources in, a Corpus and its graphs out, files on request. It wires
+the pipeline (litgraph.pipeline) and the report (litgraph.report) around one cached session.
 
     import litgraph
     result = litgraph.build("examples/NCT01741857.txt", depth=1, max_papers=300)
@@ -9,37 +10,29 @@
 from __future__ import annotations
 
 import logging
-import re
 import time
-from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
 
 import networkx as nx
 
-from .version import __version__
 from .collector import collector_paused
-from .expand import LINK_TYPES, Limits, add_trial_publications, expand, search_trial_publications, seed_corpus
-from .analysis import GRAPH_LIMITS, top_tables
-from .graphs import build_graphs
-from .memo import Memo, code_fingerprint
-from .model import Corpus, Problem, Trial, canonical_bytes
+from .expand import Limits
+from .memo import Memo
+from .model import Corpus
 from .outputs import DEFAULT_ROOT, write_outputs
+from .pipeline import gather, graphs_of, limits as checked_limits, output_name
 from .progress import Progress
+from .report import CACHE_ONLY, problem_warnings, request_counts, summarise
 from .settings import Settings
-from .sources.ctgov import UnknownTrial, fetch_study
-from .sources.entrez import ESEARCH_CAP, Entrez
-from .sources.inputs import InputError, Sources, read_sources
-from .sources.net import FetchError, Http
+from .sources.entrez import Entrez
+from .sources.inputs import InputError, read_sources
+from .sources.net import Http
 
 log = logging.getLogger("litgraph")
-# Graphs are remembered by the corpus they come from and the code that makes them.
-GRAPH_CODE = code_fingerprint()
-NOT_CACHED = "not in the cache"  # how the reason of a request only the cache could answer, and did not, starts
-CACHE_ONLY = "; building from the record and the cache"  # how Http's line for a service it stops asking ends
+
+
 @dataclass
 class Build:
     """One build: what was asked, what was found, the graphs, and what went wrong."""
@@ -85,7 +78,7 @@ def build(*inputs: str, query: str | None = None, depth: int = 1, max_papers: in
         raise InputError("query is blank: give PubMed search terms")
     if not inputs and not query:
         raise InputError("nothing to build: give an NCT id, a PMID, a record file or a PubMed query")
-    limits = _limits(depth, max_papers, links)
+    limits = checked_limits(depth, max_papers, links)
     settings = (settings or Settings.from_env()).with_(offline=offline or (settings.offline if settings else False))
     settings = settings.with_(**{k: v for k, v in (("email", email), ("api_key", api_key)) if v})
     say = warn or log.warning
@@ -105,8 +98,7 @@ def build(*inputs: str, query: str | None = None, depth: int = 1, max_papers: in
             corpus = gather(sources, query, limits, Entrez(http, settings, memo), say, progress)
             fetched = time.perf_counter()
             name = output_name(corpus, sources, query)
-            graphs = memo.recall("graphs", [GRAPH_CODE, name.encode(), canonical_bytes(corpus)],
-                                 lambda: build_graphs(corpus, name))
+            graphs = graphs_of(corpus, name, memo)
     except BaseException:  # the build ends here (nothing to build, interrupted): say them now
         for message in held:
             say(message)
@@ -115,7 +107,7 @@ def build(*inputs: str, query: str | None = None, depth: int = 1, max_papers: in
         memo.close()
         http.close()
     timings = {"fetch": round(fetched - started, 3), "graphs": round(time.perf_counter() - fetched, 3)}
-    requests = {**_request_counts(http), "minimum": corpus.planned_requests, "waves": corpus.waves,
+    requests = {**request_counts(http), "minimum": corpus.planned_requests, "waves": corpus.waves,
                 "per_pmid_client": corpus.ids_asked + corpus.waves[0]}
     result = Build(name=name, inputs=list(inputs) + ([f"query: {query}"] if query else []), limits=limits,
                    corpus=corpus, graphs=graphs, warnings=sources.warnings + [w for w in http.warnings if w not in held],
@@ -126,181 +118,3 @@ def build(*inputs: str, query: str | None = None, depth: int = 1, max_papers: in
     return result
 
 
-def gather(sources: Sources, query: str | None, limits: Limits, entrez: Entrez, say: Callable[[str], None],
-           progress: Progress | None = None) -> Corpus:
-    """Everything the network (or the cache) has to say about the sources, as one Corpus."""
-    for message in sources.warnings:
-        say(message)
-    # The registry records, the trials' [si] searches and the query need nothing from each other: one wave.
-    with ThreadPoolExecutor(max_workers=entrez.settings.workers) as pool:
-        searching = pool.submit(search_trial_publications, entrez,
-                                sources.nct_ids + [trial.nct_id for trial in sources.trials])
-        querying = pool.submit(_search, entrez, query, limits.max_papers, say, sources.is_empty()) if query else None
-        fetched, failures = _fetch_trials(entrez.http, sources, pool)
-        trial_papers = searching.result()
-        sources.pmids += querying.result() if querying else []
-    trials = sources.trials + fetched
-    if failures and not (trials or sources.pmids or sources.papers):
-        raise InputError(f"nothing to build: {failures[0]}")
-    for trial in fetched:
-        if sources.read_as(trial.nct_id):
-            say(f'{sources.read_as(trial.nct_id)}: "{trial.title}"')
-    for message in failures + [f"{t.nct_id} lists no references in the registry" for t in trials if not t.references]:
-        say(message)
-    corpus = seed_corpus(trials, sources.pmids, sources.papers)
-    corpus.waves.append(len(set(sources.nct_ids)) + len(trial_papers) + bool(query))
-    add_trial_publications(corpus, trial_papers)
-    expand(corpus, entrez, limits, progress)
-    if corpus.missing and not trials and not sources.papers and set(corpus.missing) >= set(sources.pmids):
-        plural = "s" if len(corpus.missing) > 1 else ""
-        raise InputError(f"nothing to build: PubMed has no record of PMID{plural} {_examples(corpus.missing)}")
-    return corpus
-
-
-def _search(entrez: Entrez, query: str, max_papers: int, say: Callable[[str], None], alone: bool) -> list[str]:
-    """The PMIDs a PubMed query finds, at most `max_papers` and NCBI's cap of 10,000."""
-    wanted = min(max_papers, ESEARCH_CAP)
-    shown = repr(query) if len(query) <= 80 else repr(query[:80]) + "…"
-    try:
-        found = entrez.esearch(query, retmax=wanted)
-    except FetchError as error:
-        if alone:
-            raise InputError(f"PubMed search {shown} failed: {error.reason}") from None
-        say(f"PubMed search {shown} failed: {error.reason}")
-        return []
-    if found.errors:  # one per phrase: a long query may have thousands, often the same
-        parts = [f"{error} ×{times:,}" if times > 1 else error for error, times in Counter(found.errors).items()]
-        some = "part" if len(found.errors) == 1 else f"{len(found.errors):,} parts"
-        say(f"PubMed did not use {some} of the query ({_examples(parts)})")
-    if found.count > len(found.ids):
-        cap = "NCBI's cap: ESearch returns at most 10,000 records" if wanted == ESEARCH_CAP else "max_papers"
-        say(f"PubMed found {found.count:,} records for {shown}; using the first {len(found.ids):,} ({cap}); "
-            "narrow the query to see the rest")
-    if not found.ids:
-        message = f"PubMed found nothing for {shown}"
-        if alone:
-            raise InputError(message)
-        say(message)
-    return found.ids
-
-
-def _limits(depth: int, max_papers: int, links: Iterable[str]) -> Limits:
-    links = tuple(links)
-    unknown = [link for link in links if link not in LINK_TYPES]
-    if unknown:
-        raise InputError(f"unknown link type {unknown[0]!r}: choose from {', '.join(LINK_TYPES)}")
-    if depth < 0:
-        raise InputError(f"depth must be 0 or more (got {depth})")
-    if max_papers < 1:
-        raise InputError(f"max_papers must be 1 or more (got {max_papers})")
-    return Limits(depth=depth, max_papers=max_papers, links=links)
-
-
-def _fetch_trials(http: Http, sources: Sources, pool: ThreadPoolExecutor) -> tuple[list[Trial], list[str]]:
-    """The registry records of the NCT ids, and a message for each one that could not be had."""
-    trials, failures = [], []
-    unique = list(dict.fromkeys(sources.nct_ids))
-    for nct_id, outcome in zip(unique, pool.map(_registry_record(http), unique)):
-        read_as = f" ({sources.read_as(nct_id)})" if sources.read_as(nct_id) else ""
-        if isinstance(outcome, UnknownTrial):
-            failures.append(outcome.reason + read_as)
-        elif isinstance(outcome, FetchError):
-            failures.append(f"could not get {nct_id}{read_as} from ClinicalTrials.gov ({outcome.reason})")
-        else:
-            trials.append(outcome)
-    return trials, failures
-
-
-def _registry_record(http: Http) -> Callable[[str], Trial | FetchError]:
-    def fetch(nct_id: str) -> Trial | FetchError:
-        try:
-            return fetch_study(http, nct_id)
-        except FetchError as error:
-            return error
-
-    return fetch
-
-
-def _request_counts(http: Http) -> dict[str, int]:
-    counters = http.counters
-    return {"network": counters.network, "cached": counters.cached, "retries": counters.retries}
-
-
-def output_name(corpus: Corpus, sources: Sources, query: str | None = None) -> str:
-    trials = list(corpus.trials)
-    if trials:
-        return "+".join(trials[:3]) + (f"+{len(trials) - 3}-more" if len(trials) > 3 else "")
-    pmids = sources.pmids or [paper.pmid for paper in sources.papers]
-    if query and not sources.papers:
-        return "query-" + (re.sub(r"[^A-Za-z0-9]+", "-", query).strip("-")[:40] or "pubmed")
-    return f"pmid-{pmids[0]}" + (f"+{len(pmids) - 1}-more" if len(pmids) > 1 else "")
-
-
-def problem_warnings(corpus: Corpus, cache_only: Iterable[str], ncbi: str) -> list[str]:
-    """One line per kind of failure, so a bad run says what it lacks without flooding the terminal.
-    `cache_only` are the lines saying a service is answered from the cache only; NCBI's (the one
-    naming `ncbi` first) also says what the cache could not give, as the corpus's problems are its."""
-    by_reason: dict[str, list[Problem]] = {}
-    for problem in corpus.problems:
-        by_reason.setdefault(_reason_kind(problem.reason), []).append(problem)
-    lacking = {}
-    for reason, problems in by_reason.items():
-        ids = list(dict.fromkeys(i for problem in problems for i in problem.ids))
-        calls = ", ".join(dict.fromkeys(problem.what.split()[0] for problem in problems))
-        lacking[reason] = f"{calls} for {len(ids)} PMID(s) ({_examples(ids)})"
-    lines = []
-    for line in cache_only:
-        if line.startswith(ncbi):
-            missed = [lacking.pop(reason) for reason in list(lacking) if reason.startswith(NOT_CACHED)]
-            line += "".join(f"; not in the cache: {what}" for what in missed)
-        lines.append(line)
-    lines += [f"{reason}: {what}" for reason, what in lacking.items()]
-    if corpus.missing:
-        lines.append(f"PubMed returned no record for {len(corpus.missing)} PMID(s): {_examples(corpus.missing)}")
-    return lines
-
-
-def _examples(ids: list[str], shown: int = 5) -> str:
-    return ", ".join(ids[:shown]) + (", …" if len(ids) > shown else "")
-
-
-def _reason_kind(reason: str) -> str:
-    return re.sub(r"\s*\(gave up after \d+ tries\)", "", reason)
-
-
-def summarise(result: Build) -> dict:
-    corpus = result.corpus
-    papers = corpus.papers
-    combined = result.graphs["combined"]
-    fetched = [node for node, paper in papers.items() if paper.fetched]
-    return {
-        "name": result.name,
-        "litgraph": __version__,
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "inputs": result.inputs,
-        "trials": [{"nct_id": trial.nct_id, "title": trial.title, "official_title": trial.official_title,
-                    "status": trial.status, "phase": trial.phase, "start_date": trial.start_date,
-                    "completion_date": trial.completion_date, "sponsor": trial.sponsor}
-                   for trial in corpus.trials.values()],
-        "limits": {"depth": result.limits.depth, "max_papers": result.limits.max_papers,
-                   "links": list(result.limits.links), "offline": result.offline},
-        "counts": {
-            "trials": len(corpus.trials),
-            "papers": len(papers),
-            "papers_fetched": len(fetched),
-            "seed_papers": len(corpus.seeds),
-            "authors": result.graphs["author"].number_of_nodes(),
-            "edges": dict(sorted(Counter(kind for *_, kind in combined.edges(data="kind")).items())),
-            "left_out_by_max_papers": corpus.truncated,
-        },
-        "graphs": {name: {"nodes": g.number_of_nodes(), "edges": g.number_of_edges(),
-                          **{key: g.graph[key] for key in GRAPH_LIMITS if key in g.graph}}
-                   for name, g in result.graphs.items()},
-        "not_fetched": [{"what": p.what, "reason": p.reason, "pmids": p.ids} for p in corpus.problems],
-        "missing_pmids": corpus.missing,
-        "no_citation_data": sorted(papers[node].pmid for node in fetched if node not in corpus.link_sources),
-        "warnings": result.warnings,
-        "requests": result.requests,
-        "seconds": result.timings,
-        "metrics": top_tables(result.graphs, depth=result.limits.depth),
-    }

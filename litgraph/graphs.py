@@ -22,7 +22,6 @@ from .analysis import Citations, SourceBits, add_metrics, cocitation_graph, coup
 from .authors import Authorship, resolve_authors
 from .collector import collector_paused
 from .investigators import Candidate, match_officials
-from .kinds import GRAPH_NAMES
 from .model import Corpus, Paper, Trial
 
 Edge = tuple[str, str, str, dict]  # (u, v, kind, attributes): kind is also the edge key

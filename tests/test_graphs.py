@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from litgraph.graphs import GRAPH_NAMES, build_graphs
+from litgraph.graphs import build_graphs
+from litgraph.kinds import GRAPH_NAMES
 from litgraph.model import Author, Corpus, Paper, Trial, TrialReference
 
 

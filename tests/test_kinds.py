@@ -7,9 +7,8 @@ from itertools import combinations
 
 import numpy as np
 
-from litgraph.kinds import (EDGE_KINDS, GRAPH_KINDS, NODE_TYPES, REFERENCE_KINDS, edge_width, page_registry,
+from litgraph.kinds import (EDGE_KINDS, GRAPH_KINDS, GRAPH_NAMES, NODE_TYPES, REFERENCE_KINDS, edge_width, page_registry,
                             plain_date, plain_phase, plain_status)
-from litgraph.graphs import GRAPH_NAMES
 
 # Machado, Oliveira & Fernandes (2009), severity 1: simulated dichromacy on linear RGB.
 DICHROMACY = {
@@ -62,7 +61,7 @@ def test_reference_kinds_differ_in_line_style_too():
 
 
 def test_every_graph_and_kind_has_its_words():
-    assert GRAPH_NAMES == tuple(GRAPH_KINDS)
+    assert GRAPH_NAMES == tuple(GRAPH_KINDS)  # graphs.py builds these (tests/test_graphs.py)
     assert all(kind.description and kind.sizes.startswith("Node size") for kind in GRAPH_KINDS.values())
     assert all(style.outgoing and style.incoming and style.label for style in EDGE_KINDS.values())
     assert {"trial", "paper", "author", "mesh"} <= set(NODE_TYPES)

@@ -26,7 +26,7 @@ def test_a_warm_rebuild_recalls_parsed_answers_and_graphs(data, tmp_path, monkey
             raise AssertionError("recomputed on a warm rebuild")
 
         monkeypatch.setattr("litgraph.sources.entrez.read_articles", must_not_run)
-        monkeypatch.setattr("litgraph.api.build_graphs", must_not_run)
+        monkeypatch.setattr("litgraph.pipeline.build_graphs", must_not_run)
         warm = build(nct, max_papers=150, settings=settings_for(server, tmp_path))
     assert warm.requests["network"] == 0
     for name, graph in cold.graphs.items():

@@ -1,0 +1,144 @@
+"""The pipeline: sources in, one Corpus out, and its graphs.
+
+Reading the inputs is litgraph.sources.inputs; `gather` asks the registry and PubMed about them
+(litgraph.sources, then litgraph.expand) and `graphs_of` makes the graphs (litgraph.graphs),
+remembered across runs. What a build says about itself (summary, warnings) is litgraph.report;
+litgraph.api wires the two.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from typing import Callable, Iterable
+
+import networkx as nx
+
+from .expand import LINK_TYPES, Limits, add_trial_publications, expand, search_trial_publications, seed_corpus
+from .graphs import build_graphs
+from .memo import Memo, code_fingerprint
+from .model import Corpus, Trial, canonical_bytes
+from .progress import Progress
+from .report import examples
+from .sources.ctgov import UnknownTrial, fetch_study
+from .sources.entrez import ESEARCH_CAP, Entrez
+from .sources.inputs import InputError, Sources
+from .sources.net import FetchError, Http
+
+# Graphs are remembered by the corpus they come from and the code that makes them.
+GRAPH_CODE = code_fingerprint()
+
+
+def limits(depth: int, max_papers: int, links: Iterable[str]) -> Limits:
+    """The limits of an expansion, checked: InputError for those that cannot be used."""
+    links = tuple(links)
+    unknown = [link for link in links if link not in LINK_TYPES]
+    if unknown:
+        raise InputError(f"unknown link type {unknown[0]!r}: choose from {', '.join(LINK_TYPES)}")
+    if depth < 0:
+        raise InputError(f"depth must be 0 or more (got {depth})")
+    if max_papers < 1:
+        raise InputError(f"max_papers must be 1 or more (got {max_papers})")
+    return Limits(depth=depth, max_papers=max_papers, links=links)
+
+
+def gather(sources: Sources, query: str | None, limits: Limits, entrez: Entrez, say: Callable[[str], None],
+           progress: Progress | None = None) -> Corpus:
+    """Everything the network (or the cache) has to say about the sources, as one Corpus."""
+    for message in sources.warnings:
+        say(message)
+    # The registry records, the trials' [si] searches and the query need nothing from each other: one wave.
+    with ThreadPoolExecutor(max_workers=entrez.settings.workers) as pool:
+        searching = pool.submit(search_trial_publications, entrez,
+                                sources.nct_ids + [trial.nct_id for trial in sources.trials])
+        querying = pool.submit(search, entrez, query, limits.max_papers, say, sources.is_empty()) if query else None
+        fetched, failures = _fetch_trials(entrez.http, sources, pool)
+        trial_papers = searching.result()
+        sources.pmids += querying.result() if querying else []
+    trials = sources.trials + fetched
+    if failures and not (trials or sources.pmids or sources.papers):
+        raise InputError(f"nothing to build: {failures[0]}")
+    for trial in fetched:
+        if sources.read_as(trial.nct_id):
+            say(f'{sources.read_as(trial.nct_id)}: "{trial.title}"')
+    for message in failures + [f"{t.nct_id} lists no references in the registry" for t in trials if not t.references]:
+        say(message)
+    corpus = seed_corpus(trials, sources.pmids, sources.papers)
+    corpus.waves.append(len(set(sources.nct_ids)) + len(trial_papers) + bool(query))
+    add_trial_publications(corpus, trial_papers)
+    expand(corpus, entrez, limits, progress)
+    if corpus.missing and not trials and not sources.papers and set(corpus.missing) >= set(sources.pmids):
+        plural = "s" if len(corpus.missing) > 1 else ""
+        raise InputError(f"nothing to build: PubMed has no record of PMID{plural} {examples(corpus.missing)}")
+    return corpus
+
+
+def search(entrez: Entrez, query: str, max_papers: int, say: Callable[[str], None], alone: bool) -> list[str]:
+    """The PMIDs a PubMed query finds, at most `max_papers` and NCBI's cap of 10,000."""
+    wanted = min(max_papers, ESEARCH_CAP)
+    shown = repr(query) if len(query) <= 80 else repr(query[:80]) + "…"
+    try:
+        found = entrez.esearch(query, retmax=wanted)
+    except FetchError as error:
+        if alone:
+            raise InputError(f"PubMed search {shown} failed: {error.reason}") from None
+        say(f"PubMed search {shown} failed: {error.reason}")
+        return []
+    if found.errors:  # one per phrase: a long query may have thousands, often the same
+        parts = [f"{error} ×{times:,}" if times > 1 else error for error, times in Counter(found.errors).items()]
+        some = "part" if len(found.errors) == 1 else f"{len(found.errors):,} parts"
+        say(f"PubMed did not use {some} of the query ({examples(parts)})")
+    if found.count > len(found.ids):
+        cap = "NCBI's cap: ESearch returns at most 10,000 records" if wanted == ESEARCH_CAP else "max_papers"
+        say(f"PubMed found {found.count:,} records for {shown}; using the first {len(found.ids):,} ({cap}); "
+            "narrow the query to see the rest")
+    if not found.ids:
+        message = f"PubMed found nothing for {shown}"
+        if alone:
+            raise InputError(message)
+        say(message)
+    return found.ids
+
+
+def graphs_of(corpus: Corpus, name: str, memo: Memo) -> dict[str, nx.Graph]:
+    """Every graph of the corpus, as remembered for the same corpus and code, or made now."""
+    return memo.recall("graphs", [GRAPH_CODE, name.encode(), canonical_bytes(corpus)],
+                       lambda: build_graphs(corpus, name))
+
+
+def _fetch_trials(http: Http, sources: Sources, pool: ThreadPoolExecutor) -> tuple[list[Trial], list[str]]:
+    """The registry records of the NCT ids, and a message for each one that could not be had."""
+    trials, failures = [], []
+    unique = list(dict.fromkeys(sources.nct_ids))
+    for nct_id, outcome in zip(unique, pool.map(_registry_record(http), unique)):
+        read_as = f" ({sources.read_as(nct_id)})" if sources.read_as(nct_id) else ""
+        if isinstance(outcome, UnknownTrial):
+            failures.append(outcome.reason + read_as)
+        elif isinstance(outcome, FetchError):
+            failures.append(f"could not get {nct_id}{read_as} from ClinicalTrials.gov ({outcome.reason})")
+        else:
+            trials.append(outcome)
+    return trials, failures
+
+
+def _registry_record(http: Http) -> Callable[[str], Trial | FetchError]:
+    def fetch(nct_id: str) -> Trial | FetchError:
+        try:
+            return fetch_study(http, nct_id)
+        except FetchError as error:
+            return error
+
+    return fetch
+
+
+def output_name(corpus: Corpus, sources: Sources, query: str | None = None) -> str:
+    trials = list(corpus.trials)
+    if trials:
+        return "+".join(trials[:3]) + (f"+{len(trials) - 3}-more" if len(trials) > 3 else "")
+    pmids = sources.pmids or [paper.pmid for paper in sources.papers]
+    if query and not sources.papers:
+        return "query-" + (re.sub(r"[^A-Za-z0-9]+", "-", query).strip("-")[:40] or "pubmed")
+    return f"pmid-{pmids[0]}" + (f"+{len(pmids) - 1}-more" if len(pmids) > 1 else "")
+
+

@@ -1,0 +1,110 @@
+"""What a build says about itself: its summary (summary.json's schema), its warnings (one line per
+kind of failure) and its request counts. Plain data in, plain data out: no network, no files.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import datetime, timezone
+from typing import Iterable, Protocol
+
+import networkx as nx
+
+from .analysis import GRAPH_LIMITS, top_tables
+from .expand import Limits
+from .model import Corpus, Problem
+from .sources.net import Http
+from .version import __version__
+
+NOT_CACHED = "not in the cache"  # how the reason of a request only the cache could answer, and did not, starts
+CACHE_ONLY = "; building from the record and the cache"  # how Http's line for a service it stops asking ends
+
+
+class BuildRecord(Protocol):
+    """What a summary is made of (litgraph.Build has it)."""
+
+    name: str
+    inputs: list[str]
+    limits: Limits
+    corpus: Corpus
+    graphs: dict[str, nx.Graph]
+    warnings: list[str]
+    requests: dict
+    offline: bool
+    timings: dict[str, float]
+
+
+def request_counts(http: Http) -> dict[str, int]:
+    counters = http.counters
+    return {"network": counters.network, "cached": counters.cached, "retries": counters.retries}
+
+
+def problem_warnings(corpus: Corpus, cache_only: Iterable[str], ncbi: str) -> list[str]:
+    """One line per kind of failure, so a bad run says what it lacks without flooding the terminal.
+    `cache_only` are the lines saying a service is answered from the cache only; NCBI's (the one
+    naming `ncbi` first) also says what the cache could not give, as the corpus's problems are its."""
+    by_reason: dict[str, list[Problem]] = {}
+    for problem in corpus.problems:
+        by_reason.setdefault(_reason_kind(problem.reason), []).append(problem)
+    lacking = {}
+    for reason, problems in by_reason.items():
+        ids = list(dict.fromkeys(i for problem in problems for i in problem.ids))
+        calls = ", ".join(dict.fromkeys(problem.what.split()[0] for problem in problems))
+        lacking[reason] = f"{calls} for {len(ids)} PMID(s) ({examples(ids)})"
+    lines = []
+    for line in cache_only:
+        if line.startswith(ncbi):
+            missed = [lacking.pop(reason) for reason in list(lacking) if reason.startswith(NOT_CACHED)]
+            line += "".join(f"; not in the cache: {what}" for what in missed)
+        lines.append(line)
+    lines += [f"{reason}: {what}" for reason, what in lacking.items()]
+    if corpus.missing:
+        lines.append(f"PubMed returned no record for {len(corpus.missing)} PMID(s): {examples(corpus.missing)}")
+    return lines
+
+
+def examples(ids: list[str], shown: int = 5) -> str:
+    return ", ".join(ids[:shown]) + (", …" if len(ids) > shown else "")
+
+
+def _reason_kind(reason: str) -> str:
+    return re.sub(r"\s*\(gave up after \d+ tries\)", "", reason)
+
+
+def summarise(result: BuildRecord) -> dict:
+    corpus = result.corpus
+    papers = corpus.papers
+    combined = result.graphs["combined"]
+    fetched = [node for node, paper in papers.items() if paper.fetched]
+    return {
+        "name": result.name,
+        "litgraph": __version__,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "inputs": result.inputs,
+        "trials": [{"nct_id": trial.nct_id, "title": trial.title, "official_title": trial.official_title,
+                    "status": trial.status, "phase": trial.phase, "start_date": trial.start_date,
+                    "completion_date": trial.completion_date, "sponsor": trial.sponsor}
+                   for trial in corpus.trials.values()],
+        "limits": {"depth": result.limits.depth, "max_papers": result.limits.max_papers,
+                   "links": list(result.limits.links), "offline": result.offline},
+        "counts": {
+            "trials": len(corpus.trials),
+            "papers": len(papers),
+            "papers_fetched": len(fetched),
+            "seed_papers": len(corpus.seeds),
+            "authors": result.graphs["author"].number_of_nodes(),
+            "edges": dict(sorted(Counter(kind for *_, kind in combined.edges(data="kind")).items())),
+            "left_out_by_max_papers": corpus.truncated,
+        },
+        "graphs": {name: {"nodes": g.number_of_nodes(), "edges": g.number_of_edges(),
+                          **{key: g.graph[key] for key in GRAPH_LIMITS if key in g.graph}}
+                   for name, g in result.graphs.items()},
+        "not_fetched": [{"what": p.what, "reason": p.reason, "pmids": p.ids} for p in corpus.problems],
+        "missing_pmids": corpus.missing,
+        "no_citation_data": sorted(papers[node].pmid for node in fetched if node not in corpus.link_sources),
+        "warnings": result.warnings,
+        "requests": result.requests,
+        "seconds": result.timings,
+        "metrics": top_tables(result.graphs, depth=result.limits.depth),
+    }
