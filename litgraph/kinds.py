@@ -75,6 +75,11 @@ NODE_TYPES: dict[str, NodeType] = {
     "mesh": NodeType("MeSH heading", "MeSH headings", "#14b8a6", "#115e59", "square", Size(6, 2.5, 26),
                      "papers indexed with it"),
 }
+# Other things a paper's size can say, from iCite's figures: (legend words, attribute, size rule).
+PAPER_SIZES: dict[str, tuple[str, str, Size]] = {
+    "pubmed": ("times cited in all of PubMed (iCite)", "citation_count", Size(7, 1.2, 38)),
+    "rcr": ("relative citation ratio (iCite)", "rcr", Size(7, 7, 38)),
+}
 OTHER_NODE = NodeType("Other", "Other", "#94a3b8", "#475569", "dot", Size(8))
 
 # Marks drawn on paper nodes over the type colour; a paper known only from a citation also has its
@@ -134,6 +139,13 @@ NO_YEAR_COLOUR = "#cbd5e1"
 COMMUNITY_PALETTE = ("#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#332288", "#117733",
                      "#999933", "#882255", "#44AA99", "#DDCC77")
 COMMUNITY_REST = "#cbd5e1"
+
+# Where a link or a paper's citation data came from, in words.
+SOURCE_WORDS = {"registry": "the trial's registry record", "pubmed-si": "PubMed records naming the trial",
+                "elink-refs": "PubMed Central's references (elink)", "elink-citedin": "PubMed Central's citing papers (elink)",
+                "elink-similar": "PubMed's similar articles", "reference-list": "the PubMed record's reference list",
+                "icite": "NIH Open Citation Collection (iCite)", "icite-refs": "references in iCite (NIH-OCC)",
+                "icite-citedin": "citing papers in iCite (NIH-OCC)", "pubmed": "PubMed"}
 
 # ClinicalTrials.gov API v2 enumerations in plain words (the record text already has them so).
 STATUS_WORDS = {
@@ -238,5 +250,5 @@ def page_registry() -> dict[str, Any]:
             "otherEdge": asdict(OTHER_EDGE), "referenceKinds": list(REFERENCE_KINDS), "marks": MARKS,
             "markWords": MARK_WORDS, "unfetchedLighten": UNFETCHED_LIGHTEN, "seedGrowth": SEED_GROWTH,
             "seedRadius": SEED_RADIUS, "yearPalette": list(YEAR_PALETTE), "noYear": NO_YEAR_COLOUR,
-            "communities": list(COMMUNITY_PALETTE), "communityRest": COMMUNITY_REST}
+            "communities": list(COMMUNITY_PALETTE), "communityRest": COMMUNITY_REST, "sourceWords": SOURCE_WORDS}
 

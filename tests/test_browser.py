@@ -198,6 +198,7 @@ def test_click_opens_the_panel_with_metadata_and_safe_links(chromium, pages):
         ["20506343", "https://pubmed.ncbi.nlm.nih.gov/20506343/", "_blank", "noopener noreferrer"],
         ["10.1200/JCO.2009.1", "https://doi.org/10.1200/JCO.2009.1", "_blank", "noopener noreferrer"],
         ["PMC2909070", "https://pmc.ncbi.nlm.nih.gov/articles/PMC2909070/", "_blank", "noopener noreferrer"],
+        ["PMID 999", "https://pubmed.ncbi.nlm.nih.gov/999/", "_blank", "noopener noreferrer"],  # a clinical citer
     ]
     page.click(".lg-panel .lg-node-link >> text=Sunitinib in kidney cancer")  # follow a link to the trial
     text = panel_text(visit)
@@ -397,6 +398,29 @@ def test_colour_by_community_groups_nodes_and_lists_the_groups(chromium, pages):
     assert node_colour(visit, RESULT_PAPER) == "#3b82f6"
     assert visit.problems() == []
     page.close()
+
+
+def test_panel_says_what_icite_knows_and_how_complete_the_links_are(chromium, pages):
+    visit = browser.visit(chromium, pages["combined"])
+    visit.js(f"(i) => {VIEW}.openNode(i)", node_index(visit, RESULT_PAPER))
+    text = panel_text(visit)
+    for expected in ("Cited in PubMed\n123 times (iCite)", "Relative citation ratio\n2.50 (87th percentile",
+                     "Potential to translate\n0.75", "Clinical article\nyes",
+                     "Cited by clinical articles\nPMID 111\nPMID 999\n(3 in all)",
+                     "Citation data\nciting papers in iCite (NIH-OCC); references in iCite"):
+        assert expected in text, expected
+    # PMID 111 is in the graph: a button to it; 999 is not: a link to PubMed
+    assert visit.js("[...document.querySelectorAll('.lg-panel a')].map((a) => a.href)").count(
+        "https://pubmed.ncbi.nlm.nih.gov/999/") == 1
+    visit.js(f"(i) => {VIEW}.openNode(i)", node_index(visit, "pmid:333"))
+    assert "Citation data\nnone: no source knows its references or who cites it" in panel_text(visit)
+    # sized by citations in all of PubMed
+    before = visit.js(f"(i) => {VIEW}.radiusOf(i)", node_index(visit, RESULT_PAPER))
+    visit.page.check('input[data-view="size"][value="pubmed"]')
+    after = visit.js(f"(i) => {VIEW}.radiusOf(i)", node_index(visit, RESULT_PAPER))
+    assert after == pytest.approx(min(7 + 1.2 * 123 ** 0.5, 38), abs=0.01) and after != before  # kinds.PAPER_SIZES
+    assert visit.problems() == []
+    visit.page.close()
 
 
 def test_panel_shows_the_metrics(chromium, pages):

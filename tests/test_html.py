@@ -45,6 +45,11 @@ METRICS = {
 }
 
 
+# What NIH's iCite says of the result paper (the attributes litgraph's iCite source sets).
+ICITE = dict(citation_count=123, rcr=2.5, nih_percentile=87.2, apt=0.75, is_clinical=True, cited_by_clinical=3,
+             clinical_citations=["111", "999"], link_data=["icite-citedin", "icite-refs", "reference-list"])
+
+
 def sample_graph(name: str = "combined", hostile: bool = False) -> nx.Graph:
     """A small graph per the data contract: one trial, its three reference kinds, citations,
     a similar-article link, authors; a retracted paper and a paper known only from a citation;
@@ -86,6 +91,8 @@ def sample_graph(name: str = "combined", hostile: bool = False) -> nx.Graph:
     for node, values in METRICS.items():
         graph.nodes[node].update(values)
     graph.graph["community_topics"] = {"paper": {"0": ["Sunitinib", "Kidney Neoplasms"]}}
+    graph.nodes[RESULT_PAPER].update(ICITE)
+    graph.nodes["pmid:333"]["link_data"] = []  # no source knows its citations
     if hostile:
         hostile_id = 'pmid:"><img src=x onerror="window.__xss=15">'
         graph.add_node(hostile_id, **_paper(dict(pmid="444", title=h(16, "x"), year=2016), hostile))

@@ -185,7 +185,8 @@ def _first_data(graph: PreparedGraph) -> str:
         "communities": graph.graph.graph.get("community_topics") or {},
     }
     return (f'{{"meta":{json_text(meta)},"indices":{json_text(chosen.tolist())},'
-            f'"radii":{_radii_text(graph.radii[chosen])},"nodes":[{nodes}],"edges":{graph.edge_columns(edges)}}}')
+            f'"radii":{_radii_text(graph.radii[chosen])},"sizes":{_sizes_text(graph, chosen)},'
+            f'"nodes":[{nodes}],"edges":{graph.edge_columns(edges)}}}')
 
 
 def _whole_data(graph: PreparedGraph) -> Iterator[str]:
@@ -197,13 +198,20 @@ def _whole_data(graph: PreparedGraph) -> Iterator[str]:
     yield "{" + graph.node_link.header + ',"nodes":['
     for number, batch in enumerate(graph.node_link.node_batches):
         yield ("," if number else "") + batch
-    yield f'],"edges":{graph.edge_columns()},"radii":{_radii_text(graph.radii)},'
+    yield f'],"edges":{graph.edge_columns()},"radii":{_radii_text(graph.radii)},"sizes":{_sizes_text(graph)},'
     yield f'"order":{json_text(graph.focus.order.tolist())},'
     yield f'"positions":{"null" if whole else json_text(graph.positions.ravel().tolist())}}}'
 
 
 def _radii_text(radii: np.ndarray) -> str:
     return json_text(np.round(radii, 2).tolist())
+
+
+def _sizes_text(graph: PreparedGraph, chosen: np.ndarray | None = None) -> str:
+    """{size mode: radii} for the other sizes (prepared.other_sizes), of the `chosen` nodes or all."""
+    pieces = [f'{json_text(name)}:{_radii_text(radii if chosen is None else radii[chosen])}'
+              for name, radii in graph.other_sizes.items()]
+    return "{" + ",".join(pieces) + "}"
 
 
 def _plain_words(graph: PreparedGraph) -> dict[str, dict[str, str]]:
@@ -251,6 +259,7 @@ def _summary(graph: PreparedGraph) -> dict[str, Any]:
         "size_note": (kinds.GRAPH_KINDS.get(graph.name) or kinds.GRAPH_KINDS["combined"]).sizes,
         "years": {"first": years[0], "last": years[-1], "gradient": ", ".join(kinds.YEAR_PALETTE)} if len(years) > 1 else None,
         "communities": any(isinstance(attrs.get("community"), int) for attrs in attributes),
+        "other_sizes": [{"key": name, "words": kinds.PAPER_SIZES[name][0]} for name in graph.other_sizes],
         "authored": "authored" in dict(counts["edge_kinds"]),
     }
 

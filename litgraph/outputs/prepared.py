@@ -9,6 +9,7 @@ import networkx as nx
 import numpy as np
 
 from . import focus
+from ..kinds import PAPER_SIZES
 from .layout import Layouts, page_positions
 from .nodelink import NodeLink, NodeTexts, edges_of, json_text
 from .xmlcopy import xml_copy
@@ -94,6 +95,20 @@ class PreparedGraph:
         """Each node's drawn radius, as the page and the SVG draw it (litgraph.kinds)."""
         encoded = self.node_link
         return focus.radii(self.attributes, focus.measures(self.attributes, encoded.targets, encoded.edge_kinds))
+
+    @cached_property
+    def other_sizes(self) -> dict[str, np.ndarray]:
+        """Radii by what else a paper's size can say (kinds.PAPER_SIZES), for those some paper of
+        the graph has; other nodes keep their radius."""
+        sizes = {}
+        for name, (_, attribute, rule) in PAPER_SIZES.items():
+            values = [data.get(attribute) if data.get("type") == "paper" else None for data in self.attributes]
+            if any(isinstance(value, (int, float)) and not isinstance(value, bool) for value in values):
+                sizes[name] = np.array([rule.radius(float(value)) if isinstance(value, (int, float)) and
+                                        not isinstance(value, bool) else (rule.base if data.get("type") == "paper"
+                                                                          else radius)
+                                        for value, data, radius in zip(values, self.attributes, self.radii.tolist())])
+        return sizes
 
     @cached_property
     def focus(self) -> focus.Focus:

@@ -26,6 +26,7 @@ class Controls {
     root.querySelectorAll("input[data-view]").forEach((radio) => radio.addEventListener("change", () => {
       if (!radio.checked) return;
       if (radio.dataset.view === "colour") this.setColour(radio.value);
+      else if (radio.dataset.view === "size") this.setSize(radio.value);
       else this.setLayout(radio.value);
     }));
     this.drawHistogram();
@@ -82,6 +83,18 @@ class Controls {
     if (this.ui.gradient) this.ui.gradient.hidden = mode !== "year";
     if (this.ui.communities) this.showCommunityLegend(mode === "community");
     view.repaint();
+  }
+
+  setSize(mode) {
+    // what node sizes say: citations in this graph, or iCite's citations in PubMed or RCR
+    const view = this.view;
+    view.sizeBy = mode;
+    for (const node of view.model.nodes) if (node.sizes) node.radius = own(node.sizes, mode) ?? node.sizes.graph;
+    view.nodes.update(view.model.nodes.filter((node) => view.nodes.get(node.index) !== null)
+      .map((node) => ({ id: node.index, size: node.radius })));
+    view.keepTrialsLarge();
+    view.labels.dirty = true;
+    view.network.redraw();
   }
 
   showCommunityLegend(shown) {

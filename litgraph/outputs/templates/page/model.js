@@ -13,6 +13,9 @@ function buildModel(meta, part) {
   part.nodes.forEach((attrs, k) => {
     const i = part.indices ? part.indices[k] : k;
     nodes[i] = makeNode(i, attrs, part.radii[k], rank[i]);
+    // what else its size can say (iCite's figures): radii by size mode, "graph" the default
+    nodes[i].sizes = { graph: part.radii[k] };
+    for (const [mode, radii] of Object.entries(part.sizes || {})) nodes[i].sizes[mode] = radii[k];
   });
   for (let i = 0; i < n; i += 1) if (!nodes[i]) nodes[i] = placeholder(i, n);
   const columns = part.edges;

@@ -9,7 +9,8 @@ const SHOWN_ELSEWHERE = new Set(["type", "label", "title", "name", "authors", "j
   "pmcid", "publication_types", "mesh", "retracted", "seed", "depth", "fetched", "citation", "nct_id", "status",
   "phase", "conditions", "interventions", "sponsor", "start_date", "completion_date", "enrollment", "officials",
   "official_title", "orcid", "affiliations", "papers", "variants", "id", "cited_by", "pagerank", "betweenness",
-  "community", "author_names", "author_ids", "link_data", "identity", "evidence"]);
+  "community", "author_names", "author_ids", "link_data", "identity", "evidence", "citation_count", "rcr",
+  "nih_percentile", "apt", "is_clinical", "cited_by_clinical", "clinical_citations"]);
 
 class Fields {
   constructor() {
@@ -145,6 +146,40 @@ class Panel {
     if (node.cited) here.push("cited by " + node.cited);
     if (node.citing) here.push("cites " + node.citing);
     if (here.length) fields.text("In this graph", here.join(" · "));
+    this.citationData(node, fields);
+    this.iciteFields(node, fields);
+  }
+
+  citationData(node, fields) {
+    // which sources answered for this paper: a paper none covers is not one nobody cites
+    const a = node.attrs;
+    if (a.type !== "paper" || a.fetched === false || !Array.isArray(a.link_data)) return;
+    const words = this.view.registry.sourceWords;
+    fields.text("Citation data", a.link_data.length ? a.link_data.map((name) => own(words, name) || name).join("; ")
+      : "none: no source knows its references or who cites it, so its links here are unknown");
+  }
+
+  iciteFields(node, fields) {
+    // what NIH's iCite says of the paper, across all of PubMed
+    const a = node.attrs;
+    if (Number.isInteger(a.citation_count)) fields.text("Cited in PubMed", plural(a.citation_count, "time") + " (iCite)");
+    if (typeof a.rcr === "number") {
+      fields.text("Relative citation ratio", a.rcr.toFixed(2) + (typeof a.nih_percentile === "number"
+        ? " (" + Math.round(a.nih_percentile) + "th percentile of NIH-funded papers)" : ""));
+    }
+    if (typeof a.apt === "number") fields.text("Potential to translate", a.apt.toFixed(2) + " (iCite's APT)");
+    if (a.is_clinical === true) fields.text("Clinical article", "yes (a trial, guideline or other clinical study)");
+    const clinical = list(a.clinical_citations);
+    if (clinical.length || Number.isInteger(a.cited_by_clinical)) {
+      const box = el("div", "lg-tags");
+      for (const pmid of clinical.slice(0, LIST_LIMIT)) {
+        const inGraph = this.view.indexOfKey("pmid:" + pmid);
+        box.append(inGraph !== undefined ? this.nodeButton(inGraph, "PMID " + pmid) : externalLink(LINKS.pmid(pmid), "PMID " + pmid), " ");
+      }
+      const count = Number.isInteger(a.cited_by_clinical) ? a.cited_by_clinical : clinical.length;
+      fields.row("Cited by clinical articles", count ? box : el("span", null, "none known"));
+      if (count > clinical.length) box.append(el("span", "lg-sources", "(" + count + " in all)"));
+    }
   }
 
   trialFields(node, fields) {

@@ -73,6 +73,8 @@ function nodeTip(view, node) {
     line([str(a.journal), str(a.year)].filter(Boolean).join(" · "));
     line(a.pmid ? "PMID " + a.pmid : "");
     line(node.cited ? "Cited by " + plural(node.cited, "paper") + " in this graph" : "");
+    line(Number.isInteger(a.citation_count) ? "Cited " + plural(a.citation_count, "time") + " in PubMed (iCite)" : "");
+    if (a.fetched !== false && Array.isArray(a.link_data) && !a.link_data.length) line("No citation data: its links are unknown");
     for (const listing of view.listings(node.index)) line(listing);
     if (!view.listings(node.index).length && a.seed === true) line("Seed: listed by the trial or given");
     if (a.fetched === false) line("Known only from a citation");

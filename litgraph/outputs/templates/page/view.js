@@ -41,6 +41,7 @@ class GraphView {
     this.hiddenKinds = new Set();
     this.yearRange = [-Infinity, Infinity];
     this.layoutMode = "force";
+    this.sizeBy = "graph";
     this.yearAxis = null;
     this.focus = null; // {nodes: Set, edges: Set} drawn above a veil
     this.current = null; // what the panel shows: {node: i} or {edge: i}
@@ -76,10 +77,12 @@ class GraphView {
     this.shown.order = data.order;
     this.shown.full = data.positions;
     this.search.keys = null;
+    this.byKey = null;
     this.anchorCount = model.anchors.length;
     this.edgeBatches = edgeGroups(this);
     this.controls.drawHistogram();
     this.refresh();
+    if (this.sizeBy !== "graph") this.controls.setSize(this.sizeBy);
     if (this.current && this.current.node !== undefined) this.panel.node(model.nodes[this.current.node]);
     this.completeAt = performance.now();
     this.waitForTheWhole(false);
@@ -280,6 +283,12 @@ class GraphView {
 
   isLarge() {
     return this.drawnList.length > LARGE_PICTURE;
+  }
+
+  indexOfKey(key) {
+    // the node with this id in the graph, or undefined
+    if (!this.byKey) this.byKey = new Map(this.model.nodes.map((node) => [node.key, node.index]));
+    return this.byKey.get(key);
   }
 
   radiusOf(index) {
