@@ -38,7 +38,7 @@ from .sources.net import FetchError, Http
 
 log = logging.getLogger("litgraph")
 # Graphs are remembered by the corpus they come from and the code that makes them.
-GRAPH_CODE = code_fingerprint(model, graph_module, analysis, authors, betweenness, extra=nx.__version__)
+GRAPH_CODE = code_fingerprint(model, graph_module, analysis, authors, betweenness, extra=nx.__version__ + analysis.igraph.__version__)
 @dataclass
 class Build:
     """One build: what was asked, what was found, the graphs, and what went wrong."""
