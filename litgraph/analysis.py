@@ -302,10 +302,12 @@ def _communities(network: Network) -> np.ndarray:
     return number[membership]
 
 
-def add_metrics(graphs: dict[str, nx.Graph], citations: Citations | None = None) -> None:
+def add_metrics(graphs: dict[str, nx.Graph], citations: Citations | None = None,
+                coauthors: Network | None = None) -> None:
     """Compute paper and author metrics and set them on those nodes in every graph holding them.
 
-    `citations` are the paper graph's, when the caller has them already.
+    `citations` are the paper graph's and `coauthors` the author graph's (weighted), when the
+    caller has them already.
     """
     citations = citations or Citations.of(graphs["paper"])
     papers = citations.names.tolist()
@@ -315,13 +317,13 @@ def add_metrics(graphs: dict[str, nx.Graph], citations: Citations | None = None)
     values = {node: {"cited_by": count, "pagerank": rank, "community": community}
               for node, count, rank, community in zip(papers, cited_by.tolist(), paper_rank.tolist(),
                                                       paper_community.tolist())}
-    coauthors = graphs["author"]
-    network = Network.of(coauthors, "weight")
-    author_betweenness, method = betweenness(coauthors)
+    authors = graphs["author"]
+    coauthors = coauthors or Network.of(authors, "weight")
+    author_betweenness, method = betweenness(authors)
     values.update({node: {"pagerank": rank, "betweenness": author_betweenness[node], "community": community}
-                   for node, rank, community in zip(network.names, _pagerank(network).tolist(),
-                                                    _communities(network).tolist())})
-    coauthors.graph["betweenness"] = method
+                   for node, rank, community in zip(coauthors.names, _pagerank(coauthors).tolist(),
+                                                    _communities(coauthors).tolist())})
+    authors.graph["betweenness"] = method
     for graph in graphs.values():
         for node, attributes in graph.nodes(data=True):
             attributes.update(values.get(node, {}))
@@ -341,10 +343,11 @@ def community_topics(graphs: dict[str, nx.Graph], count: int = TOPIC_COMMUNITIES
         if isinstance(data.get("community"), int) and data["community"] < count:
             members["paper"][data["community"]].append(headings[node])
     people = graphs["author"].nodes
-    for author, paper, kind in graphs["combined"].edges(data="kind"):
-        number = people[author].get("community") if kind == "authored" and author in people else None
-        if isinstance(number, int) and number < count:
-            members["author"][number].append(headings.get(paper, ()))
+    for paper, authors in papers.nodes(data="author_ids"):
+        for author in authors or ():
+            number = people[author].get("community") if author in people else None
+            if isinstance(number, int) and number < count:
+                members["author"][number].append(headings[paper])
     overall = Counter(heading for paper in headings.values() for heading in set(paper) if heading not in CHECK_TAGS)
     return {kind: {str(number): _telling_headings(groups[number], overall, len(headings)) for number in sorted(groups)}
             for kind, groups in members.items()}

@@ -19,7 +19,7 @@ from typing import Iterable
 import networkx as nx
 import numpy as np
 
-from .analysis import Citations, SourceBits, add_metrics, cocitation_graph, coupling_graph, linked_pairs, mesh_graph
+from .analysis import Citations, Network, SourceBits, add_metrics, cocitation_graph, coupling_graph, linked_pairs, mesh_graph
 from .authors import Authorship, resolve_authors
 from .collector import collector_paused
 from .investigators import Candidate, match_officials
@@ -50,28 +50,29 @@ def build_graphs(corpus: Corpus, name: str = "") -> dict[str, nx.Graph]:
 
 
 def _build_graphs(corpus: Corpus, name: str) -> dict[str, nx.Graph]:
-    graphs, citations = _graphs_without_metrics(corpus)  # the parts they were made of are freed by now
-    add_metrics(graphs, citations)
+    graphs, citations, coauthors = _graphs_without_metrics(corpus)  # the parts they were made of are freed by now
+    add_metrics(graphs, citations, coauthors)
     for graph_name, graph in graphs.items():
         graph.graph.update(name=graph_name, title=f"{name} — {graph_name} graph" if name else f"{graph_name} graph")
     return graphs
 
 
-def _graphs_without_metrics(corpus: Corpus) -> tuple[dict[str, nx.Graph], Citations]:
+def _graphs_without_metrics(corpus: Corpus) -> tuple[dict[str, nx.Graph], Citations, Network]:
     authorship = resolve_authors(corpus.papers)
     parts = graph_parts(corpus, authorship)
     papers = paper_graph(parts)
     citations = Citations(parts.papers, ((u, v, data["sources"]) for u, v, kind, data in parts.links if kind == "cites"))
+    authors, coauthors = coauthor_graph(authorship)
     graphs = {
         "trial": trial_graph(parts),
         "paper": papers,
-        "author": coauthor_graph(authorship),
+        "author": authors,
         "combined": combined_graph(parts),
         "cocitation": cocitation_graph(papers, citations=citations),
         "coupling": coupling_graph(papers, citations=citations),
         "mesh": mesh_graph(papers),
     }
-    return graphs, citations
+    return graphs, citations, coauthors
 
 
 def graph_parts(corpus: Corpus, authorship: Authorship) -> Parts:
@@ -266,20 +267,21 @@ def paper_graph(parts: Parts) -> nx.MultiDiGraph:
     return graph
 
 
-def coauthor_graph(authorship: Authorship) -> nx.Graph:
+def coauthor_graph(authorship: Authorship) -> tuple[nx.Graph, Network]:
     """Authors linked by the number of papers they wrote together, in the order they first write
-    together (paper by paper, and by id within a paper)."""
+    together (paper by paper, and by id within a paper); and the same links as a Network, for the
+    metrics."""
     people = np.array(sorted(authorship.people), dtype=object)
     bits = SourceBits(authorship.sources.values())
     pairs = linked_pairs(*_authorships(authorship, people, bits))
     order = np.lexsort((pairs.second, pairs.first, pairs.hubs[pairs.starts]))  # by first paper together, then ids
+    weights = pairs.weights[order]
     first, second = people[pairs.first[order]].tolist(), people[pairs.second[order]].tolist()
     graph = nx.Graph()
     graph.add_nodes_from(authorship.people.items())
     graph.add_edges_from((a, b, {"kind": "coauthor", "weight": weight, "sources": bits.names_of(mask)})
-                         for a, b, weight, mask in zip(first, second, pairs.weights[order].tolist(),
-                                                       pairs.masks[order].tolist()))
-    return graph
+                         for a, b, weight, mask in zip(first, second, weights.tolist(), pairs.masks[order].tolist()))
+    return graph, Network(people.tolist(), pairs.first[order], pairs.second[order], weights)
 
 
 def _authorships(authorship: Authorship, people: np.ndarray, bits: SourceBits) -> tuple[np.ndarray, ...]:
