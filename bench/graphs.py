@@ -18,7 +18,7 @@ and how many are not connected.
 With --betweenness it also compares the sampled betweenness of the largest corpus's author graph
 with the exact values (a minute at 10,000 papers): for a few seeds, how many of the exact top 10
 are in the sampled top 20, how many of the top 20 agree, and the worst exact rank in the sampled
-top 20.
+top 20; for litgraph's estimate and for igraph's betweenness from a sample of sources.
 
 The corpora are pickled `litgraph.model.Corpus` objects, built once from the fake server (a trial
 of a generated 100,000-paper corpus, --max-papers SIZE) and kept in bench/results/.
@@ -225,6 +225,51 @@ def community_quality(builds: dict[str, dict]) -> list[str]:
             rows.append(f"| {name} | {label} | {max(membership, default=-1) + 1:,} | "
                         f"{network.modularity(membership, weights=weights):.4f} | {apart} |")
     return rows
+
+
+def betweenness_accuracy(path: Path, seeds: int = 5) -> None:
+    """The sampled betweenness of a corpus's author graph against the exact values: litgraph's
+    (twin classes, linear scaling) and igraph's (sources= a sample: plain sampling, as networkx's `k`)."""
+    import random
+
+    import igraph
+    import numpy as np
+
+    from litgraph.analysis import BETWEENNESS_SOURCES
+    from litgraph.betweenness import TwinClasses, betweenness_of_classes
+    from litgraph.graphs import build_graphs
+
+    authors = build_graphs(pickle.loads(path.read_bytes()))["author"]
+    classes = TwinClasses(authors)
+    started = time.perf_counter()
+    exact = betweenness_of_classes(classes)
+    print(f"\nbetweenness of {len(classes.nodes):,} authors ({classes.count:,} twin classes): exact in "
+          f"{time.perf_counter() - started:.1f} s; sampled:\n")
+    ranked = sorted(exact, key=lambda node: (-exact[node], node))
+    rank = {node: place for place, node in enumerate(ranked, start=1)}
+    nodes = list(authors)
+    number = {node: place for place, node in enumerate(nodes)}
+    network = igraph.Graph(n=len(nodes), edges=[(number[u], number[v]) for u, v in authors.edges()])
+
+    def by_igraph(sources: int, seed: int) -> dict:
+        sample = random.Random(seed).sample(range(len(nodes)), sources)
+        others = np.full(len(nodes), sources)
+        others[sample] -= 1  # a source is not between itself and anyone
+        return dict(zip(nodes, np.array(network.betweenness(sources=sample)) / others))  # ranks are all we need
+
+    estimators = [("litgraph", BETWEENNESS_SOURCES, lambda seed: betweenness_of_classes(classes, BETWEENNESS_SOURCES, seed))]
+    estimators += [("igraph", sources, lambda seed, sources=sources: by_igraph(sources, seed))
+                   for sources in (BETWEENNESS_SOURCES, 2 * BETWEENNESS_SOURCES)]
+    print("| by | sources | seed | exact top 10 in sampled top 20 | top 20 in common | worst exact rank in sampled top 20 | time |")
+    print("|---|---|---|---|---|---|---|")
+    for label, sources, estimate in estimators:
+        for seed in range(seeds):
+            started = time.perf_counter()
+            sampled = estimate(seed)
+            seconds = time.perf_counter() - started
+            top = sorted(sampled, key=lambda node: (-sampled[node], node))[:20]
+            print(f"| {label} | {sources} | {seed} | {len(set(ranked[:10]) & set(top))} | {len(set(ranked[:20]) & set(top))} "
+                  f"| {max(rank[node] for node in top)} | {seconds:.2f} s |")
 
 
 def main() -> None:
