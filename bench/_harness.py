@@ -64,8 +64,9 @@ def run_litgraph(args: list[str], env: dict[str, str], cwd: Path) -> dict:
     return {"wall": wall, "peak_mb": usage.ru_maxrss / 1024, "summary": summary, "stderr": errors}
 
 
-def built_corpus(folder: Path, max_papers: int, work: Path):
-    """A trial's neighbourhood (depth 2) fetched from the fake server in this process: a litgraph Corpus."""
+def built_corpus(folder: Path, max_papers: int, work: Path, seeds: list[str] | tuple = ()):
+    """A trial's neighbourhood (depth 2) fetched from the fake server in this process: a litgraph
+    Corpus; `seeds` are PMIDs that join the trial's references as seed papers."""
     from fake_ncbi import FakeNCBI
 
     from litgraph import Settings, build
@@ -73,18 +74,29 @@ def built_corpus(folder: Path, max_papers: int, work: Path):
     with FakeNCBI(corpus=folder) as server:
         settings = Settings(eutils_url=server.eutils_url, ctgov_url=server.ctgov_url, cache_dir=work / "cache",
                             rate=500.0, backoff=0.01)
-        return build(first_trial(folder), depth=2, max_papers=max_papers, settings=settings,
+        return build(first_trial(folder), *seeds, depth=2, max_papers=max_papers, settings=settings,
                      warn=lambda _: None).corpus
 
 
+def corpus_pmids(folder: Path, count: int) -> list[str]:
+    """The first `count` PMIDs of a generated corpus."""
+    with (folder / "papers.jsonl").open(encoding="utf-8") as lines:
+        return [str(json.loads(line)["pmid"]) for line, _ in zip(lines, range(count))]
+
+
 def corpus_pickle(size: int) -> Path:
-    """A pickled litgraph Corpus of `size` papers (a trial of the 100,000-paper corpus, depth 2),
-    built once from the fake server and kept in bench/results/."""
+    """A pickled litgraph Corpus of `size` papers, built once from the fake server and kept in
+    bench/results/: a trial of the 100,000-paper corpus to depth 2, or, where that holds fewer papers
+    (16,502 do), the trial and the corpus's first `size` PMIDs as seeds, with the citations among them."""
     import pickle
 
     path = RESULTS / f"corpus-graphs-{size}.pickle"
     if not path.exists():
+        folder, work = corpus_folder(100_000), RESULTS / "runs" / f"graphs-{size}"
         print(f"building a {size:,}-paper corpus from the fake server ...", flush=True)
-        corpus = built_corpus(corpus_folder(100_000), size, RESULTS / "runs" / f"graphs-{size}")
+        corpus = built_corpus(folder, size, work)
+        if len(corpus.papers) < size:
+            print(f"depth 2 holds {len(corpus.papers):,} papers: seeding {size:,} PMIDs ...", flush=True)
+            corpus = built_corpus(folder, size, work, corpus_pmids(folder, size))
         path.write_bytes(pickle.dumps(corpus))
     return path

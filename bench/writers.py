@@ -6,8 +6,12 @@ graph first, one SharedWork for all): per graph, the node-link encoding shared b
 file and the page, the layout (pages above FOCUS_SIZE nodes, SVG), and each file.
 Prints the best of --repeat runs and the peak memory above what the loaded graphs take.
 
+With --layouts it also lays out the largest graph with litgraph's layout and with igraph's
+Fruchterman-Reingold (grid), and prints how long each took and how close each put linked nodes
+and the nodes of one community.
+
     python bench/writers.py [--sizes 1000,10000]
-                            [--formats html,json] [--repeat 3]
+                            [--formats html,json] [--repeat 3] [--layouts]
 """
 
 from __future__ import annotations
@@ -104,11 +108,54 @@ def report(corpus_path: Path, runs: list[dict], formats: tuple[str, ...]) -> Non
           f"(highest of the runs); every run's total: {totals} s")
 
 
+def layout_comparison(graphs_path: Path) -> None:
+    """litgraph's layout of the largest graph against igraph's Fruchterman-Reingold (grid, from the
+    same random start): seconds, and how close it puts linked nodes and nodes of one community,
+    as the median distance over the median distance of random pairs (less is closer)."""
+    import random
+
+    import igraph
+    import numpy as np
+
+    from litgraph.outputs.layout import SEED, iterations_for, spread_layout
+
+    graph = max(pickle.loads(graphs_path.read_bytes()).values(), key=lambda graph: graph.number_of_nodes())
+    nodes = list(graph)
+    number = {node: place for place, node in enumerate(nodes)}
+    ends = np.array([(number[u], number[v]) for u, v in graph.edges()])
+    groups = np.unique([f"{data.get('type')} {data.get('community')}" for _, data in graph.nodes(data=True)],
+                       return_inverse=True)[1]
+    pairs = np.random.default_rng(0).integers(0, len(nodes), (20_000, 2))
+
+    def closeness(positions: np.ndarray) -> tuple[float, float]:
+        apart = np.linalg.norm(positions[pairs[:, 0]] - positions[pairs[:, 1]], axis=1)
+        linked = np.linalg.norm(positions[ends[:, 0]] - positions[ends[:, 1]], axis=1)
+        same = groups[pairs[:, 0]] == groups[pairs[:, 1]]
+        return float(np.median(linked) / np.median(apart)), float(np.median(apart[same]) / np.median(apart))
+
+    network = igraph.Graph(n=len(nodes), edges=ends.tolist())
+    start = (np.random.default_rng(SEED).uniform(-1.0, 1.0, (len(nodes), 2)) * np.sqrt(len(nodes))).tolist()
+    igraph.set_random_number_generator(random.Random(SEED))
+    layouts = [(f"litgraph ({iterations_for(len(nodes))} steps)", lambda: spread_layout(len(nodes), ends[:, 0], ends[:, 1]))]
+    layouts += [(f"igraph Fruchterman-Reingold, grid ({steps} steps)", lambda steps=steps: np.array(
+        network.layout_fruchterman_reingold(niter=steps, seed=start, grid=True).coords)) for steps in (30, 300)]
+    print(f"\nlayout of {graph.graph.get('name')} ({len(nodes):,} nodes, {len(ends):,} edges)\n")
+    print("| layout | seconds | linked nodes: distance / random pairs' | one community: distance / random pairs' |")
+    print("|---|---|---|---|")
+    for label, layout in layouts:
+        started = time.perf_counter()
+        positions = layout()
+        seconds = time.perf_counter() - started
+        linked, together = closeness(positions)
+        print(f"| {label} | {seconds:.2f} | {linked:.2f} | {together:.2f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000", help="papers in the corpora (built once from the fake server)")
     parser.add_argument("--formats", default="html,json", help=f"from {', '.join(STAGES[2:])} (default html,json)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per corpus, each in a fresh process")
+    parser.add_argument("--layouts", action="store_true", help="litgraph's layout against igraph's on the largest graph")
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # the child process: one run
     options = parser.parse_args()
     formats = tuple(options.formats.split(","))
@@ -118,6 +165,8 @@ def main() -> None:
     for size in options.sizes.split(","):
         graphs_path = graphs_file(int(size))
         report(graphs_path, [in_fresh_process(graphs_path, formats) for _ in range(options.repeat)], formats)
+        if options.layouts:
+            layout_comparison(graphs_path)
 
 
 if __name__ == "__main__":

@@ -11,23 +11,29 @@ weakest weight kept (1 when nothing was cut). The functions take other limits fo
 
 Metrics are node attributes:
 - papers: `cited_by` (papers in this build citing it), `pagerank` (on the citation graph,
-  citing -> cited), `community` (Louvain on the citation graph taken as undirected).
+  citing -> cited), `community` (Leiden on the citation graph taken as undirected).
 - authors: `pagerank` (co-authorship weighted by papers together), `betweenness` (shortest
   paths in co-authorship hops, normalised as networkx does; estimated from a seeded sample of
   BETWEENNESS_SOURCES source nodes when the graph is too large for exact values, see
-  BETWEENNESS_BUDGET and litgraph.betweenness), `community` (Louvain, weighted).
+  BETWEENNESS_BUDGET and litgraph.betweenness), `community` (Leiden, weighted).
 Communities are numbered from 0, the largest first. Everything random has a fixed seed, so
-one corpus always gives the same numbers.
+one corpus always gives the same numbers. PageRank and communities come from igraph, on arrays
+made once from the graphs (`Network`); Leiden (Traag, Waltman and van Eck, 2019) optimises
+modularity as Louvain does, but its communities are always connected.
 """
 
 from __future__ import annotations
 
 import math
+import random
+import threading
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain, combinations
-from typing import Iterable
+from typing import Iterable, Iterator
 
+import igraph
 import networkx as nx
 import numpy as np
 
@@ -120,18 +126,10 @@ class Citations:
         """The `cites` edges of a paper graph."""
         return cls(papers, ((u, v, data["sources"]) for u, v, data in papers.edges(data=True) if data["kind"] == "cites"))
 
-    def as_network(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Paper names, and citing and cited positions among them, in the order a network built
-        from the sorted citations holds them: papers as they first appear among the citations,
-        then the others in graph order, and each paper's citations by cited paper. Louvain's
-        communities depend on the order it meets nodes and neighbours in; this one is fixed."""
-        appearance = np.column_stack([self.citing, self.cited]).ravel()
-        linked = appearance[np.sort(np.unique(appearance, return_index=True)[1])]
-        order = np.concatenate([linked, self.in_graph_order[~np.isin(self.in_graph_order, linked)]])
-        position = np.empty(len(order), dtype=np.int64)
-        position[order] = np.arange(len(order))
-        by_citing = np.lexsort((self.cited, position[self.citing]))
-        return self.names[order], position[self.citing][by_citing], position[self.cited][by_citing]
+    def linked_pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each pair of papers one cites the other of, once (a paper citing one that cites it back too)."""
+        code = np.unique(np.minimum(self.citing, self.cited) * len(self.names) + np.maximum(self.citing, self.cited))
+        return code // max(len(self.names), 1), code % max(len(self.names), 1)
 
 
 def _shared_citation_graph(papers: nx.MultiDiGraph, citations: Citations, *, linked: str, kind: str, evidence: str,
@@ -224,40 +222,52 @@ def mesh_graph(papers: nx.Graph, max_edges: int = MAX_EDGES) -> nx.Graph:
 
 # --- metrics -------------------------------------------------------------------------------
 
-def pagerank(graph: nx.Graph, weight: str | None = None, alpha: float = 0.85,
-             tolerance: float = 1e-10, max_iterations: int = 500) -> dict:
-    """PageRank by power iteration; a node without out-links spreads its rank over all nodes.
+class Network:
+    """A graph as igraph holds it, made once from arrays: node i is names[i], edge j joins sources[j]
+    and targets[j] and weighs weights[j] (None: every edge weighs 1)."""
 
-    Undirected edges count both ways. numpy only, so no scipy is needed.
-    """
-    nodes = list(graph)
-    count = len(nodes)
-    index = {node: position for position, node in enumerate(nodes)}
-    links = graph.edges(data=weight, default=1) if weight else ((u, v, 1) for u, v in graph.edges())
-    sources, targets, weights = list(zip(*((index[u], index[v], value) for u, v, value in links))) or [()] * 3
-    sources, targets, weights = np.array(sources, np.int64), np.array(targets, np.int64), np.array(weights, float)
-    if not graph.is_directed():
-        sources, targets, weights = np.concatenate([sources, targets]), np.concatenate([targets, sources]), np.tile(weights, 2)
-    return dict(zip(nodes, _pagerank(count, sources, targets, weights, alpha, tolerance, max_iterations).tolist()))
+    def __init__(self, names: list, sources: np.ndarray, targets: np.ndarray, weights: np.ndarray | None = None,
+                 directed: bool = False) -> None:
+        self.names = names
+        self.graph = igraph.Graph(n=len(names), edges=np.column_stack([sources, targets]).tolist(), directed=directed)
+        self.weights = None if weights is None else np.asarray(weights, dtype=float).tolist()
+
+    @classmethod
+    def of(cls, graph: nx.Graph, weight: str | None = None) -> Network:
+        """A networkx graph's nodes and edges (edges without `weight` weigh 1)."""
+        names = list(graph)
+        number = {node: place for place, node in enumerate(names)}
+        links = graph.edges(data=weight, default=1) if weight else ((u, v, 1) for u, v in graph.edges())
+        sources, targets, weights = list(zip(*((number[u], number[v], value) for u, v, value in links))) or [()] * 3
+        return cls(names, np.array(sources, np.int64), np.array(targets, np.int64),
+                   np.array(weights, float) if weight else None, directed=graph.is_directed())
 
 
-def _pagerank(count: int, sources: np.ndarray, targets: np.ndarray, weights: np.ndarray, alpha: float = 0.85,
-              tolerance: float = 1e-10, max_iterations: int = 500) -> np.ndarray:
-    """PageRank of nodes 0..count-1 linked by weighted edges sources[i] -> targets[i]."""
-    if not count:
-        return np.zeros(0)
-    out_weight = np.bincount(sources, weights=weights, minlength=count)
-    dangling = out_weight == 0
-    rank = np.full(count, 1.0 / count)
-    for _ in range(max_iterations):
-        share = np.divide(rank, out_weight, out=np.zeros(count), where=~dangling)
-        new = alpha * np.bincount(targets, weights=share[sources] * weights, minlength=count)
-        new += (alpha * rank[dangling].sum() + 1 - alpha) / count
-        converged = np.abs(new - rank).sum() < count * tolerance
-        rank = new
-        if converged:
-            break
-    return rank
+@contextmanager
+def seeded(seed: int) -> Iterator[None]:
+    """igraph's random numbers drawn from `seed`, then from its default (Python's random module)
+    again; one thread at a time, as igraph has one generator."""
+    with _IGRAPH_RANDOM:
+        igraph.set_random_number_generator(random.Random(seed))
+        try:
+            yield
+        finally:
+            igraph.set_random_number_generator(random)
+
+
+_IGRAPH_RANDOM = threading.Lock()
+
+
+def pagerank(graph: nx.Graph, weight: str | None = None, alpha: float = 0.85) -> dict:
+    """PageRank; a node without out-links spreads its rank over all nodes. Undirected edges count
+    both ways (and a loop twice, as in the node's degree: networkx counts it once)."""
+    network = Network.of(graph, weight)
+    return dict(zip(network.names, _pagerank(network, alpha).tolist()))
+
+
+def _pagerank(network: Network, alpha: float = 0.85) -> np.ndarray:
+    """igraph's PageRank (PRPACK, which solves for it rather than iterating to a tolerance)."""
+    return np.array(network.graph.pagerank(damping=alpha, weights=network.weights))
 
 
 def betweenness(graph: nx.Graph) -> tuple[dict, dict]:
@@ -270,33 +280,51 @@ def betweenness(graph: nx.Graph) -> tuple[dict, dict]:
 
 
 def communities(graph: nx.Graph) -> dict:
-    """Louvain community of each node, numbered by size (0 = largest), ties by first member."""
-    found = nx.community.louvain_communities(graph, weight="weight", seed=SEED)
-    ordered = sorted((sorted(group, key=str) for group in found), key=lambda group: (-len(group), str(group[0])))
-    return {node: number for number, group in enumerate(ordered) for node in group}
+    """The community of each node (see `_communities`), edges weighed by their `weight`."""
+    network = Network.of(graph, "weight")
+    return dict(zip(network.names, _communities(network).tolist()))
 
 
-def add_metrics(graphs: dict[str, nx.Graph], citations: Citations | None = None) -> None:
+def _communities(network: Network) -> np.ndarray:
+    """Leiden communities of an undirected network: modularity, seeded, iterated until an iteration
+    improves nothing. Numbered by size (0 = largest), ties by first member (as text)."""
+    with seeded(SEED):
+        found = network.graph.community_leiden(objective_function="modularity", weights=network.weights,
+                                               n_iterations=-1)
+    membership = np.array(found.membership, dtype=np.int64)
+    if not len(membership):
+        return membership
+    text_rank = np.empty(len(membership), dtype=np.int64)
+    text_rank[sorted(range(len(membership)), key=lambda node: str(network.names[node]))] = np.arange(len(membership))
+    first = np.full(membership.max() + 1, len(membership))
+    np.minimum.at(first, membership, text_rank)
+    number = np.empty(len(first), dtype=np.int64)
+    number[np.lexsort((first, -np.bincount(membership)))] = np.arange(len(first))
+    return number[membership]
+
+
+def add_metrics(graphs: dict[str, nx.Graph], citations: Citations | None = None,
+                coauthors: Network | None = None) -> None:
     """Compute paper and author metrics and set them on those nodes in every graph holding them.
 
-    `citations` are the paper graph's, when the caller has them already.
+    `citations` are the paper graph's and `coauthors` the author graph's (weighted), when the
+    caller has them already.
     """
-    papers, citing, cited = (citations or Citations.of(graphs["paper"])).as_network()
-    paper_rank = _pagerank(len(papers), citing, cited, np.ones(len(citing)))
-    undirected = nx.Graph()
-    undirected.add_nodes_from(papers.tolist())
-    undirected.add_edges_from(zip(papers[citing].tolist(), papers[cited].tolist()))
-    paper_community = communities(undirected)
-    cited_by = np.bincount(cited, minlength=len(papers))
-    values = {node: {"cited_by": count, "pagerank": rank, "community": paper_community[node]}
-              for node, count, rank in zip(papers.tolist(), cited_by.tolist(), paper_rank.tolist())}
-    coauthors = graphs["author"]
-    author_rank = pagerank(coauthors, weight="weight")
-    author_betweenness, method = betweenness(coauthors)
-    author_community = communities(coauthors)
-    values.update({node: {"pagerank": author_rank[node], "betweenness": author_betweenness[node],
-                          "community": author_community[node]} for node in coauthors})
-    coauthors.graph["betweenness"] = method
+    citations = citations or Citations.of(graphs["paper"])
+    papers = citations.names.tolist()
+    paper_rank = _pagerank(Network(papers, citations.citing, citations.cited, directed=True))
+    paper_community = _communities(Network(papers, *citations.linked_pairs()))
+    cited_by = np.bincount(citations.cited, minlength=len(papers))
+    values = {node: {"cited_by": count, "pagerank": rank, "community": community}
+              for node, count, rank, community in zip(papers, cited_by.tolist(), paper_rank.tolist(),
+                                                      paper_community.tolist())}
+    authors = graphs["author"]
+    coauthors = coauthors or Network.of(authors, "weight")
+    author_betweenness, method = betweenness(authors)
+    values.update({node: {"pagerank": rank, "betweenness": author_betweenness[node], "community": community}
+                   for node, rank, community in zip(coauthors.names, _pagerank(coauthors).tolist(),
+                                                    _communities(coauthors).tolist())})
+    authors.graph["betweenness"] = method
     for graph in graphs.values():
         for node, attributes in graph.nodes(data=True):
             attributes.update(values.get(node, {}))
@@ -316,10 +344,11 @@ def community_topics(graphs: dict[str, nx.Graph], count: int = TOPIC_COMMUNITIES
         if isinstance(data.get("community"), int) and data["community"] < count:
             members["paper"][data["community"]].append(headings[node])
     people = graphs["author"].nodes
-    for author, paper, kind in graphs["combined"].edges(data="kind"):
-        number = people[author].get("community") if kind == "authored" and author in people else None
-        if isinstance(number, int) and number < count:
-            members["author"][number].append(headings.get(paper, ()))
+    for paper, authors in papers.nodes(data="author_ids"):
+        for author in authors or ():
+            number = people[author].get("community") if author in people else None
+            if isinstance(number, int) and number < count:
+                members["author"][number].append(headings[paper])
     overall = Counter(heading for paper in headings.values() for heading in set(paper) if heading not in CHECK_TAGS)
     return {kind: {str(number): _telling_headings(groups[number], overall, len(headings)) for number in sorted(groups)}
             for kind, groups in members.items()}

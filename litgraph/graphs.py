@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Iterable
 
 import networkx as nx
 import numpy as np
 
-from .analysis import Citations, SourceBits, add_metrics, cocitation_graph, coupling_graph, linked_pairs, mesh_graph
+from .analysis import Citations, Network, SourceBits, add_metrics, cocitation_graph, coupling_graph, linked_pairs, mesh_graph
 from .authors import Authorship, resolve_authors
 from .collector import collector_paused
 from .investigators import Candidate, match_officials
@@ -48,28 +49,29 @@ def build_graphs(corpus: Corpus, name: str = "") -> dict[str, nx.Graph]:
 
 
 def _build_graphs(corpus: Corpus, name: str) -> dict[str, nx.Graph]:
-    graphs, citations = _graphs_without_metrics(corpus)  # the parts they were made of are freed by now
-    add_metrics(graphs, citations)
+    graphs, citations, coauthors = _graphs_without_metrics(corpus)  # the parts they were made of are freed by now
+    add_metrics(graphs, citations, coauthors)
     for graph_name, graph in graphs.items():
         graph.graph.update(name=graph_name, title=f"{name} — {graph_name} graph" if name else f"{graph_name} graph")
     return graphs
 
 
-def _graphs_without_metrics(corpus: Corpus) -> tuple[dict[str, nx.Graph], Citations]:
+def _graphs_without_metrics(corpus: Corpus) -> tuple[dict[str, nx.Graph], Citations, Network]:
     authorship = resolve_authors(corpus.papers)
     parts = graph_parts(corpus, authorship)
     papers = paper_graph(parts)
     citations = Citations(parts.papers, ((u, v, data["sources"]) for u, v, kind, data in parts.links if kind == "cites"))
+    authors, coauthors = coauthor_graph(authorship)
     graphs = {
         "trial": trial_graph(parts),
         "paper": papers,
-        "author": coauthor_graph(authorship),
+        "author": authors,
         "combined": combined_graph(parts),
         "cocitation": cocitation_graph(papers, citations=citations),
         "coupling": coupling_graph(papers, citations=citations),
         "mesh": mesh_graph(papers),
     }
-    return graphs, citations
+    return graphs, citations, coauthors
 
 
 def graph_parts(corpus: Corpus, authorship: Authorship) -> Parts:
@@ -237,7 +239,7 @@ def trial_graph(parts: Parts) -> nx.MultiDiGraph:
     for trial, attributes in parts.trials.items():
         graph.add_node(trial, **attributes)
         graph.add_nodes_from((paper, parts.papers[paper]) for paper in papers_of.get(trial, ()))
-    graph.add_edges_from(parts.references)
+    add_edges(graph, parts.references)
     trials_of: dict[str, set[str]] = defaultdict(set)  # paper -> the trials listing it
     for trial, paper, _, _ in parts.references:
         trials_of[paper].add(trial)
@@ -252,32 +254,33 @@ def trial_graph(parts: Parts) -> nx.MultiDiGraph:
     linking = {author for author, trials in reach.items() if len(trials) > widest[author]}
     linking |= {author for _, author, _, _ in parts.investigators}
     graph.add_nodes_from((author, parts.people[author]) for author in sorted(linking))
-    graph.add_edges_from(parts.investigators)
-    graph.add_edges_from(edge for edge in parts.authored if edge[0] in linking and edge[1] in trials_of)
+    add_edges(graph, parts.investigators)
+    add_edges(graph, (edge for edge in parts.authored if edge[0] in linking and edge[1] in trials_of))
     return graph
 
 
 def paper_graph(parts: Parts) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph()
     graph.add_nodes_from(parts.papers.items())
-    graph.add_edges_from(parts.links)
+    add_edges(graph, parts.links)
     return graph
 
 
-def coauthor_graph(authorship: Authorship) -> nx.Graph:
+def coauthor_graph(authorship: Authorship) -> tuple[nx.Graph, Network]:
     """Authors linked by the number of papers they wrote together, in the order they first write
-    together (paper by paper, and by id within a paper)."""
+    together (paper by paper, and by id within a paper); and the same links as a Network, for the
+    metrics."""
     people = np.array(sorted(authorship.people), dtype=object)
     bits = SourceBits(authorship.sources.values())
     pairs = linked_pairs(*_authorships(authorship, people, bits))
     order = np.lexsort((pairs.second, pairs.first, pairs.hubs[pairs.starts]))  # by first paper together, then ids
+    weights = pairs.weights[order]
     first, second = people[pairs.first[order]].tolist(), people[pairs.second[order]].tolist()
     graph = nx.Graph()
     graph.add_nodes_from(authorship.people.items())
     graph.add_edges_from((a, b, {"kind": "coauthor", "weight": weight, "sources": bits.names_of(mask)})
-                         for a, b, weight, mask in zip(first, second, pairs.weights[order].tolist(),
-                                                       pairs.masks[order].tolist()))
-    return graph
+                         for a, b, weight, mask in zip(first, second, weights.tolist(), pairs.masks[order].tolist()))
+    return graph, Network(people.tolist(), pairs.first[order], pairs.second[order], weights)
 
 
 def _authorships(authorship: Authorship, people: np.ndarray, bits: SourceBits) -> tuple[np.ndarray, ...]:
@@ -296,5 +299,21 @@ def combined_graph(parts: Parts) -> nx.MultiDiGraph:
     for nodes in (parts.papers, parts.trials, parts.people):
         graph.add_nodes_from(nodes.items())
     for edges in (parts.links, parts.references, parts.investigators, parts.authored):
-        graph.add_edges_from(edges)
+        add_edges(graph, edges)
     return graph
+
+
+def add_edges(graph: nx.MultiDiGraph, edges: Iterable[Edge]) -> None:
+    """`graph.add_edges_from(edges)`, written into networkx's adjacency directly where both ends are
+    nodes already: one dict of keys per node pair, shared by the successor and predecessor dicts,
+    and a dict of attributes per edge. add_edges_from goes through add_edge and two views an edge,
+    which took most of the time graphs of 100,000 edges took to build."""
+    successors, predecessors = graph._succ, graph._pred
+    for u, v, key, attributes in edges:
+        if u not in successors or v not in successors:
+            graph.add_edge(u, v, key, **attributes)
+            continue
+        keys = successors[u].get(v)
+        if keys is None:
+            keys = successors[u][v] = predecessors[v][u] = {}
+        keys.setdefault(key, {}).update(attributes)

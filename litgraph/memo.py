@@ -1,7 +1,7 @@
 """Results of deterministic work, stored by a digest of everything they depend on.
 
 A warm rebuild reads every answer from the HTTP cache and arrives at the same corpus; redoing
-the work that follows (parsing each answer, resolving authors, Louvain, betweenness) would take
+the work that follows (parsing each answer, resolving authors, communities, betweenness) would take
 most of its time. A key is the digest of the inputs *and* of the source code that computes the
 result, so changed data or changed code never meets a stale entry. Values are pickled and
 zlib-compressed in one SQLite file under the cache folder; the bulky kinds keep only their most

@@ -6,12 +6,15 @@ import json
 import random
 import re
 from pathlib import Path
+from collections import defaultdict
 
+import igraph
 import networkx as nx
 import pytest
 
 from conftest import EXAMPLE
 from hostile import TERMINAL_NAME, hostile_medline
+from test_betweenness import coauthorship
 from litgraph import analysis
 from litgraph.analysis import (add_metrics, betweenness, cocitation_graph, communities, coupling_graph, mesh_graph,
                                format_tables, pagerank, top_tables)
@@ -149,6 +152,52 @@ def test_betweenness_samples_sources_with_a_fixed_seed_on_large_graphs(monkeypat
     second, _ = betweenness(graph)
     assert method == {"method": "sampled", "sources": 10, "seed": analysis.SEED}
     assert first == second and max(first, key=first.get) in sorted(graph, key=graph.degree)[-10:]
+
+
+def reference_graphs() -> dict[str, nx.Graph]:
+    return {"karate club (weighted)": nx.karate_club_graph(), "les miserables (weighted)": nx.les_miserables_graph(),
+            "florentine families": nx.florentine_families_graph(), "davis southern women": nx.davis_southern_women_graph(),
+            "preferential attachment": nx.barabasi_albert_graph(500, 2, seed=1),
+            "co-authorship": coauthorship(400, 200, seed=2), "citations": nx.Graph(random_citations(300))}
+
+
+@pytest.mark.parametrize("graph", reference_graphs().values(), ids=reference_graphs().keys())
+def test_pagerank_is_networkx_s(graph):
+    assert pagerank(graph, weight="weight") == pytest.approx(nx.pagerank(graph, weight="weight", tol=1e-12,
+                                                                         max_iter=10_000), abs=1e-9)
+    citing = random_citations(200)  # directed, many papers citing nothing
+    assert pagerank(citing) == pytest.approx(nx.pagerank(citing, tol=1e-12, max_iter=10_000), abs=1e-9)
+
+
+def groups_of(found: dict) -> list[set]:
+    members = defaultdict(set)
+    for node, number in found.items():
+        members[number].add(node)
+    return list(members.values())
+
+
+@pytest.mark.parametrize("graph", reference_graphs().values(), ids=reference_graphs().keys())
+def test_communities_are_connected_and_at_least_as_modular_as_louvain_s(graph):
+    found = groups_of(communities(graph))
+    assert all(nx.is_connected(graph.subgraph(group)) for group in found)
+    louvain = nx.community.louvain_communities(graph, weight="weight", seed=analysis.SEED)
+    assert nx.community.modularity(graph, found, weight="weight") >= nx.community.modularity(graph, louvain, weight="weight")
+
+
+def test_leiden_finds_the_better_communities_louvain_misses_in_the_karate_club():
+    graph = nx.karate_club_graph()
+    louvain = nx.community.louvain_communities(graph, weight="weight", seed=analysis.SEED)
+    leiden = groups_of(communities(graph))
+    assert nx.community.modularity(graph, leiden, weight="weight") > nx.community.modularity(graph, louvain, weight="weight") + 0.01
+
+
+def test_communities_are_the_same_each_time_and_leave_igraph_s_random_numbers_as_they_were():
+    graph = nx.les_miserables_graph()
+    assert communities(graph) == communities(graph)
+    random.seed(5)  # igraph draws from Python's random module again, as by default
+    first = igraph.Graph.Erdos_Renyi(n=30, m=40).get_edgelist()
+    random.seed(5)
+    assert igraph.Graph.Erdos_Renyi(n=30, m=40).get_edgelist() == first
 
 
 def test_communities_are_numbered_largest_first():

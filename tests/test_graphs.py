@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import networkx as nx
 import pytest
 
+from conftest import settings_for
+from fake_ncbi import FakeNCBI
+from litgraph import build, graphs as graph_module
 from litgraph.graphs import build_graphs
 from litgraph.kinds import GRAPH_NAMES
 from litgraph.model import Author, Corpus, Paper, Trial, TrialReference
@@ -95,3 +99,35 @@ def test_the_package_has_no_import_cycle():
         return seen
 
     assert [(a, b) for a in imports for b in imports[a] if a in reachable(b)] == []
+
+
+@pytest.fixture(scope="module")
+def served_corpus(two_trials, tmp_path_factory):
+    """Both trials of the generated corpus to depth 2, as the real client fetches them."""
+    with FakeNCBI(corpus=two_trials) as server:
+        settings = settings_for(server, tmp_path_factory.mktemp("served"), rate=500.0)
+        return build(*two_trials.studies, depth=2, max_papers=400, settings=settings, warn=lambda _: None).corpus
+
+
+def contents(graph) -> tuple:
+    """Everything a graph holds, in its order: attributes, nodes, edges both ways round."""
+    edges = graph.edges(keys=True, data=True) if graph.is_multigraph() else graph.edges(data=True)
+    backwards = graph.in_edges(keys=True, data=True) if graph.is_directed() else ()
+    return graph.graph, list(graph.nodes(data=True)), list(edges), list(backwards)
+
+
+def test_edges_written_into_the_adjacency_make_the_graphs_networkx_s_add_edges_from_makes(served_corpus, monkeypatch):
+    fast = build_graphs(served_corpus, "test")
+    monkeypatch.setattr(graph_module, "add_edges", lambda graph, edges: graph.add_edges_from(edges))
+    reference = build_graphs(served_corpus, "test")
+    assert fast["combined"].number_of_edges() > 1000
+    for name in GRAPH_NAMES:
+        assert contents(fast[name]) == contents(reference[name]), name
+
+
+def test_an_edge_to_a_node_not_in_the_graph_adds_the_node_as_networkx_does():
+    graph = nx.MultiDiGraph()
+    graph.add_node("a", type="paper")
+    graph_module.add_edges(graph, [("a", "b", "cites", {"kind": "cites"}), ("a", "b", "cites", {"sources": ["x"]})])
+    assert list(graph.nodes(data=True)) == [("a", {"type": "paper"}), ("b", {})]
+    assert list(graph.edges(keys=True, data=True)) == [("a", "b", "cites", {"kind": "cites", "sources": ["x"]})]
