@@ -67,18 +67,24 @@ class Build:
 def build(*inputs: str, query: str | None = None, depth: int = 1, max_papers: int = 500,
           links: Iterable[str] = ("refs", "citedin"), offline: bool = False, email: str | None = None,
           api_key: str | None = None, settings: Settings | None = None, warn: Callable[[str], None] | None = None,
-          progress: Progress | None = None) -> Build:
+          progress: Progress | None = None, store: str | Path | None = None) -> Build:
     """Build the corpus and graphs for trials, papers and/or a PubMed query.
 
     `inputs` are NCT ids, PMIDs or files (any format litgraph reads); `query` is a PubMed search
     whose results become seed papers. Raises InputError for input that cannot be used. Network
     trouble never raises: what could not be fetched is listed in the warnings and the summary.
+    With `store` (a folder `litgraph.bulk.ingest` filled), records and links come from it and
+    no request is made.
     """
     if query is not None and not query.strip():
         raise InputError("query is blank: give PubMed search terms")
     if not inputs and not query:
         raise InputError("nothing to build: give an NCT id, a PMID, a record file or a PubMed query")
     limits = checked_limits(depth, max_papers, links)
+    if store is not None:
+        from .bulk.lookup import build_from_store  # pyarrow and duckdb load only for store builds
+
+        return Build(**build_from_store(store, inputs, query, limits, warn or log.warning, progress))
     settings = (settings or Settings.from_env()).with_(offline=offline or (settings.offline if settings else False))
     settings = settings.with_(**{k: v for k, v in (("email", email), ("api_key", api_key)) if v})
     say = warn or log.warning

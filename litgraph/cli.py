@@ -12,6 +12,7 @@ from .version import __version__
 from .analysis import TOP_ROWS, format_tables
 from .api import InputError, build
 from .collector import collector_paused
+from .bulk.command import add_bulk_parser, run_bulk
 from .expand import LINK_TYPES
 from .outputs import ALL_FORMATS, INDEX, SUMMARY, check_folder, check_formats
 from .progress import Progress, TerminalProgress
@@ -70,10 +71,13 @@ def parser() -> argparse.ArgumentParser:
     cmd.add_argument("--api-key", help="NCBI API key: 10 requests/s instead of 3 (default $NCBI_API_KEY)")
     cmd.add_argument("--quiet", action="store_true",
                      help="no progress bar (drawn only when stderr is a terminal) and no tables at the end")
+    cmd.add_argument("--store", type=Path,
+                     help="build from a store made by `litgraph bulk ingest`: no requests at all")
     summary = commands.add_parser("summary", help="print a build's top-N tables", description=SUMMARY_HELP,
                                   formatter_class=argparse.RawDescriptionHelpFormatter)
     summary.add_argument("folder", type=Path, metavar="DIR", help="a build's output folder, or its summary.json")
     summary.add_argument("--top", type=int, default=10, help=f"rows per table, at most {TOP_ROWS} (default 10)")
+    add_bulk_parser(commands)
     return main
 
 
@@ -88,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     try:
-        return run_summary(args) if args.command == "summary" else run_build(args)
+        return {"summary": run_summary, "bulk": run_bulk}.get(args.command, run_build)(args)
     except InputError as error:
         print(f"litgraph: error: {terminal_text(error)}", file=sys.stderr)
         return 2
@@ -117,7 +121,7 @@ def run_build(args: argparse.Namespace) -> int:
 
     result = build(*args.sources, query=args.query, depth=args.depth, max_papers=args.max_papers, links=_split(args.links),
                    offline=args.offline, email=args.email, api_key=args.api_key,
-                   settings=Settings.from_env(), warn=warn, progress=progress)
+                   settings=Settings.from_env(), warn=warn, progress=progress, store=args.store)
     files = result.write(args.out, formats)
     summary = result.summary()
     print(headline(summary))

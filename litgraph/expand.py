@@ -49,7 +49,7 @@ def seed_corpus(trials: Iterable[Trial], pmids: Iterable[str] = (), papers: Iter
     return corpus
 
 
-TrialSearch = tuple[list[str], "SearchResult | FetchError"]
+TrialSearch = tuple[list[str], SearchResult | FetchError]
 
 
 def search_trial_publications(entrez: Entrez, nct_ids: Iterable[str]) -> list[TrialSearch]:

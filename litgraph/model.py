@@ -15,7 +15,7 @@ from functools import lru_cache
 import orjson
 
 REFERENCE_KINDS = ("background", "result", "derived")
-LINK_SOURCES = ("registry", "pubmed-si", "elink-refs", "elink-citedin", "elink-similar", "reference-list")
+LINK_SOURCES = ("registry", "pubmed-si", "elink-refs", "elink-citedin", "elink-similar", "reference-list", "nih-occ")
 
 
 @dataclass

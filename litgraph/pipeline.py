@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Callable, Iterable
 
 import networkx as nx
@@ -44,8 +45,11 @@ def limits(depth: int, max_papers: int, links: Iterable[str]) -> Limits:
 
 
 def gather(sources: Sources, query: str | None, limits: Limits, entrez: Entrez, say: Callable[[str], None],
-           progress: Progress | None = None) -> Corpus:
-    """Everything the network (or the cache) has to say about the sources, as one Corpus."""
+           progress: Progress | None = None, registry: Callable | None = None) -> Corpus:
+    """Everything the network (or the cache) has to say about the sources, as one Corpus.
+
+    `registry(sources, pool)` gives the trials and a message for each one it cannot; by default
+    ClinicalTrials.gov through `entrez`'s session."""
     for message in sources.warnings:
         say(message)
     # The registry records, the trials' [si] searches and the query need nothing from each other: one wave.
@@ -53,7 +57,7 @@ def gather(sources: Sources, query: str | None, limits: Limits, entrez: Entrez, 
         searching = pool.submit(search_trial_publications, entrez,
                                 sources.nct_ids + [trial.nct_id for trial in sources.trials])
         querying = pool.submit(search, entrez, query, limits.max_papers, say, sources.is_empty()) if query else None
-        fetched, failures = _fetch_trials(entrez.http, sources, pool)
+        fetched, failures = (registry or partial(_fetch_trials, entrez.http))(sources, pool)
         trial_papers = searching.result()
         sources.pmids += querying.result() if querying else []
     trials = sources.trials + fetched

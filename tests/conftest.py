@@ -83,3 +83,27 @@ def trials_server(two_trials):
 
     with FakeNCBI(corpus=two_trials) as fake:
         yield fake
+
+
+@pytest.fixture(scope="session")
+def bulk_set(two_trials, tmp_path_factory) -> Path:
+    """`two_trials` as bulk files (tests/bulk_files.py): PubMed files of 200 records, an NIH-OCC
+    snapshot of the citations ELink shows, and AACT flat files."""
+    import bulk_files
+
+    folder = tmp_path_factory.mktemp("bulk")
+    bulk_files.write_pubmed(two_trials, folder / "pubmed", per_file=200)
+    bulk_files.write_citations(bulk_files.elink_citations(two_trials), folder / "open_citation_collection.zip")
+    bulk_files.write_aact(list(two_trials.studies.values()), folder / "aact")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def bulk_store(bulk_set, tmp_path_factory) -> Path:
+    """A store of `bulk_set`."""
+    from litgraph.bulk import ingest
+
+    path = tmp_path_factory.mktemp("store") / "store"
+    ingest(path, pubmed=[bulk_set / "pubmed"], citations=[bulk_set / "open_citation_collection.zip"],
+           aact=[bulk_set / "aact"], workers=1)
+    return path
