@@ -3,10 +3,13 @@ one, and litgraph runs measured as whole processes (wall time, peak memory)."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tarfile
 import time
 from pathlib import Path
 
@@ -100,3 +103,16 @@ def corpus_pickle(size: int) -> Path:
             corpus = built_corpus(folder, size, work, corpus_pmids(folder, size))
         path.write_bytes(pickle.dumps(corpus))
     return path
+
+
+def baseline_code(revision: str) -> Path:
+    """litgraph/ as it is at a git revision, in bench/results/baseline/ (made anew each run): import it
+    with PYTHONPATH set to this folder)."""
+    folder = RESULTS / "baseline"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", revision, "litgraph"],
+                             check=True, capture_output=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(folder, filter="data")
+    return folder

@@ -31,19 +31,16 @@ from __future__ import annotations
 import argparse
 import functools
 import importlib
-import io
 import json
 import os
 import pickle
-import shutil
 import subprocess
 import sys
-import tarfile
 import time
 from collections import defaultdict
 from pathlib import Path
 
-from _harness import RESULTS, ROOT, corpus_pickle
+from _harness import RESULTS, baseline_code, corpus_pickle
 
 BY_DESIGN = ("community",)  # node attributes the new code computes differently on purpose
 
@@ -124,18 +121,6 @@ def in_own_process(path: Path, code: Path | None = None, dump: Path | None = Non
     if code and not Path(result["code"]).is_relative_to(code):
         raise RuntimeError(f"the baseline run imported litgraph from {result['code']}, not from {code}")
     return result
-
-
-def baseline_code(revision: str) -> Path:
-    """litgraph/ as it is at a git revision, in bench/results/baseline/ (made anew each run)."""
-    folder = RESULTS / "baseline"
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", revision, "litgraph"],
-                             check=True, capture_output=True).stdout
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(folder, filter="data")
-    return folder
 
 
 def least_of(runs: list[dict]) -> dict:

@@ -33,11 +33,11 @@ from dataclasses import dataclass
 from itertools import chain, combinations
 from typing import Iterable, Iterator
 
-import igraph
 import networkx as nx
 import numpy as np
 
 from .betweenness import TwinClasses, betweenness_of_classes
+from .contract import TOP_ROWS
 from .terminal import terminal_text
 
 SEED = 42
@@ -48,7 +48,6 @@ SEED = 42
 # among the exact top 40 (bench/graphs.py --betweenness measures it).
 BETWEENNESS_BUDGET = 10_000_000
 BETWEENNESS_SOURCES = 256
-TOP_ROWS = 20  # rows per table kept in summary.json
 TOPIC_COMMUNITIES = 50  # communities per kind (the largest) whose topics are named
 MAX_PAPERS = 1000  # papers in a co-citation (most cited) or coupling (most citing) graph
 MAX_EDGES = 20_000  # links in an analysis graph: the strongest; graph.graph["min_weight"] says where it cut
@@ -228,6 +227,8 @@ class Network:
 
     def __init__(self, names: list, sources: np.ndarray, targets: np.ndarray, weights: np.ndarray | None = None,
                  directed: bool = False) -> None:
+        import igraph  # here, not at the top: a rebuild whose metrics are remembered never needs it
+
         self.names = names
         self.graph = igraph.Graph(n=len(names), edges=np.column_stack([sources, targets]).tolist(), directed=directed)
         self.weights = None if weights is None else np.asarray(weights, dtype=float).tolist()
@@ -247,6 +248,8 @@ class Network:
 def seeded(seed: int) -> Iterator[None]:
     """igraph's random numbers drawn from `seed`, then from its default (Python's random module)
     again; one thread at a time, as igraph has one generator."""
+    import igraph
+
     with _IGRAPH_RANDOM:
         igraph.set_random_number_generator(random.Random(seed))
         try:

@@ -8,16 +8,16 @@ import os
 import sys
 from pathlib import Path
 
-from .version import __version__
-from .analysis import TOP_ROWS, format_tables
-from .api import InputError, build
-from .collector import collector_paused
 from .bulk.command import add_bulk_parser, run_bulk
-from .expand import LINK_TYPES
-from .outputs import ALL_FORMATS, INDEX, SUMMARY, check_folder, check_formats
+from .collector import collector_paused
+from .contract import ALL_FORMATS, INDEX, LINK_TYPES, SUMMARY, TOP_ROWS
 from .progress import Progress, TerminalProgress
 from .settings import Settings
+from .sources.inputs import InputError
 from .terminal import terminal_text
+from .version import __version__
+
+# The graph libraries load only inside the commands that use them (a quick `litgraph --help`).
 
 BUILD_HELP = """\
 Build the literature graphs of trials and papers: fetch each trial's references and the papers
@@ -111,6 +111,10 @@ def _split(value: str) -> list[str]:
 
 
 def run_build(args: argparse.Namespace) -> int:
+    from .analysis import format_tables
+    from .api import build
+    from .outputs import check_folder, check_formats
+
     formats = check_formats(_split(args.format) + (["fragment"] if args.embed else []))
     check_folder(args.out)  # before anything is fetched
     progress = TerminalProgress() if not args.quiet and sys.stderr.isatty() else Progress()
@@ -141,6 +145,8 @@ def headline(summary: dict) -> str:
 def run_summary(args: argparse.Namespace) -> int:
     if args.top < 1:
         raise InputError("--top must be 1 or more")
+    from .analysis import format_tables
+
     summary = read_summary(args.folder)
     try:  # the file is the user's: whatever it lacks is bad input, not a failure of litgraph
         report = f"{headline(summary)}\n\n{format_tables(summary['metrics'], args.top)}"

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
+from .contract import LINK_TYPES
 from .model import Author, Corpus, Paper, Problem, Trial, paper_node_id
 from .progress import Progress
 from .sources.entrez import Entrez, batches
@@ -19,7 +20,6 @@ from .sources.net import FetchError
 from .sources.pubmed import LinkSet, SearchResult
 from .sources.trials import parse_citation
 
-LINK_TYPES = ("refs", "citedin", "similar")
 SI_TRIALS_PER_SEARCH = 40  # NCT…[si] terms OR-ed into one ESearch; keeps the URL short
 ELINK_NAMES = {"refs": "pubmed_pubmed_refs", "citedin": "pubmed_pubmed_citedin", "similar": "pubmed_pubmed"}
 

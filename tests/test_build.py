@@ -282,7 +282,7 @@ def failing(*sources, **options):
 ])
 def test_the_command_gives_back_the_cyclic_collector_however_it_ends(argv, stub, status, monkeypatch):
     if stub:
-        monkeypatch.setattr("litgraph.cli.build", stub)
+        monkeypatch.setattr("litgraph.api.build", stub)
     gc.enable()
     assert main(argv) == status
     assert gc.isenabled()
@@ -290,7 +290,7 @@ def test_the_command_gives_back_the_cyclic_collector_however_it_ends(argv, stub,
 
 def test_the_command_gives_back_the_cyclic_collector_when_it_raises(monkeypatch):
     monkeypatch.setenv("LITGRAPH_DEBUG", "1")  # failures raise instead of printing one line
-    monkeypatch.setattr("litgraph.cli.build", failing)
+    monkeypatch.setattr("litgraph.api.build", failing)
     gc.enable()
     with pytest.raises(RuntimeError):
         main(["build", "NCT01741857"])

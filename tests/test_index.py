@@ -9,7 +9,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from litgraph import cli
+from litgraph import api, cli
 
 from litgraph.outputs import write_outputs
 from litgraph.outputs.index import render_index
@@ -100,7 +100,7 @@ def test_a_build_writes_its_index_and_lists_it(tmp_path):
 
 def test_embed_adds_a_fragment_per_graph(tmp_path, monkeypatch, capsys):
     graphs = {"combined": sample_graph(), "author": author_graph()}
-    monkeypatch.setattr(cli, "build", lambda *sources, **options: StubBuild(graphs, build_summary()))
+    monkeypatch.setattr(api, "build", lambda *sources, **options: StubBuild(graphs, build_summary()))
     assert cli.main(["build", "NCT01741857", "--out", str(tmp_path), "--embed", "--quiet"]) == 0
     for name in graphs:
         for suffix in (".html", ".fragment.html", ".json"):

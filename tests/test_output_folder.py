@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE, GUARD_SITE, settings_for
+from conftest import EXAMPLE, GUARD_SITE
 from fake_ncbi import FakeNCBI
 from litgraph import InputError, Settings, build
 from litgraph.cli import main

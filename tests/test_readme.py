@@ -11,8 +11,8 @@ import sys
 import sysconfig
 from pathlib import Path
 
-from conftest import EXAMPLE, GUARD_SITE, ROOT
-from litgraph.outputs import ALL_FORMATS
+from conftest import GUARD_SITE, ROOT
+from litgraph.contract import ALL_FORMATS
 from litgraph.outputs.export import read_graphml, read_vosviewer
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -25,16 +25,13 @@ from typing import Any, Iterable
 import networkx as nx
 
 from ..collector import collector_paused
+from ..contract import ALL_FORMATS, INDEX, PAGE_FORMATS, SUMMARY
 from ..sources.inputs import InputError
-from .export import FORMATS, write_graph
+from .export import write_graph
 from .prepared import PreparedGraph, SharedWork
 
 
-PAGE_FORMATS = ("html", "fragment", "svg")  # fragment: what --embed adds
 PAGE_SUFFIXES = {"html": ".html", "fragment": ".fragment.html", "svg": ".svg"}
-ALL_FORMATS = PAGE_FORMATS + FORMATS
-INDEX = "index.html"
-SUMMARY = "summary.json"
 DEFAULT_ROOT = Path("output")  # a build with no folder given goes to output/<its name>
 PARTIAL = ".partial-"  # <folder>.partial-<random>: the new set being written
 REPLACED = ".replaced-"  # <folder>.replaced-<random>: the old set, moved aside while the new one moves in

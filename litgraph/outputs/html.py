@@ -22,16 +22,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import importlib.util
 import re
 import secrets
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 import networkx as nx
 import numpy as np
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from .. import kinds
@@ -48,6 +48,9 @@ SIZE_EXAMPLES = {"paper": (0, 10, 50), "author": (1, 5, 20), "mesh": (1, 5, 20)}
 
 _environment = Environment(
     loader=FileSystemLoader(TEMPLATES),
+    # compiled templates kept in Jinja's per-user temporary folder, checked against the source:
+    # compiling the page's templates was a third of a warm rebuild of a small build
+    bytecode_cache=FileSystemBytecodeCache(),
     autoescape=True,
     undefined=StrictUndefined,
     trim_blocks=True,
@@ -313,7 +316,9 @@ def _vis_script() -> str:
 
     The wrapper hides AMD/CommonJS loaders (Jupyter's require.js) so vis always lands on window.
     """
-    source = resources.files("pyvis").joinpath("templates", "lib", f"vis-{VIS_VERSION}", "vis-network.min.js")
+    # found, not imported: importing pyvis loads IPython (0.2 s) for nothing litgraph uses
+    package = Path(importlib.util.find_spec("pyvis").submodule_search_locations[0])
+    source = package / "templates" / "lib" / f"vis-{VIS_VERSION}" / "vis-network.min.js"
     code = _script_safe(_normalise_newlines(source.read_text(encoding="utf-8")))
     # with developer tools open the browser would ask for the (absent) source map
     code = re.sub(r"^//# sourceMappingURL=.*$", "", code, flags=re.M)
