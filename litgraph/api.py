@@ -58,10 +58,11 @@ class Build:
             raise InputError(f"unknown graph {graph!r}: choose from {', '.join(self.graphs)}")
         return show(self.graphs[graph], **({"height": height} if height else {}))
 
-    def write(self, folder: str | Path | None = None, formats: Iterable[str] = ("html",)) -> list[Path]:
+    def write(self, folder: str | Path | None = None, formats: Iterable[str] = ("html",),
+              progress: Progress | None = None) -> list[Path]:
         """Write each graph in each format plus summary.json; returns the files written."""
         target = Path(folder) if folder else DEFAULT_ROOT / self.name
-        return write_outputs(self.graphs, self.summary(), target, tuple(formats))
+        return write_outputs(self.graphs, self.summary(), target, tuple(formats), progress)
 
 
 def build(*inputs: str, query: str | None = None, depth: int = 1, max_papers: int = 500,
@@ -104,6 +105,7 @@ def build(*inputs: str, query: str | None = None, depth: int = 1, max_papers: in
             corpus = gather(sources, query, limits, Entrez(http, settings, memo), say, progress)
             fetched = time.perf_counter()
             name = output_name(corpus, sources, query)
+            (progress or Progress()).stage(f"building the graphs of {len(corpus.papers):,} papers and their metrics")
             graphs = graphs_of(corpus, name, memo)
     except BaseException:  # the build ends here (nothing to build, interrupted): say them now
         for message in held:

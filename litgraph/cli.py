@@ -126,7 +126,8 @@ def run_build(args: argparse.Namespace) -> int:
     result = build(*args.sources, query=args.query, depth=args.depth, max_papers=args.max_papers, links=_split(args.links),
                    offline=args.offline, email=args.email, api_key=args.api_key,
                    settings=Settings.from_env(), warn=warn, progress=progress, store=args.store)
-    files = result.write(args.out, formats)
+    files = result.write(args.out, formats, progress)
+    progress.clear()
     summary = result.summary()
     print(headline(summary))
     index = next(f for f in files if f.name == INDEX)

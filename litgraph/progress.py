@@ -1,7 +1,9 @@
 """Progress of a build: the library reports events, the terminal shows them.
 
 `Progress` ignores every event (what a script gets by default); `TerminalProgress` draws one
-line on stderr: the level being fetched, requests done out of planned, papers, and an ETA.
+line on stderr: while fetching, the level, requests done out of planned, papers, and an ETA;
+after it, the stage under way (building the graphs, writing each one), so that a large build
+never sits on a frozen line.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ class Progress:
 
     def advance(self, papers: int) -> None:
         """One request finished; the corpus now holds `papers` papers."""
+
+    def stage(self, what: str) -> None:
+        """A stage after the fetching starts, said in a few words ("writing the paper graph")."""
 
     def clear(self) -> None:
         """Make room for a message on the terminal."""
@@ -45,13 +50,18 @@ class TerminalProgress(Progress):
         self.papers = papers
         self._draw(force=self.done == self.planned)
 
+    def stage(self, what: str) -> None:
+        self._show(f"litgraph: {what}…")
+
     def _draw(self, force: bool = False) -> None:
         now = time.monotonic()
         if not force and now - self.drawn_at < self.REDRAW:
             return
         self.drawn_at = now
-        line = (f"litgraph: level {self.depth}/{self.max_depth} · requests {self.done}/{self.planned} · "
-                f"{self.papers} papers{self._eta(now)}")
+        self._show(f"litgraph: level {self.depth}/{self.max_depth} · requests {self.done}/{self.planned} · "
+                   f"{self.papers} papers{self._eta(now)}")
+
+    def _show(self, line: str) -> None:
         self.stream.write("\r" + line.ljust(self.width))
         self.stream.flush()
         self.width = len(line)

@@ -52,8 +52,8 @@ class StubBuild:
                   for name, graph in self.graphs.items()}
         return {**self._summary, "graphs": counts}
 
-    def write(self, folder: Path, formats: tuple[str, ...]) -> list[Path]:
-        return write_outputs(self.graphs, self.summary(), Path(folder), tuple(formats))
+    def write(self, folder: Path, formats: tuple[str, ...], progress=None) -> list[Path]:
+        return write_outputs(self.graphs, self.summary(), Path(folder), tuple(formats), progress)
 
 
 def links(page: str) -> list[tuple[str, str]]:

@@ -50,3 +50,27 @@ def test_no_progress_line_when_stderr_is_not_a_terminal(tmp_path, capsys):
 
     main(["build", str(EXAMPLE), "--offline", "--format", "json"])
     assert "level 0/1" not in capsys.readouterr().err
+
+
+def test_after_the_fetching_the_line_says_each_stage_under_way(tmp_path):
+    from conftest import EXAMPLE
+
+    stages = []
+
+    class Recorder(TerminalProgress):
+        def stage(self, what):
+            stages.append(what)
+            super().stage(what)
+
+    stream = io.StringIO()
+    progress = Recorder(stream)
+    result = build(str(EXAMPLE), offline=True, settings=Settings(cache_dir=tmp_path / "cache"), progress=progress,
+                   warn=lambda _: None)
+    result.write(tmp_path / "out", ("html", "json"), progress)
+    assert stages[0] == "building the graphs of 10 papers and their metrics"
+    writing = stages[1:-1]
+    assert len(writing) == len(result.graphs) and writing[0].startswith("writing the combined graph (1 of ")
+    assert stages[-1] == "writing the index"
+    assert stream.getvalue().split("\r")[-1].rstrip() == "litgraph: writing the index…"
+    progress.clear()
+    assert stream.getvalue().endswith("\r")

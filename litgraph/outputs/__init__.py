@@ -26,6 +26,7 @@ import networkx as nx
 
 from ..collector import collector_paused
 from ..contract import ALL_FORMATS, INDEX, PAGE_FORMATS, SUMMARY
+from ..progress import Progress
 from ..sources.inputs import InputError
 from .export import write_graph
 from .prepared import PreparedGraph, SharedWork
@@ -84,7 +85,7 @@ def _files_of_build(folder: Path) -> set[str] | None:
 
 
 def write_outputs(graphs: dict[str, nx.Graph], summary: dict[str, Any], folder: Path,
-                  formats: tuple[str, ...]) -> list[Path]:
+                  formats: tuple[str, ...], progress: Progress | None = None) -> list[Path]:
     """Every graph in every format, then index.html and summary.json (`summary` and the files
     written) listing them, swapped into `folder` as one set; returns the files."""
     formats = check_formats(formats)
@@ -98,7 +99,7 @@ def write_outputs(graphs: dict[str, nx.Graph], summary: dict[str, Any], folder: 
     try:
         if target.is_dir():
             shutil.copymode(target, new)
-        names = _write_set(graphs, dict(summary), new, formats)
+        names = _write_set(graphs, dict(summary), new, formats, progress or Progress())
         _carry_over(target, new, set(names))
         _swap_in(new, target, target.with_name(f"{target.name}{REPLACED}{token}"))
     except BaseException:
@@ -108,16 +109,18 @@ def write_outputs(graphs: dict[str, nx.Graph], summary: dict[str, Any], folder: 
 
 
 def _write_set(graphs: dict[str, nx.Graph], summary: dict[str, Any], folder: Path,
-               formats: tuple[str, ...]) -> list[str]:
+               formats: tuple[str, ...], progress: Progress) -> list[str]:
     files: list[Path] = []
     shared = SharedWork()
     with collector_paused():
-        for name, graph in _largest_first(graphs):
+        for number, (name, graph) in enumerate(_largest_first(graphs), 1):
+            progress.stage(f"writing the {name} graph ({number} of {len(graphs)}: {graph.number_of_nodes():,} nodes)")
             item = PreparedGraph(graph, shared)
             files += write_pages(item, folder, name, formats)
             files += write_graph(item, folder, name, formats)
     from .index import write_index  # jinja loads only when files are written
 
+    progress.stage("writing the index")
     files += write_index(folder / INDEX, summary, [file.name for file in files] + [SUMMARY])
     summary["files"] = [file.name for file in files]
     (folder / SUMMARY).write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
