@@ -392,6 +392,30 @@ def test_every_page_gets_its_positions_from_python():
     assert len({tuple(p) for p in positions.tolist()}) > 0.95 * len(positions)
 
 
+def test_a_trial_among_more_seeds_than_the_focus_holds_still_opens_the_page_with_its_references():
+    graph = citation_graph(FOCUS_SIZE * 3)
+    for node in list(graph)[::2]:
+        graph.nodes[node]["seed"] = True  # a build given more seed PMIDs than the first picture holds
+    graph.add_node("trial:NCT01741857", type="trial", label="NCT01741857", nct_id="NCT01741857", title="A trial")
+    references = [f"pmid:{n}" for n in range(FOCUS_SIZE * 3, FOCUS_SIZE * 3 - 12, -1)]  # the youngest, least cited
+    for node, kind in zip(references, ["background"] * 8 + ["result"] * 4):
+        graph.add_edge("trial:NCT01741857", node, key=kind, kind=kind, sources=["registry"])
+    data = embedded_data(render_html(graph, title="many seeds"))
+    first = [node["id"] for node in data["first"]["nodes"]]
+    assert first[:13] == ["trial:NCT01741857"] + sorted(references, key=first.index)
+    assert set(references) <= set(first) and len(first) == FOCUS_SIZE
+
+
+def test_seeds_beyond_what_a_ring_can_label_are_laid_out_by_forces():
+    graph = citation_graph(FOCUS_SIZE * 3)
+    for node in graph:
+        graph.nodes[node]["seed"] = True
+    focus = embedded_data(render_html(graph, title="all seeds"))["meta"]["focus"]
+    first = np.array(focus["positions"], dtype=float).reshape(-1, 2)
+    distance = np.hypot(*(first - first.mean(axis=0)).T)
+    assert distance.std() > 0.25 * distance.mean()  # a cloud, not a ring (on which every distance is the same)
+
+
 def test_spread_layout_keeps_linked_nodes_close():
     graph = nx.connected_caveman_graph(40, 12)  # 40 dense groups joined in a ring
     edges = np.array(graph.edges())

@@ -13,7 +13,8 @@ authors after the papers, by how many of the focused papers they wrote. A graph 
 
 Layout (`focus_layout`): each trial at a fixed place, its references on a ring around it
 grouped by kind (background, result, derived), the seed papers of a build without trials on a
-ring; every other node placed by forces outside the ring, beside what it links to.
+ring (as many as a ring can label); every other node placed by forces outside the ring, beside
+what it links to.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ FOCUS_SIZE = 300  # nodes in the first picture of a larger graph
 AUTHOR_SHARE = 0.2  # of FOCUS_SIZE, for authors among papers (combined and trial graphs)
 SPACING = 72.0  # page units between neighbours: two node diameters and room for a label
 RING_ROOM = 1.3  # free nodes keep outside this multiple of the reference ring's radius
+RING_MOST = 60  # seeds of a build without trials on a ring, at most
 ITERATIONS = 200
 RADIAL = 12.0  # strength of the pull towards the radius of a node's rank
 SEED = 11
@@ -87,11 +89,12 @@ def rank(attributes: list[dict], sources: np.ndarray, targets: np.ndarray, kinds
     authored = np.array([kind == "authored" for kind in kinds], dtype=bool)
     among_papers = ~people[sources] & ~people[targets]
     score = _closeness(count, anchors, sources[among_papers], targets[among_papers], weights[among_papers])
+    ranked_anchors = _anchors_ranked(types, anchors, targets, kinds, score, measure)
     if people.all() or not people.any():
-        order = np.concatenate([np.flatnonzero(anchors), _by(score, measure, ~anchors)])
+        order = np.concatenate([ranked_anchors, _by(score, measure, ~anchors)])
         return order, min(count, limit)
     # papers (and trials) first; then the authors who wrote two or more of the papers in focus
-    ranked_papers = np.concatenate([np.flatnonzero(anchors), _by(score, measure, ~anchors & ~people)])
+    ranked_papers = np.concatenate([ranked_anchors, _by(score, measure, ~anchors & ~people)])
     focus_papers = ranked_papers[:limit - int(limit * AUTHOR_SHARE)]
     in_focus = np.zeros(count, dtype=bool)
     in_focus[focus_papers] = True
@@ -114,6 +117,19 @@ def _anchors(attributes: list[dict], types: np.ndarray, targets: np.ndarray, kin
     references = np.array([kind in REFERENCE_KINDS for kind in kinds], dtype=bool)
     anchors[targets[references]] = True
     return anchors
+
+
+def _anchors_ranked(types: np.ndarray, anchors: np.ndarray, targets: np.ndarray, kinds: list[str],
+                    score: np.ndarray, measure: np.ndarray) -> np.ndarray:
+    """Trials, then the papers they list, then the other seeds, each by score and measure: when
+    there are more anchors than the first picture holds (thousands of seed PMIDs), the trials and
+    their references still open the page."""
+    trials = types == "trial"
+    listed = np.zeros(len(types), dtype=bool)
+    listed[targets[np.array([kind in REFERENCE_KINDS for kind in kinds], dtype=bool)]] = True
+    listed &= ~trials
+    return np.concatenate([np.flatnonzero(trials), _by(score, measure, listed),
+                           _by(score, measure, anchors & ~trials & ~listed)])
 
 
 def _closeness(count: int, anchors: np.ndarray, sources: np.ndarray, targets: np.ndarray,
@@ -183,6 +199,8 @@ def _fixed_places(attributes: list[dict], first: np.ndarray, second: np.ndarray,
             placed.add(v)
     if not trials:
         seeds = [index for index, data in enumerate(attributes) if data.get("seed") is True]
+        if len(seeds) > RING_MOST:  # more than a ring can label: the seeds find their places by forces
+            return fixed, places, []
         if len(seeds) <= 1:
             fixed[seeds] = True
             return fixed, places, [(np.zeros(2), SPACING)] if seeds else []
