@@ -83,6 +83,8 @@ class Paper:
     mesh: list[str] = field(default_factory=list)
     publication_types: list[str] = field(default_factory=list)
     retracted: bool = False
+    abstract: str = ""  # as PubMed's MEDLINE format gives it: "BACKGROUND: ... METHODS: ..."
+    languages: list[str] = field(default_factory=list)  # MEDLINE's codes: "eng", "fre"
     citation: str = ""  # free-text citation, for references without a PubMed record
     is_book: bool = False
     references: list[str] = field(default_factory=list)  # cited PMIDs from the record's reference list
