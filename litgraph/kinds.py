@@ -147,6 +147,10 @@ SOURCE_WORDS = {"registry": "the trial's registry record", "pubmed-si": "PubMed 
                 "icite": "NIH Open Citation Collection (iCite)", "icite-refs": "references in iCite (NIH-OCC)",
                 "icite-citedin": "citing papers in iCite (NIH-OCC)", "pubmed": "PubMed"}
 
+# How a candidate for screening was found, relative to the paper one hop nearer the seeds.
+DIRECTION_WORDS = {"backward": "backward: cited by", "forward": "forward: citing", "similar": "similar to"}
+NEW_WORDS = "New since {date}"  # a paper a rebuild found that the build before it had not
+
 # ClinicalTrials.gov API v2 enumerations in plain words (the record text already has them so).
 STATUS_WORDS = {
     "ACTIVE_NOT_RECRUITING": "Active, not recruiting", "COMPLETED": "Completed",

@@ -197,6 +197,30 @@ class Corpus:
             self.similar.setdefault(tuple(sorted((a, b))), set()).add(source)
 
 
+@dataclass(frozen=True)
+class LibraryRecord:
+    """What a record of the reviewer's library says that can tell a paper (litgraph.sources.library
+    reads them); any of these may be empty."""
+
+    pmid: str = ""
+    doi: str = ""
+    title: str = ""
+    year: int | None = None
+    first_author: str = ""  # the first author as the record names them: "Sun, Lingyun", "Sun L"
+    where: str = ""  # "zotero.ris, record 12": said beside a match
+
+
+def normal_doi(text: str) -> str:
+    """"https://doi.org/10.1000/ABC." -> "10.1000/abc": DOIs are case-insensitive."""
+    match = re.search(r"10\.\d{4,9}/\S+", text or "")
+    return match.group().rstrip(".,;)]}").lower() if match else ""
+
+
+def normal_title(text: str) -> str:
+    """Case, punctuation, diacritics, markup and spacing aside: "The <i>TERT</i> gene." -> "the tert gene"."""
+    return fold(re.sub(r"<[^>]+>", " ", text or ""))
+
+
 def canonical_bytes(corpus: Corpus) -> bytes:
     """The corpus as bytes that are equal exactly when two corpora are: sets sorted, dict order
     kept where it matters (papers are in graph order)."""

@@ -20,7 +20,7 @@ import shutil
 import tempfile
 from functools import partial
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import networkx as nx
 
@@ -87,9 +87,10 @@ def _files_of_build(folder: Path) -> set[str] | None:
 
 
 def write_outputs(graphs: dict[str, nx.Graph], summary: dict[str, Any], folder: Path,
-                  formats: tuple[str, ...]) -> list[Path]:
-    """Every graph in every format, then index.html and summary.json (`summary` and the files
-    written) listing them, swapped into `folder` as one set; returns the files."""
+                  formats: tuple[str, ...], extra: Callable[[Path], list[Path]] | None = None) -> list[Path]:
+    """Every graph in every format, what `extra(new folder)` writes (the screening files), then
+    index.html and summary.json (`summary` and the files written) listing them, swapped into
+    `folder` as one set; returns the files."""
     formats = check_formats(formats)
     target = Path(folder).resolve()
     check_folder(target)
@@ -101,7 +102,7 @@ def write_outputs(graphs: dict[str, nx.Graph], summary: dict[str, Any], folder: 
     try:
         if target.is_dir():
             shutil.copymode(target, new)
-        names = _write_set(graphs, dict(summary), new, formats)
+        names = _write_set(graphs, dict(summary), new, formats, extra)
         _carry_over(target, new, set(names))
         _swap_in(new, target, target.with_name(f"{target.name}{REPLACED}{token}"))
     except BaseException:
@@ -111,7 +112,7 @@ def write_outputs(graphs: dict[str, nx.Graph], summary: dict[str, Any], folder: 
 
 
 def _write_set(graphs: dict[str, nx.Graph], summary: dict[str, Any], folder: Path,
-               formats: tuple[str, ...]) -> list[str]:
+               formats: tuple[str, ...], extra: Callable[[Path], list[Path]] | None) -> list[str]:
     files: list[Path] = []
     shared = SharedWork()
     with collector_paused():
@@ -119,6 +120,7 @@ def _write_set(graphs: dict[str, nx.Graph], summary: dict[str, Any], folder: Pat
             item = PreparedGraph(graph, shared)
             files += write_pages(item, folder, name, formats)
             files += write_graph(item, folder, name, formats)
+    files += extra(folder) if extra else []
     from .index import write_index  # jinja loads only when files are written
 
     files += write_index(folder / INDEX, summary, [file.name for file in files] + [SUMMARY])
