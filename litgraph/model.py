@@ -217,8 +217,9 @@ def normal_doi(text: str) -> str:
 
 
 def normal_title(text: str) -> str:
-    """Case, punctuation, diacritics, markup and spacing aside: "The <i>TERT</i> gene." -> "the tert gene"."""
-    return fold(re.sub(r"<[^>]+>", " ", text or ""))
+    """Letters and digits alone, folded: case, diacritics, markup, punctuation and spaces aside, as
+    exports drop hyphens with or without the space ("Age-related" -> "agerelated", "AGERELATED")."""
+    return fold(re.sub(r"<[^>]+>", " ", text or "")).replace(" ", "")
 
 
 def canonical_bytes(corpus: Corpus) -> bytes:

@@ -67,6 +67,8 @@ def _records(path: Path) -> Iterator[LibraryRecord]:
             return
         text, _ = decode_text(stream.read(), str(path))
     text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise InputError(f"{path}: the file is empty")
     if looks_like_medline(text):
         yield from (_from_paper(paper, path, number) for number, paper in enumerate(parse_medline(text), 1))
     elif re.search(r"^TY  ?- ", text, re.M):
