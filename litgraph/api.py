@@ -90,7 +90,7 @@ class Build:
         new = self.screening(only=set(changes.new_papers)) if changes else None
 
         def screening_files(folder: Path) -> list[Path]:
-            return write_screening(folder, document, screening, changes, new, self.say)
+            return write_screening(folder, self.name, document, screening, changes, new, self.say)
 
         return write_outputs(self.graphs, self.summary(changes), target, tuple(formats), screening_files)
 

@@ -1096,7 +1096,7 @@ def grow(corpus: Corpus, n_new: int, cited: list[int], seed: int = 0) -> Corpus:
     each citing one or more of `cited` (a trial's papers, say) and some others of the corpus, all in
     PubMed Central so that ELink lists them as citing; one paper of `cited`'s neighbourhood
     retracted since, and one given a PMCID. The corpus given is left as it was; the truth of what
-    changed is `truth["grown"]`: {"new": PMIDs, "citing": {cited PMID: new PMIDs citing it},
+    changed is `truth["grown"]`: {"new": PMIDs, "citing": {PMID: the new PMIDs citing it},
     "retracted": [PMID], "new_pmcid": [PMID]}."""
     rng = random.Random(seed)
     papers = {pmid: copy.copy(paper) for pmid, paper in corpus.papers.items()}
@@ -1123,8 +1123,7 @@ def grow(corpus: Corpus, n_new: int, cited: list[int], seed: int = 0) -> Corpus:
             types=["Journal Article"], refs=chosen, extra_refs=0, refs_deposited=True)
         for target in chosen:
             papers[target].cited_by = [*papers[target].cited_by, pmid]
-            if target in cited:
-                citing[target].append(pmid)
+            citing[target].append(pmid)
         added.append(pmid)
     notice = pmid + 1
     papers[notice] = _notice(notice, papers[retracted], papers[pmid])

@@ -17,14 +17,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from ..candidates import SNAPSHOT_FORMAT, Candidate, Screening, paper_name
+from markupsafe import Markup
+
+from ..candidates import SNAPSHOT_FORMAT, Candidate, Screening, count_rows, paper_name
+from ..kinds import DIRECTION_WORDS, NEW_WORDS
 from ..sources.inputs import InputError
 from ..updates import Changes
-from ..kinds import DIRECTION_WORDS
 from .export import csv_cell, medline_record, ris_record
+from .nodelink import json_text
 
 SCREENING_FORMATS = {"ris": ".ris", "nbib": ".nbib", "csv": ".csv"}
 SNAPSHOT = "candidates.json"
+PAGE = "candidates.html"
 CHANGES = "changes.json"
 NEW_STEM = "new-candidates"  # new-candidates.ris ...: what a rebuild found new, alone
 CSV_COLUMNS = ("rank", "pmid", "doi", "pmcid", "title", "authors", "year", "journal", "publication_types",
@@ -41,15 +45,40 @@ class ImportLimit:
 COVIDENCE = ImportLimit()
 
 
-def write_screening(folder: Path, document: dict, screening: Screening, changes: Changes | None,
+def write_screening(folder: Path, name: str, document: dict, screening: Screening, changes: Changes | None,
                     new: Screening | None, say: Callable[[str], None] | None = None) -> list[Path]:
-    """A build's screening files: the snapshot, the candidates left for screening, and after a
-    rebuild what changed and the new candidates alone."""
+    """A build's screening files: the snapshot, the candidates left for screening and their page,
+    and after a rebuild what changed and the new candidates alone."""
     files = write_document(document, folder / SNAPSHOT) + write_candidates(screening.exported, folder, say=say)
     if changes is not None and new is not None:
         files += write_document(changes.document(), folder / CHANGES)
         files += write_candidates(new.exported, folder, NEW_STEM, say=say)
-    return files
+    return files + write_candidates_page(folder / PAGE, name, screening, changes, index="index.html")
+
+
+def write_candidates_page(path: Path, name: str, screening: Screening, changes: Changes | None = None,
+                          index: str | None = None) -> list[Path]:
+    """candidates.html: the candidates to sort, tick and download as RIS or CSV, offline. Each
+    row carries its RIS record and CSV line as candidates.ris and candidates.csv hold them."""
+    from .html import content_security_policy, json_for_script, page_asset, render_template
+
+    new = set(changes.new_papers) if changes else set()
+    rows = [{"node": c.node, "pmid": c.pmid, "doi": c.doi, "title": c.title, "authors": c.short_authors,
+             "journal": c.journal, "year": c.year, "rank": c.rank, "depth": c.depth, "directions": c.directions,
+             "found_from": [paper_name(node) for node in c.found_from], "sources": c.sources,
+             "retracted": c.retracted, "held": c.in_library.split(" (")[0], "new": c.node in new,
+             "ris": ris_record(c.node, record_data(c), provenance(c)),
+             "csv": _csv_text([csv_cell(value) for value in _csv_row(c)])} for c in screening.candidates]
+    since = (changes.since or "the last build") if changes else ""
+    data = {"rows": rows, "csvHeader": _csv_text(list(CSV_COLUMNS)), "fileStem": "candidates",
+            "directionWords": DIRECTION_WORDS, "newWords": NEW_WORDS.format(date=since) if changes else ""}
+    script = page_asset("candidates.js")
+    text = render_template("candidates.html.j2", build=name, csp=content_security_policy([script]),
+                           data=Markup(json_for_script(json_text(data))), script=Markup(script), index=index,
+                           counts=count_rows(screening.counts), since=since if new else "",
+                           held=any(c.in_library for c in screening.candidates))
+    path.write_text(text, encoding="utf-8", errors="replace")
+    return [path]
 
 
 def write_candidates(candidates: list[Candidate], folder: Path, stem: str = "candidates",
