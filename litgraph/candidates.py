@@ -195,21 +195,26 @@ class Filters:
 
 # --- the reviewer's library ------------------------------------------------------------------
 
-def surname(name: str) -> str:
-    """The folded surname of "Sun, Lingyun", "Sun L" or "Lingyun Sun"."""
+def name_key(name: str) -> tuple[str, str]:
+    """The folded surname and first initial of "Sun, Lingyun", "Sun L", "Sun LY" or "Lingyun Sun"
+    ("" when the name gives no initial)."""
     name = (name or "").strip()
     if "," in name:
-        return fold(name.split(",", 1)[0])
-    words = name.split()
-    if len(words) > 1 and (words[-1].isupper() and len(words[-1]) <= 3 or len(words[-1].rstrip(".")) == 1):
-        return fold(" ".join(words[:-1]))  # "Sun L", "Sun LY": initials after the surname
-    return fold(words[-1]) if words else ""
+        last, given = name.split(",", 1)
+    else:
+        words = name.split()
+        if len(words) > 1 and (words[-1].isupper() and len(words[-1]) <= 3 or len(words[-1].rstrip(".")) == 1):
+            last, given = " ".join(words[:-1]), words[-1]  # "Sun L", "Sun LY": initials after the surname
+        else:
+            last, given = (words[-1], " ".join(words[:-1])) if words else ("", "")
+    return fold(last), fold(given)[:1]
 
 
 class Library:
     """A reviewer's records, indexed to tell which candidates they already hold: by PMID, then
     DOI, then normalised title with the year (within YEAR_SLACK) and the first author's surname,
-    each of those two compared only when both records give it, and at least one of them must."""
+    each of those two compared only when both records give it, and at least one of them must; the
+    first author by surname and, where both give one, first initial."""
 
     def __init__(self, records: Iterable[LibraryRecord]):
         self.records = list(records)
@@ -220,21 +225,47 @@ class Library:
             if normal_title(record.title):
                 self.by_title[normal_title(record.title)].append(record)
 
-    def match(self, candidate: Candidate) -> str:
-        """How the library holds the candidate ("PMID (zotero.ris, record 3)"), or ""."""
+    def matches(self, candidates: list[Candidate]) -> dict[str, str]:
+        """How the library holds each candidate it holds: node -> "PMID (zotero.ris, record 3)".
+        A record matched by title goes to one candidate only, the nearest in year (then the best
+        ranked): a lab may publish one title twice, a year apart."""
+        found = {}
+        by_title: dict[int, list[tuple]] = defaultdict(list)  # record -> (years apart, rank, candidate, record)
+        for candidate in candidates:
+            reason = self._by_id(candidate)
+            if reason:
+                found[candidate.node] = reason
+                continue
+            for record in self.by_title.get(normal_title(candidate.title), []):
+                apart = self._agrees(record, candidate)
+                if apart is not None:
+                    by_title[id(record)].append((apart, candidate.rank, candidate, record))
+        for pairs in by_title.values():
+            for _, _, candidate, record in sorted(pairs, key=lambda pair: pair[:2]):
+                if candidate.node not in found:
+                    found[candidate.node] = f"title, year and first author ({record.where})"
+                    break
+        return found
+
+    def _by_id(self, candidate: Candidate) -> str:
         if candidate.pmid and candidate.pmid in self.by_pmid:
             return f"PMID ({self.by_pmid[candidate.pmid].where})"
         doi = normal_doi(candidate.doi)
-        if doi and doi in self.by_doi:
-            return f"DOI ({self.by_doi[doi].where})"
-        author = surname(candidate.authors[0]) if candidate.authors else ""
-        for record in self.by_title.get(normal_title(candidate.title), []):
-            years = record.year is not None and candidate.year is not None
-            authors = bool(record.first_author and author)
-            if (years or authors) and (not years or abs(record.year - candidate.year) <= YEAR_SLACK) \
-                    and (not authors or surname(record.first_author) == author):
-                return f"title, year and first author ({record.where})"
-        return ""
+        return f"DOI ({self.by_doi[doi].where})" if doi and doi in self.by_doi else ""
+
+    @staticmethod
+    def _agrees(record: LibraryRecord, candidate: Candidate) -> int | None:
+        """Years apart when the record's year and first author agree with the candidate's (each
+        compared when both give it, and at least one must be); None when they do not."""
+        author = name_key(candidate.authors[0]) if candidate.authors else ("", "")
+        theirs = name_key(record.first_author)
+        years = record.year is not None and candidate.year is not None
+        authors = bool(theirs[0] and author[0])
+        if not (years or authors) or (authors and (theirs[0] != author[0] or
+                                                   (theirs[1] and author[1] and theirs[1] != author[1]))):
+            return None
+        apart = abs(record.year - candidate.year) if years else 0
+        return apart if apart <= YEAR_SLACK else None
 
 
 # --- screening -------------------------------------------------------------------------------
@@ -277,7 +308,8 @@ def screen(candidates: list[Candidate], filters: Filters = Filters(), library: L
            only: set[str] | None = None, keep_library: bool = False) -> Screening:
     """Mark what the library holds and keep what passes: `only` (node ids, the new papers of an
     update), then the library (its papers are kept only with `keep_library`), then the filters."""
-    marked = [replace(c, in_library=library.match(c)) if library else c for c in candidates]
+    held = library.matches(candidates) if library else {}
+    marked = [replace(c, in_library=held.get(c.node, "")) for c in candidates]
     found = Counter(direction for c in marked for direction in c.directions)
     considered = [c for c in marked if only is None or c.node in only]
     in_library = [c for c in considered if c.in_library]
