@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ..candidates import count_rows
+from .screening import PAGE
 from ..kinds import GRAPH_KINDS, plain_date, plain_phase, plain_status
 from .html import render_template
 
@@ -29,7 +30,8 @@ def write_index(path: Path, summary: dict[str, Any], files: list[str]) -> list[P
 
 def render_index(summary: dict[str, Any], files: list[str]) -> str:
     graphs = [_graph_entry(name, counts, files) for name, counts in summary.get("graphs", {}).items()]
-    screening = [{"file": name, "href": quote(name)} for name in files if _is_screening_file(name)]
+    screening = sorted(({"file": name, "href": quote(name)} for name in files if _is_screening_file(name)),
+                       key=lambda link: link["file"] != PAGE)  # the page to sort and tick first
     listed = {link["file"] for graph in graphs for link in graph["files"]} | {link["file"] for link in screening}
     return render_template(
         "index.html.j2",
