@@ -12,23 +12,28 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Callable, Iterable
 
 import networkx as nx
 
+from .candidates import Candidate, Filters, Library, Screening, candidates_of, find_candidates, screen, snapshot
 from .collector import collector_paused
 from .expand import Limits
 from .memo import Memo
 from .model import Corpus
 from .outputs import DEFAULT_ROOT, write_outputs
+from .outputs.screening import CHANGES, SNAPSHOT, earlier_build, read_json, write_candidates, write_screening
 from .pipeline import gather, graphs_of, limits as checked_limits, output_name
 from .progress import Progress
 from .report import CACHE_ONLY, problem_warnings, request_counts, summarise
 from .settings import Settings
 from .sources.entrez import Entrez
 from .sources.inputs import InputError, read_sources
+from .sources.library import read_library
 from .sources.net import Http
+from .updates import Changes, diff, mark_new
 
 log = logging.getLogger("litgraph")
 
@@ -46,9 +51,22 @@ class Build:
     requests: dict[str, int]
     offline: bool = False
     timings: dict[str, float] = field(default_factory=dict)  # seconds spent fetching and building graphs
+    library: Library | None = None  # the reviewer's records: candidates they hold are left out of the exports
+    say: Callable[[str], None] = field(default=log.warning, repr=False)  # what writing has to say (a split file)
 
-    def summary(self) -> dict:
-        return summarise(self)
+    @cached_property
+    def candidates(self) -> list[Candidate]:
+        """Every paper found that is not a seed, with how it was found, best ranked first."""
+        return find_candidates(self.corpus)
+
+    def screening(self, filters: Filters = Filters(), library: Library | None = None, only: set[str] | None = None,
+                  keep_library: bool = False) -> Screening:
+        """The candidates marked with what `library` (by default the build's) holds, those left
+        for screening, and the PRISMA-style counts (see litgraph.candidates.screen)."""
+        return screen(self.candidates, filters, library or self.library, only, keep_library)
+
+    def summary(self, changes: Changes | None = None) -> dict:
+        return summarise(self, self.screening(), changes)
 
     def show(self, graph: str = "combined", height: int | None = None):
         """One of the graphs, inline in a notebook (Jupyter, JupyterLab, VS Code, Colab)."""
@@ -60,32 +78,49 @@ class Build:
 
     def write(self, folder: str | Path | None = None, formats: Iterable[str] = ("html",),
               progress: Progress | None = None) -> list[Path]:
-        """Write each graph in each format plus summary.json; returns the files written."""
+        """Write each graph in each format, the candidates for screening (candidates.ris, .nbib,
+        .csv, .json, candidates.html) and summary.json; returns the files written. A build into a
+        folder holding an earlier build also says what changed (changes.json, new-candidates.*,
+        papers marked `new_since` in the graphs)."""
         target = Path(folder) if folder else DEFAULT_ROOT / self.name
-        return write_outputs(self.graphs, self.summary(), target, tuple(formats), progress)
+        document = snapshot(self.corpus, self.candidates)
+        earlier = earlier_build(target)
+        changes = diff(earlier[0], document, earlier[1]) if earlier else None
+        mark_new(self.graphs, changes)
+        screening = self.screening()
+        new = self.screening(only=set(changes.new_papers)) if changes else None
+
+        def screening_files(folder: Path) -> list[Path]:
+            return write_screening(folder, self.name, document, screening, changes, new, self.say)
+
+        return write_outputs(self.graphs, self.summary(changes), target, tuple(formats), screening_files, progress)
 
 
 def build(*inputs: str, query: str | None = None, depth: int = 1, max_papers: int = 500,
           links: Iterable[str] = ("refs", "citedin"), offline: bool = False, email: str | None = None,
           api_key: str | None = None, settings: Settings | None = None, warn: Callable[[str], None] | None = None,
-          progress: Progress | None = None, store: str | Path | None = None) -> Build:
+          progress: Progress | None = None, store: str | Path | None = None,
+          library: Iterable[str | Path] = ()) -> Build:
     """Build the corpus and graphs for trials, papers and/or a PubMed query.
 
     `inputs` are NCT ids, PMIDs or files (any format litgraph reads); `query` is a PubMed search
     whose results become seed papers. Raises InputError for input that cannot be used. Network
     trouble never raises: what could not be fetched is listed in the warnings and the summary.
     With `store` (a folder `litgraph.bulk.ingest` filled), records and links come from it and
-    no request is made.
+    no request is made. `library` are the reviewer's files (RIS, BibTeX, PubMed XML, MEDLINE,
+    CSV, lists of PMIDs or DOIs): candidates they hold are marked and left out of the exports.
     """
     if query is not None and not query.strip():
         raise InputError("query is blank: give PubMed search terms")
     if not inputs and not query:
         raise InputError("nothing to build: give an NCT id, a PMID, a record file or a PubMed query")
     limits = checked_limits(depth, max_papers, links)
+    held_records = Library(read_library(library)) if library else None  # bad input is said before anything is fetched
     if store is not None:
         from .bulk.lookup import build_from_store  # pyarrow and duckdb load only for store builds
 
-        return Build(**build_from_store(store, inputs, query, limits, warn or log.warning, progress))
+        return Build(**build_from_store(store, inputs, query, limits, warn or log.warning, progress),
+                     library=held_records, say=warn or log.warning)
     settings = (settings or Settings.from_env()).with_(offline=offline or (settings.offline if settings else False))
     settings = settings.with_(**{k: v for k, v in (("email", email), ("api_key", api_key)) if v})
     say = warn or log.warning
@@ -119,10 +154,41 @@ def build(*inputs: str, query: str | None = None, depth: int = 1, max_papers: in
                 "per_pmid_client": corpus.ids_asked + corpus.waves[0]}
     result = Build(name=name, inputs=list(inputs) + ([f"query: {query}"] if query else []), limits=limits,
                    corpus=corpus, graphs=graphs, warnings=sources.warnings + [w for w in http.warnings if w not in held],
-                   requests=requests, offline=settings.offline, timings=timings)
+                   requests=requests, offline=settings.offline, timings=timings, library=held_records, say=say)
     for message in problem_warnings(corpus, held, http.services["eutils"].name):
         result.warnings.append(message)
         say(message)
     return result
 
 
+
+
+def candidates(folder: str | Path, *, filters: Filters = Filters(), library: Iterable[str | Path] = (),
+               new: bool = False, keep_library: bool = False, out: str | Path | None = None,
+               fmt: str = "ris", warn: Callable[[str], None] | None = None) -> Screening:
+    """The candidates of the build in `folder` (its candidates.json), screened: `new` keeps only
+    the papers its last rebuild found new (changes.json), `library` files mark (and, unless
+    `keep_library`, leave out) what the reviewer holds, `filters` the rest. With `out`, the
+    exported candidates are written there in `fmt` (ris, nbib, csv), split above Covidence's
+    import limit; `.files` names them."""
+    folder = Path(folder)
+    document = read_json(folder / SNAPSHOT, "candidates")
+    only = set(read_json(folder / CHANGES, "what changed since the build before").get("new_papers", [])) \
+        if new else None
+    held = Library(read_library(library)) if library else None
+    screening = screen(candidates_of(document), filters, held, only, keep_library)
+    if out is not None:
+        target = Path(out)
+        files = write_candidates(screening.exported, target.parent, target.stem, [fmt], say=warn or log.warning)
+        screening.files = [str(file) for file in files]
+    return screening
+
+
+def changes(old: str | Path, new: str | Path) -> Changes:
+    """What the build in folder `new` has that the one in `old` had not (see litgraph.updates)."""
+    earlier, later = (read_json(Path(folder) / SNAPSHOT, "candidates") for folder in (old, new))
+    since = str(read_json(Path(old) / "summary.json", "a build's summary").get("created", ""))[:10]
+    try:
+        return diff(earlier, later, since)
+    except ValueError as error:
+        raise InputError(f"{old} or {new}: {error}") from None

@@ -9,8 +9,9 @@ import sys
 from pathlib import Path
 
 from .bulk.command import add_bulk_parser, run_bulk
+from .candidates import DIRECTIONS, Filters
 from .collector import collector_paused
-from .contract import ALL_FORMATS, INDEX, LINK_TYPES, SUMMARY, TOP_ROWS
+from .contract import ALL_FORMATS, INDEX, LINK_TYPES, SCREENING_FORMATS, SUMMARY, TOP_ROWS
 from .progress import Progress, TerminalProgress
 from .settings import Settings
 from .sources.inputs import InputError
@@ -43,6 +44,24 @@ most central authors, and the largest communities of papers and of authors.
 Example:
     litgraph summary output/NCT01741857 --top {TOP_ROWS}
 """
+CANDIDATES_HELP = """\
+Write the candidates of a build for screening: every paper found that is not a seed, each with
+how it was found (which seed or trial, backward, forward or similar, depth, link sources) and its
+rank, filtered, without what your library already holds, as RIS, MEDLINE (.nbib) or CSV. Files
+above Covidence's import limit (15,000 records or 50 MB) are split into numbered files.
+
+Example:
+    litgraph candidates output/NCT01741857 --library zotero.ris --exclude-type Editorial,Comment
+    litgraph candidates output/NCT01741857 --new --format nbib --out update.nbib
+"""
+DIFF_HELP = """\
+Say what changed between two builds: new papers, new papers citing each seed, papers retracted or
+given a PMCID since, links gained and lost. (A build into a folder holding an earlier build says
+it too, in changes.json.)
+
+Example:
+    litgraph diff output/review-2026-10 output/review-2026-11
+"""
 BUILD_TABLE_ROWS = 5  # the end of a build shows a glance; `litgraph summary` shows more
 
 
@@ -73,12 +92,39 @@ def parser() -> argparse.ArgumentParser:
                      help="no progress bar (drawn only when stderr is a terminal) and no tables at the end")
     cmd.add_argument("--store", type=Path,
                      help="build from a store made by `litgraph bulk ingest`: no requests at all")
+    cmd.add_argument("--library", type=Path, action="append", default=[], metavar="FILE",
+                     help="your library (RIS, BibTeX, PubMed XML, MEDLINE, CSV, PMIDs/DOIs): candidates it holds "
+                          "are left out of candidates.ris and the other candidate files (repeatable)")
     summary = commands.add_parser("summary", help="print a build's top-N tables", description=SUMMARY_HELP,
                                   formatter_class=argparse.RawDescriptionHelpFormatter)
     summary.add_argument("folder", type=Path, metavar="DIR", help="a build's output folder, or its summary.json")
     summary.add_argument("--top", type=int, default=10, help=f"rows per table, at most {TOP_ROWS} (default 10)")
+    add_candidates_parser(commands)
+    changed = commands.add_parser("diff", help="what changed between two builds", description=DIFF_HELP,
+                                  formatter_class=argparse.RawDescriptionHelpFormatter)
+    changed.add_argument("old", type=Path, metavar="OLD_DIR")
+    changed.add_argument("new", type=Path, metavar="NEW_DIR")
+    changed.add_argument("--json", action="store_true", help="every change as JSON, not the counts in words")
     add_bulk_parser(commands)
     return main
+
+
+def add_candidates_parser(commands) -> None:
+    cmd = commands.add_parser("candidates", help="write a build's candidates for screening",
+                              description=CANDIDATES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    cmd.add_argument("folder", type=Path, metavar="DIR", help="a build's output folder")
+    cmd.add_argument("--direction", default="", help=f"keep papers found so, comma-separated from {', '.join(DIRECTIONS)}")
+    cmd.add_argument("--max-depth", type=int, help="keep papers at most this many hops from the seeds")
+    cmd.add_argument("--years", default="", metavar="FROM-TO", help="publication years, e.g. 2015-2024, 2015- or -2010")
+    cmd.add_argument("--exclude-type", default="", metavar="TYPES",
+                     help="publication types to leave out, comma-separated (e.g. Editorial,Comment,Letter)")
+    cmd.add_argument("--language", default="", metavar="CODES", help="keep these languages (MEDLINE codes: eng,fre)")
+    cmd.add_argument("--library", type=Path, action="append", default=[], metavar="FILE",
+                     help="your library: candidates it holds are counted and left out (repeatable)")
+    cmd.add_argument("--keep-library", action="store_true", help="export the candidates your library holds too")
+    cmd.add_argument("--new", action="store_true", help="only the papers the last rebuild into DIR found new")
+    cmd.add_argument("--format", choices=tuple(SCREENING_FORMATS), default="ris", help="ris (default), nbib or csv")
+    cmd.add_argument("--out", type=Path, metavar="FILE", help="where to write (default DIR/screening.<format>)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -92,7 +138,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     try:
-        return {"summary": run_summary, "bulk": run_bulk}.get(args.command, run_build)(args)
+        commands = {"summary": run_summary, "bulk": run_bulk, "candidates": run_candidates, "diff": run_diff}
+        return commands.get(args.command, run_build)(args)
     except InputError as error:
         print(f"litgraph: error: {terminal_text(error)}", file=sys.stderr)
         return 2
@@ -114,6 +161,7 @@ def run_build(args: argparse.Namespace) -> int:
     from .analysis import format_tables
     from .api import build
     from .outputs import check_folder, check_formats
+    from .report import screening_text
 
     formats = check_formats(_split(args.format) + (["fragment"] if args.embed else []))
     check_folder(args.out)  # before anything is fetched
@@ -125,15 +173,59 @@ def run_build(args: argparse.Namespace) -> int:
 
     result = build(*args.sources, query=args.query, depth=args.depth, max_papers=args.max_papers, links=_split(args.links),
                    offline=args.offline, email=args.email, api_key=args.api_key,
-                   settings=Settings.from_env(), warn=warn, progress=progress, store=args.store)
+                   settings=Settings.from_env(), warn=warn, progress=progress, store=args.store, library=args.library)
     files = result.write(args.out, formats, progress)
     progress.clear()
-    summary = result.summary()
+    summary = read_summary(files[0].parent)
     print(headline(summary))
+    if "screening" in summary:
+        print(screening_text(summary["screening"]))
+    if "changes" in summary:
+        print("\n".join(terminal_text(line) for line in changes_lines(files[0].parent)))
     index = next(f for f in files if f.name == INDEX)
     print(terminal_text(f"wrote {len(files)} files to {index.parent}/ — open {index}"))
     if not args.quiet:
         print(f"\n{format_tables(summary['metrics'], BUILD_TABLE_ROWS)}")
+    return 0
+
+
+def changes_lines(folder: Path) -> list[str]:
+    from .updates import Changes
+
+    return Changes(**json.loads((folder / "changes.json").read_text(encoding="utf-8"))).lines()
+
+
+def run_candidates(args: argparse.Namespace) -> int:
+    from .api import candidates
+    from .report import screening_text
+
+    first, _, last = args.years.partition("-")
+    try:
+        years = [int(part) if part.strip() else None for part in (first, last if "-" in args.years else first)]
+    except ValueError:
+        raise InputError(f"--years {args.years!r}: give FROM-TO, e.g. 2015-2024, 2015- or -2010") from None
+    directions = _split(args.direction)
+    unknown = [d for d in directions if d not in DIRECTIONS]
+    if unknown:
+        raise InputError(f"--direction {unknown[0]!r}: choose from {', '.join(DIRECTIONS)}")
+    filters = Filters(directions=tuple(directions), max_depth=args.max_depth, first_year=years[0], last_year=years[1],
+                      exclude_types=tuple(_split(args.exclude_type)), languages=tuple(_split(args.language)))
+    out = args.out or args.folder / f"screening{SCREENING_FORMATS[args.format]}"
+    warn = lambda message: print(f"litgraph: warning: {terminal_text(message)}", file=sys.stderr)  # noqa: E731
+    screening = candidates(args.folder, filters=filters, library=args.library, new=args.new,
+                           keep_library=args.keep_library, out=out, fmt=args.format, warn=warn)
+    print(screening_text(screening.counts))
+    if screening.filters:
+        print(terminal_text("filters: " + "; ".join(screening.filters)))
+    print(terminal_text(f"wrote {len(screening.exported):,} candidates to {', '.join(screening.files)}"))
+    return 0
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    from .api import changes
+
+    found = changes(args.old, args.new)
+    print(json.dumps(found.document(), indent=1) if args.json else "\n".join(map(terminal_text, found.lines())))
     return 0
 
 

@@ -4,8 +4,9 @@ offer and check them without loading the graph libraries."""
 
 LINK_TYPES = ("refs", "citedin", "similar")  # PubMed's links a build can follow
 PAGE_FORMATS = ("html", "fragment", "svg")  # fragment: what --embed adds
-FILE_FORMATS = ("json", "graphml", "gexf", "csv", "cytoscape", "vosviewer", "ris", "bibtex")  # outputs/export.py
+FILE_FORMATS = ("json", "graphml", "gexf", "csv", "cytoscape", "vosviewer", "ris", "bibtex", "nbib")  # outputs/export.py
 ALL_FORMATS = PAGE_FORMATS + FILE_FORMATS
+SCREENING_FORMATS = {"ris": ".ris", "nbib": ".nbib", "csv": ".csv"}  # candidates for screening tools
 INDEX = "index.html"
 SUMMARY = "summary.json"
 TOP_ROWS = 20  # rows per table kept in summary.json

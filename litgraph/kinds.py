@@ -84,9 +84,9 @@ OTHER_NODE = NodeType("Other", "Other", "#94a3b8", "#475569", "dot", Size(8))
 
 # Marks drawn on paper nodes over the type colour; a paper known only from a citation also has its
 # fill lightened by UNFETCHED_LIGHTEN and a dashed border.
-MARKS = {"seed": "#0f172a", "retracted": "#dc2626", "unfetched": "#94a3b8"}
+MARKS = {"seed": "#0f172a", "retracted": "#dc2626", "unfetched": "#94a3b8", "new": "#16a34a"}
 MARK_WORDS = {"seed": "Seed: listed by the trial or given", "retracted": "Retracted",
-              "unfetched": "Known only from a citation"}
+              "unfetched": "Known only from a citation", "new": "New since the last build"}
 UNFETCHED_LIGHTEN = 0.6
 SEED_GROWTH = 3  # a seed paper is drawn this much larger, and at least SEED_RADIUS
 SEED_RADIUS = 12
@@ -146,6 +146,10 @@ SOURCE_WORDS = {"registry": "the trial's registry record", "pubmed-si": "PubMed 
                 "elink-similar": "PubMed's similar articles", "reference-list": "the PubMed record's reference list",
                 "icite": "NIH Open Citation Collection (iCite)", "icite-refs": "references in iCite (NIH-OCC)",
                 "icite-citedin": "citing papers in iCite (NIH-OCC)", "pubmed": "PubMed"}
+
+# How a candidate for screening was found, relative to the paper one hop nearer the seeds.
+DIRECTION_WORDS = {"backward": "backward: cited by", "forward": "forward: citing", "similar": "similar to"}
+NEW_WORDS = "New since {date}"  # a paper a rebuild found that the build before it had not (`new_since`)
 
 # ClinicalTrials.gov API v2 enumerations in plain words (the record text already has them so).
 STATUS_WORDS = {
@@ -214,7 +218,8 @@ def legend_counts(attributes: list[dict], edge_kinds: list[str]) -> dict[str, An
         "node_types": ordered(Counter(node_type(data) for data in attributes), NODE_TYPES),
         "marks": {"seed": sum(1 for data in papers if data.get("seed") is True),
                   "retracted": sum(1 for data in papers if data.get("retracted") is True),
-                  "unfetched": sum(1 for data in papers if data.get("fetched") is False)},
+                  "unfetched": sum(1 for data in papers if data.get("fetched") is False),
+                  "new": sum(1 for data in papers if data.get("new_since"))},
         "edge_kinds": ordered(Counter(edge_kinds), EDGE_KINDS),
     }
 

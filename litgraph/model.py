@@ -83,6 +83,8 @@ class Paper:
     mesh: list[str] = field(default_factory=list)
     publication_types: list[str] = field(default_factory=list)
     retracted: bool = False
+    abstract: str = ""  # as PubMed's MEDLINE format gives it: "BACKGROUND: ... METHODS: ..."
+    languages: list[str] = field(default_factory=list)  # MEDLINE's codes: "eng", "fre"
     citation: str = ""  # free-text citation, for references without a PubMed record
     is_book: bool = False
     references: list[str] = field(default_factory=list)  # cited PMIDs from the record's reference list
@@ -193,6 +195,31 @@ class Corpus:
     def add_similar(self, a: str, b: str, source: str = "elink-similar") -> None:
         if a != b:
             self.similar.setdefault(tuple(sorted((a, b))), set()).add(source)
+
+
+@dataclass(frozen=True)
+class LibraryRecord:
+    """What a record of the reviewer's library says that can tell a paper (litgraph.sources.library
+    reads them); any of these may be empty."""
+
+    pmid: str = ""
+    doi: str = ""
+    title: str = ""
+    year: int | None = None
+    first_author: str = ""  # the first author as the record names them: "Sun, Lingyun", "Sun L"
+    where: str = ""  # "zotero.ris, record 12": said beside a match
+
+
+def normal_doi(text: str) -> str:
+    """"https://doi.org/10.1000/ABC." -> "10.1000/abc": DOIs are case-insensitive."""
+    match = re.search(r"10\.\d{4,9}/\S+", text or "")
+    return match.group().rstrip(".,;)]}").lower() if match else ""
+
+
+def normal_title(text: str) -> str:
+    """Letters and digits alone, folded: case, diacritics, markup, punctuation and spaces aside, as
+    exports drop hyphens with or without the space ("Age-related" -> "agerelated", "AGERELATED")."""
+    return fold(re.sub(r"<[^>]+>", " ", text or "")).replace(" ", "")
 
 
 def canonical_bytes(corpus: Corpus) -> bytes:

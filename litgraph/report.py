@@ -12,9 +12,11 @@ from typing import Iterable, Protocol
 import networkx as nx
 
 from .analysis import GRAPH_LIMITS, top_tables
+from .candidates import Screening, count_rows
 from .expand import Limits
 from .model import Corpus, Problem
 from .sources.net import Http
+from .updates import Changes
 from .version import __version__
 
 NOT_CACHED = "not in the cache"  # how the reason of a request only the cache could answer, and did not, starts
@@ -72,7 +74,7 @@ def _reason_kind(reason: str) -> str:
     return re.sub(r"\s*\(gave up after \d+ tries\)", "", reason)
 
 
-def summarise(result: BuildRecord) -> dict:
+def summarise(result: BuildRecord, screening: Screening | None = None, changes: Changes | None = None) -> dict:
     corpus = result.corpus
     papers = corpus.papers
     combined = result.graphs["combined"]
@@ -107,4 +109,14 @@ def summarise(result: BuildRecord) -> dict:
         "requests": result.requests,
         "seconds": result.timings,
         "metrics": top_tables(result.graphs, depth=result.limits.depth),
+        **({"screening": {**screening.counts, "filters": screening.filters}} if screening else {}),
+        **({"changes": changes.counts()} if changes else {}),
     }
+
+
+def screening_text(counts: dict) -> str:
+    """The PRISMA-style counts as the terminal shows them."""
+    rows = count_rows(counts)
+    width = max(len(words) for words, _ in rows)
+    return "\n".join(["Candidates for screening (PRISMA-style counts):",
+                      *(f"  {words:<{width}}  {number:>7,}" for words, number in rows)])

@@ -28,6 +28,7 @@ Run `python tests/corpus.py --papers 10000 --seed 1 --out DIR` to write one.
 from __future__ import annotations
 
 import argparse
+import copy
 import functools
 import gc
 import itertools
@@ -1086,6 +1087,53 @@ def _truth(people: dict[int, Person], twins: list[list[int]], trials: list[_Tria
                            "principal_investigator": t.lab.members[0]} for t in trials},
         "retractions": {str(pmid): notice for pmid, notice in retractions.items()},
     }
+
+
+# --- a month later ------------------------------------------------------------------------------
+
+def grow(corpus: Corpus, n_new: int, cited: list[int], seed: int = 0) -> Corpus:
+    """The corpus a month later, for living updates: `n_new` papers published after every other,
+    each citing one or more of `cited` (a trial's papers, say) and some others of the corpus, all in
+    PubMed Central so that ELink lists them as citing; one paper of `cited`'s neighbourhood
+    retracted since, and one given a PMCID. The corpus given is left as it was; the truth of what
+    changed is `truth["grown"]`: {"new": PMIDs, "citing": {PMID: the new PMIDs citing it},
+    "retracted": [PMID], "new_pmcid": [PMID]}."""
+    rng = random.Random(seed)
+    papers = {pmid: copy.copy(paper) for pmid, paper in corpus.papers.items()}
+    last = papers[max(papers)]
+    # papers a build of `cited` finds: those citing them from PMC (ELink), those their visible references name
+    citers = sorted({c for pmid in cited for c in papers[pmid].cited_by if papers[c].pmcid} - set(cited))
+    visible = [pmid for pmid in cited if papers[pmid].pmcid or papers[pmid].refs_deposited]
+    referenced = sorted({r for pmid in visible for r in papers[pmid].refs} - set(cited))
+    retracted = next(p for p in citers if not papers[p].retraction_in and "Retracted Publication" not in papers[p].types)
+    without_pmc = next(p for p in referenced if not papers[p].pmcid and p != retracted)
+    pmid = last.pmid
+    citing: dict[int, list[int]] = defaultdict(list)
+    added = []
+    for index in range(n_new):
+        pmid += rng.choice((1, 2, 3, 7))
+        chosen = sorted(set(rng.sample(cited, rng.randint(1, min(3, len(cited))))) |
+                        set(rng.sample(sorted(papers), rng.randint(2, 8))))
+        template = papers[rng.choice(chosen)]
+        papers[pmid] = Paper(
+            pmid=pmid, subtopic=template.subtopic, year=last.year, month=last.month, day=min(28, last.day + 1),
+            journal=template.journal, title=f"Update {index + 1} on {template.title[0].lower()}{template.title[1:]}",
+            doi=f"10.5555/update.{pmid}", pmcid=f"PMC{9_000_000 + index}", status="In-Data-Review",
+            authors=[list(author) for author in template.authors], collective=None, mesh=[],
+            types=["Journal Article"], refs=chosen, extra_refs=0, refs_deposited=True)
+        for target in chosen:
+            papers[target].cited_by = [*papers[target].cited_by, pmid]
+            citing[target].append(pmid)
+        added.append(pmid)
+    notice = pmid + 1
+    papers[notice] = _notice(notice, papers[retracted], papers[pmid])
+    papers[retracted].types = [*papers[retracted].types, "Retracted Publication"]
+    papers[retracted].retraction_in = notice
+    papers[without_pmc].pmcid = f"PMC{9_500_000 + without_pmc % 100_000}"
+    truth = {**corpus.truth, "grown": {"new": added, "citing": {str(k): v for k, v in sorted(citing.items())},
+                                       "retracted": [retracted], "new_pmcid": [without_pmc], "notice": notice}}
+    manifest = {**corpus.manifest, "n_records": len(papers), "last_pmid": max(papers)}
+    return Corpus(papers, corpus.people, corpus.studies, truth, manifest, CorpusIndex.of(papers))
 
 
 def main(argv: list[str] | None = None) -> int:

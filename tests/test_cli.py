@@ -22,7 +22,7 @@ def heavy_modules_loaded(code: str) -> list[str]:
     return json.loads(result.stdout.splitlines()[-1])
 
 
-@pytest.mark.parametrize("command", [[], ["build"], ["summary"], ["bulk"], ["bulk", "ingest"]])
+@pytest.mark.parametrize("command", [[], ["build"], ["summary"], ["candidates"], ["diff"], ["bulk"], ["bulk", "ingest"]])
 def test_help_loads_no_graph_library(command):
     code = f"import contextlib, io\nfrom litgraph.cli import main\nwith contextlib.suppress(SystemExit), " \
            f"contextlib.redirect_stdout(io.StringIO()):\n    main({command + ['--help']!r})"

@@ -326,16 +326,19 @@ def test_a_line_break_in_a_value_never_starts_an_ris_tag(tmp_path):
 
 
 def test_a_build_writes_each_format_per_graph_and_the_paper_lists_once(tmp_path, graphs):
-    formats = ("json", "graphml", "gexf", "csv", "cytoscape", "vosviewer", "ris", "bibtex")
+    formats = ("json", "graphml", "gexf", "csv", "cytoscape", "vosviewer", "ris", "bibtex", "nbib")
     files = {path.name for path in graphs.write(tmp_path / "out", formats=formats)}
     for name in graphs.graphs:
         assert {f"{name}.json", f"{name}.graphml", f"{name}.gexf", f"{name}.nodes.csv", f"{name}.edges.csv",
                 f"{name}.cyjs", f"{name}.vosviewer.json"} <= files
-    assert {"papers.ris", "papers.bib", "summary.json"} <= files and not any(f.endswith(".ris") and f != "papers.ris"
-                                                                            for f in files)
+    # the paper lists once, beside the candidates for screening (the papers that are not seeds)
+    assert {"papers.ris", "papers.bib", "papers.nbib", "summary.json"} <= files
+    assert not any(f.endswith(".ris") and f not in ("papers.ris", "candidates.ris") for f in files)
     papers = [n for n, t in graphs.graphs["combined"].nodes(data="type") if t == "paper"]
     assert len(read_ris(tmp_path / "out" / "papers.ris")) == len(read_bibtex(tmp_path / "out" / "papers.bib")) \
         == len(papers)
+    medline = (tmp_path / "out" / "papers.nbib").read_text(encoding="utf-8")
+    assert medline.count("\nPMID- ") + medline.startswith("PMID- ") == sum(1 for n in papers if n.startswith("pmid:"))
 
 
 def test_graphml_and_gexf_share_one_xml_copy_and_leave_it_as_they_found_it(tmp_path, graphs):

@@ -53,7 +53,7 @@ class StubBuild:
         return {**self._summary, "graphs": counts}
 
     def write(self, folder: Path, formats: tuple[str, ...], progress=None) -> list[Path]:
-        return write_outputs(self.graphs, self.summary(), Path(folder), tuple(formats), progress)
+        return write_outputs(self.graphs, self.summary(), Path(folder), tuple(formats), progress=progress)
 
 
 def links(page: str) -> list[tuple[str, str]]:

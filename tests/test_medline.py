@@ -72,6 +72,7 @@ def test_every_field_agrees_with_biopythons_medline_reader(fixtures_dir):
             assert [a.initials for a in people] == [au.rpartition(" ")[2] for au in ref.get("AU", [])][:len(people)]
             assert [a for author in paper.authors for a in author.affiliations] == ref.get("AD", [])
             assert paper.publication_types == ref.get("PT", [])
+            assert paper.abstract == ref.get("AB", "") and paper.languages == ref.get("LA", [])
             assert paper.mesh == [heading.split("/")[0].lstrip("*") for heading in ref.get("MH", [])]
             orcids = [auid for auid in ref.get("AUID", []) if "orcid" in auid.lower()]
             assert len([a for a in paper.authors if a.orcid]) == len(orcids)

@@ -68,9 +68,9 @@ def test_after_the_fetching_the_line_says_each_stage_under_way(tmp_path):
                    warn=lambda _: None)
     result.write(tmp_path / "out", ("html", "json"), progress)
     assert stages[0] == "building the graphs of 10 papers and their metrics"
-    writing = stages[1:-1]
+    writing = stages[1:-2]
     assert len(writing) == len(result.graphs) and writing[0].startswith("writing the combined graph (1 of ")
-    assert stages[-1] == "writing the index"
+    assert stages[-2:] == ["writing the candidates for screening", "writing the index"]
     assert stream.getvalue().split("\r")[-1].rstrip() == "litgraph: writing the index…"
     progress.clear()
     assert stream.getvalue().endswith("\r")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import re
 
 import pytest
 
@@ -182,5 +183,13 @@ def test_records_agree_with_biopythons_entrez_reader(fixtures_dir):
             assert paper.journal == str(journal.get("ISOAbbreviation") or journal["Title"])
             assert paper.mesh == [str(h["DescriptorName"]) for h in citation.get("MeshHeadingList", [])]
             assert paper.publication_types == [str(t) for t in citation["Article"]["PublicationTypeList"]]
+            assert paper.languages == [str(language) for language in citation["Article"].get("Language", [])]
+            sections = citation["Article"].get("Abstract", {}).get("AbstractText", [])
+            assert bool(paper.abstract) == any(str(section).strip() for section in sections), path.name
+            for section in sections:  # Bio keeps each section's text, markup too: compared where it has none
+                label = section.attributes.get("Label") if hasattr(section, "attributes") else None
+                text = re.sub(r"</?(?:i|b|u|sub|sup)>|\s", "", (f"{label}:" if label else "") + str(section))
+                if "<" not in text:
+                    assert text in re.sub(r"\s", "", paper.abstract), path.name
             compared += 1
     assert compared >= 20

@@ -20,7 +20,7 @@ import shutil
 import tempfile
 from functools import partial
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import networkx as nx
 
@@ -85,9 +85,11 @@ def _files_of_build(folder: Path) -> set[str] | None:
 
 
 def write_outputs(graphs: dict[str, nx.Graph], summary: dict[str, Any], folder: Path,
-                  formats: tuple[str, ...], progress: Progress | None = None) -> list[Path]:
-    """Every graph in every format, then index.html and summary.json (`summary` and the files
-    written) listing them, swapped into `folder` as one set; returns the files."""
+                  formats: tuple[str, ...], extra: Callable[[Path], list[Path]] | None = None,
+                  progress: Progress | None = None) -> list[Path]:
+    """Every graph in every format, what `extra(new folder)` writes (the screening files), then
+    index.html and summary.json (`summary` and the files written) listing them, swapped into
+    `folder` as one set; returns the files."""
     formats = check_formats(formats)
     target = Path(folder).resolve()
     check_folder(target)
@@ -99,7 +101,7 @@ def write_outputs(graphs: dict[str, nx.Graph], summary: dict[str, Any], folder: 
     try:
         if target.is_dir():
             shutil.copymode(target, new)
-        names = _write_set(graphs, dict(summary), new, formats, progress or Progress())
+        names = _write_set(graphs, dict(summary), new, formats, extra, progress or Progress())
         _carry_over(target, new, set(names))
         _swap_in(new, target, target.with_name(f"{target.name}{REPLACED}{token}"))
     except BaseException:
@@ -109,7 +111,7 @@ def write_outputs(graphs: dict[str, nx.Graph], summary: dict[str, Any], folder: 
 
 
 def _write_set(graphs: dict[str, nx.Graph], summary: dict[str, Any], folder: Path,
-               formats: tuple[str, ...], progress: Progress) -> list[str]:
+               formats: tuple[str, ...], extra: Callable[[Path], list[Path]] | None, progress: Progress) -> list[str]:
     files: list[Path] = []
     shared = SharedWork()
     with collector_paused():
@@ -118,6 +120,9 @@ def _write_set(graphs: dict[str, nx.Graph], summary: dict[str, Any], folder: Pat
             item = PreparedGraph(graph, shared)
             files += write_pages(item, folder, name, formats)
             files += write_graph(item, folder, name, formats)
+    if extra:
+        progress.stage("writing the candidates for screening")
+        files += extra(folder)
     from .index import write_index  # jinja loads only when files are written
 
     progress.stage("writing the index")

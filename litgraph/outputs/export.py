@@ -12,7 +12,8 @@ Per graph G (`--format` name: file):
 - vosviewer: `G.vosviewer.json`, VOSviewer JSON: items (the map: label, cluster = community + 1,
   weights, scores, description, url) and links (the network: strength).
 Per build, from the combined graph, which holds every paper:
-- ris: `papers.ris`; bibtex: `papers.bib`, the paper nodes for reference managers.
+- ris: `papers.ris`; bibtex: `papers.bib`; nbib: `papers.nbib` (MEDLINE, the papers with a PMID),
+  the paper nodes for reference managers.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import html
 import json
 import math
 import re
+import textwrap
 from collections import defaultdict
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -324,19 +326,22 @@ def _one_line(value: Any) -> str:
 def write_ris(graph: nx.Graph | PreparedGraph, path: str | Path) -> list[Path]:
     """One RIS record per paper node: TY, ID, TI, AU..., PY, JO, DO, AN (PMID), UR, KW..., N1, ER."""
     graph = graph_of(graph)
-    lines = []
-    for node, data in paper_nodes(graph):
-        fields = [("TY", "JOUR" if data.get("journal") else "GEN"), ("ID", node), ("TI", data.get("title"))]
-        fields += [("AU", name) for name in data.get("author_names") or []]
-        fields += [("PY", data.get("year")), ("JO", data.get("journal")), ("DO", data.get("doi")),
-                   ("AN", data.get("pmid")), ("UR", _url(data))]
-        fields += [("KW", heading) for heading in data.get("mesh") or []]
-        fields += [("N1", note) for note in _notes(data)]
-        lines += [f"{tag}  - {_one_line(value)}" for tag, value in fields if value not in (None, "")]
-        lines.append("ER  - ")
-        lines.append("")
-    _write_text(path, "\n".join(lines))
+    _write_text(path, "".join(ris_record(node, data) for node, data in paper_nodes(graph)))
     return [Path(path)]
+
+
+def ris_record(node: str, data: dict, notes: Iterable[str] = ()) -> str:
+    """A paper's RIS record (its node attributes, plus `abstract` and `languages` where given),
+    with `notes` as N1 lines after litgraph's own; a line break in a value becomes a space."""
+    fields = [("TY", "JOUR" if data.get("journal") else "GEN"), ("ID", node), ("TI", data.get("title"))]
+    fields += [("AU", name) for name in data.get("author_names") or []]
+    fields += [("PY", data.get("year")), ("JO", data.get("journal")), ("AB", data.get("abstract")),
+               ("DO", data.get("doi")), ("AN", data.get("pmid")), ("UR", _url(data))]
+    fields += [("LA", language) for language in data.get("languages") or []]
+    fields += [("KW", heading) for heading in data.get("mesh") or []]
+    fields += [("N1", note) for note in [*_notes(data), *notes]]
+    lines = [f"{tag}  - {_one_line(value)}" for tag, value in fields if value not in (None, "")]
+    return "\n".join([*lines, "ER  - ", "", ""])
 
 
 def _notes(data: dict) -> list[str]:
@@ -357,6 +362,53 @@ def read_ris(path: str | Path) -> list[dict[str, list[str]]]:
         elif value or tag:
             current[tag].append(value)
     return records
+
+
+def write_medline(graph: nx.Graph | PreparedGraph, path: str | Path) -> list[Path]:
+    """One MEDLINE (PubMed format, .nbib) record per paper node with a PMID, tags as PubMed writes them."""
+    graph = graph_of(graph)
+    _write_text(path, "".join(medline_record(data) for _, data in paper_nodes(graph) if data.get("pmid")))
+    return [Path(path)]
+
+
+MEDLINE_WIDTH = 80  # PubMed wraps its lines near 80 columns, continuing them after six spaces
+# Readers join a wrapped line back only for the tags of running text (Bio.Medline's "textkeys");
+# other tags' continuation lines read as further values, so those are written on one line.
+MEDLINE_WRAPPED = frozenset({"TI", "AB", "AD", "JT", "SO"})
+
+
+def medline_record(data: dict, notes: Iterable[str] = ()) -> str:
+    """A paper's MEDLINE record: PMID, DP, TI, LID, AB, FAU/AU (CN for a group), LA, PT, TA, PMC,
+    MH, AID, and GN (general note) lines for litgraph's notes and `notes`; blank line after."""
+    short = data.get("short_authors") or [_citation_name(name) for name in data.get("author_names") or []]
+    doi = f"{data['doi']} [doi]" if data.get("doi") else ""
+    fields = [("PMID", data.get("pmid")), ("DP", data.get("year")), ("TI", data.get("title")), ("LID", doi),
+              ("AB", data.get("abstract"))]
+    for name, initials in zip(data.get("author_names") or [], short):
+        fields += [("FAU", name), ("AU", initials)] if "," in name else [("CN", name)]
+    fields += [("LA", language) for language in data.get("languages") or []]
+    fields += [("PT", kind) for kind in data.get("publication_types") or []]
+    fields += [("TA", data.get("journal")), ("PMC", data.get("pmcid"))]
+    fields += [("MH", heading) for heading in data.get("mesh") or []]
+    fields += [("AID", doi)] + [("GN", note) for note in [*_notes(data), *notes]]
+    lines = [_medline_line(tag, _one_line(value)) for tag, value in fields if value not in (None, "")]
+    return "\n".join(lines) + "\n\n"
+
+
+def _medline_line(tag: str, value: str) -> str:
+    if tag not in MEDLINE_WRAPPED:
+        return f"{tag:<4}- {value}"
+    wrapped = textwrap.wrap(value, MEDLINE_WIDTH - 6, break_long_words=False, break_on_hyphens=False) or [""]
+    return f"{tag:<4}- " + "\n      ".join(wrapped)
+
+
+def _citation_name(sort_name: str) -> str:
+    """"Kim, Ji-Young" -> "Kim JY"; a name without a comma (a group) stays whole."""
+    surname, comma, given = sort_name.partition(",")
+    if not comma:
+        return sort_name
+    initials = "".join(word[0].upper() for word in re.split(r"[\s.-]+", given) if word)
+    return f"{surname.strip()} {initials}".strip()
 
 
 # Braces become commands, not \{ and \}: BibTeX counts every brace, escaped or not, and other
@@ -439,6 +491,7 @@ GRAPH_WRITERS: dict[str, tuple[str, Writer]] = {
 PAPER_WRITERS: dict[str, tuple[str, Writer]] = {
     "ris": ("papers.ris", write_ris),
     "bibtex": ("papers.bib", write_bibtex),
+    "nbib": ("papers.nbib", write_medline),
 }
 FORMATS = tuple(GRAPH_WRITERS) + tuple(PAPER_WRITERS)
 

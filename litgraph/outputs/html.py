@@ -118,7 +118,7 @@ def show(graph: nx.Graph | PreparedGraph, *, title: str | None = None, height: i
 
 def _page(graph: PreparedGraph, title: str | None, index: str | None = None) -> Iterator[str]:
     widget = _widget_context(graph, graph.title(title), uid="lg-main")
-    csp = _content_security_policy(widget["scripts"] + [widget["completion"]])
+    csp = content_security_policy(widget["scripts"] + [widget["completion"]])
     return _rendered("page.html.j2", widget, title=widget["title"], csp=csp, fragment=False, index=index)
 
 
@@ -133,7 +133,7 @@ def _rendered(template: str, widget: dict[str, Any], **context: Any) -> Iterator
     text = render_template(template, widget=widget, data_marker=Markup(marker), **context)
     before, after = text.split(marker)
     yield before
-    yield from (_json_for_script(piece) for piece in widget["data"])
+    yield from (json_for_script(piece) for piece in widget["data"])
     yield after
 
 
@@ -158,8 +158,8 @@ def _widget_context(graph: PreparedGraph, title: str, uid: str) -> dict[str, Any
         "uid": uid,
         "title": title,
         "summary": _summary(graph),
-        "css": Markup(_asset("litgraph.css")),
-        "first": Markup(_json_for_script(_first_data(graph))),
+        "css": Markup(page_asset("litgraph.css")),
+        "first": Markup(json_for_script(_first_data(graph))),
         "data": _whole_data(graph),
         "scripts": [Markup(script) for script in scripts],
         "completion": Markup(completion),
@@ -229,7 +229,7 @@ def _plain_words(graph: PreparedGraph) -> dict[str, dict[str, str]]:
     return words
 
 
-def _json_for_script(json_piece: str) -> str:
+def json_for_script(json_piece: str) -> str:
     """JSON that cannot end or change its `<script type="application/json">`: no `<` left.
 
     Inside a script element the HTML parser reacts to nothing but `<` (`</script`, `<!--`),
@@ -257,7 +257,9 @@ def _summary(graph: PreparedGraph) -> dict[str, Any]:
         "mark_colours": {"seed": {"fill": paper.colour, "border": kinds.MARKS["seed"]},
                          "retracted": {"fill": paper.colour, "border": kinds.MARKS["retracted"]},
                          "unfetched": {"fill": kinds.lighter(paper.colour, kinds.UNFETCHED_LIGHTEN),
-                                       "border": kinds.MARKS["unfetched"]}},
+                                       "border": kinds.MARKS["unfetched"]},
+                         "new": {"fill": paper.colour, "border": kinds.MARKS["new"]}},
+        "new_words": _new_words(attributes),
         "sizes": _size_legend([key for key, _ in counts["node_types"]]),
         "size_note": (kinds.GRAPH_KINDS.get(graph.name) or kinds.GRAPH_KINDS["combined"]).sizes,
         "years": {"first": years[0], "last": years[-1], "gradient": ", ".join(kinds.YEAR_PALETTE)} if len(years) > 1 else None,
@@ -265,6 +267,12 @@ def _summary(graph: PreparedGraph) -> dict[str, Any]:
         "other_sizes": [{"key": name, "words": kinds.PAPER_SIZES[name][0]} for name in graph.other_sizes],
         "authored": "authored" in dict(counts["edge_kinds"]),
     }
+
+
+def _new_words(attributes: list[dict]) -> str:
+    """"New since 2026-11-01" when a rebuild marked papers new (`new_since`), else ""."""
+    since = next((attrs["new_since"] for attrs in attributes if attrs.get("new_since")), "")
+    return kinds.NEW_WORDS.format(date=since) if since else ""
 
 
 def _node_look(key: str) -> dict[str, Any]:
@@ -299,14 +307,15 @@ def _is_year(value: Any) -> bool:
 
 
 @lru_cache(maxsize=None)
-def _asset(name: str) -> str:
+def page_asset(name: str) -> str:
+    """A file of the templates folder, ready to inline in a script or style element."""
     return _script_safe(_normalise_newlines((TEMPLATES / name).read_text(encoding="utf-8")))
 
 
 @lru_cache(maxsize=1)
 def _page_script() -> str:
     """The page script's parts in one function scope, loaded once per page however many widgets."""
-    parts = "\n".join(f"/* ---- {name}.js ---- */\n" + _asset(f"page/{name}.js") for name in SCRIPT_PARTS)
+    parts = "\n".join(f"/* ---- {name}.js ---- */\n" + page_asset(f"page/{name}.js") for name in SCRIPT_PARTS)
     return f'(function () {{\n"use strict";\nif (window.litgraphMount) return;\n{parts}\n}})();'
 
 
@@ -337,7 +346,7 @@ def _script_safe(code: str) -> str:
     return re.sub(r"</(script)", r"<\\/\1", code, flags=re.I)
 
 
-def _content_security_policy(scripts: list[str]) -> str:
+def content_security_policy(scripts: list[str]) -> str:
     """Only our own inline scripts may run and nothing may be fetched: defence in depth."""
     hashes = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'" for s in scripts)
     return ("default-src 'none'; "

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from ..candidates import count_rows
+from .screening import PAGE
 from ..kinds import GRAPH_KINDS, plain_date, plain_phase, plain_status
 from .html import render_template
 
@@ -28,7 +30,9 @@ def write_index(path: Path, summary: dict[str, Any], files: list[str]) -> list[P
 
 def render_index(summary: dict[str, Any], files: list[str]) -> str:
     graphs = [_graph_entry(name, counts, files) for name, counts in summary.get("graphs", {}).items()]
-    listed = {link["file"] for graph in graphs for link in graph["files"]}
+    screening = sorted(({"file": name, "href": quote(name)} for name in files if _is_screening_file(name)),
+                       key=lambda link: link["file"] != PAGE)  # the page to sort and tick first
+    listed = {link["file"] for graph in graphs for link in graph["files"]} | {link["file"] for link in screening}
     return render_template(
         "index.html.j2",
         summary=summary,
@@ -37,10 +41,20 @@ def render_index(summary: dict[str, Any], files: list[str]) -> str:
         notices=_notices(summary),
         graphs=graphs,
         problems=_problems(summary),
+        screening=count_rows(summary.get("screening") or {}),
+        screening_files=screening,
+        filters=(summary.get("screening") or {}).get("filters") or [],
+        changes=summary.get("changes"),
         other_files=[{"file": name, "href": quote(name)} for name in files if name not in listed],
         examples_shown=EXAMPLES_SHOWN,
         top_rows=TOP_ROWS,
     )
+
+
+def _is_screening_file(name: str) -> bool:
+    """candidates.ris, candidates-2.csv, new-candidates.nbib, candidates.json, changes.json, ..."""
+    stem = name.split(".", 1)[0]
+    return stem.rstrip("-0123456789") in ("candidates", "new-candidates") or name == "changes.json"
 
 
 def _heading(summary: dict[str, Any]) -> str:

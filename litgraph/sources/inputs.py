@@ -104,11 +104,11 @@ def read_file(path: Path, sources: Sources) -> None:
 
 
 def _read_file(path: Path, sources: Sources) -> None:
-    with _opened(path) as stream:
+    with opened(path) as stream:
         head = stream.read(HEAD)
     if is_binary(head):
         raise InputError(f"binary data, {UNKNOWN_FORMAT}")
-    with _opened(path) as stream:
+    with opened(path) as stream:
         if root_name(head) in PUBMED_ROOTS:
             sources.papers += parse_articles(stream)
             return
@@ -125,7 +125,7 @@ def _read_file(path: Path, sources: Sources) -> None:
 
 
 @contextmanager
-def _opened(path: Path) -> Iterator[BinaryIO]:
+def opened(path: Path) -> Iterator[BinaryIO]:
     """The file's content, unpacked when it is gzipped (MEDLINE baseline files and other exports
     often are) and refused when it unpacks to more than GUNZIP_RATIO times its size."""
     with path.open("rb") as raw:

@@ -64,6 +64,8 @@ def _paper(pairs: list[tuple[str, str]]) -> Paper:
         mesh=[_descriptor(heading) for heading in values.get("MH", [])],
         publication_types=types,
         retracted="Retracted Publication" in types or bool(values.get("RIN")),
+        abstract=first("AB"),
+        languages=values.get("LA", []),
         trial_ids=trial_numbers([si.split("/", 1)[1] for si in values.get("SI", [])
                                  if si.lower().startswith("clinicaltrials.gov/")]),
         is_book=bool(values.get("BTI")) and not values.get("TA"),

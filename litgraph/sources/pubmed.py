@@ -165,6 +165,20 @@ def inline_text(element) -> str:
     return " ".join("".join(parts).split())
 
 
+def abstract_text(abstract) -> str:
+    """An <Abstract> as PubMed's MEDLINE format writes it: each labelled section after its label
+    ("BACKGROUND: ... METHODS: ..."), the sections joined by a space."""
+    if abstract is None:
+        return ""
+    sections = []
+    for section in abstract.iterfind("AbstractText"):
+        text = inline_text(section)
+        label = (section.get("Label") or "").strip()
+        if text:
+            sections.append(f"{label}: {text}" if label else text)
+    return " ".join(sections)
+
+
 def _year(element) -> int | None:
     if element is None:
         return None
@@ -254,6 +268,9 @@ def _citation(medline, pubmed_data) -> Paper:
         publication_types=publication_types,
         retracted=bool(RETRACTED_TYPES.intersection(publication_types))
         or any(c.get("RefType") == "RetractionIn" for c in comments),
+        abstract=abstract_text(article.find("Abstract") if article is not None else None),
+        languages=[language.text.strip() for language in article.iterfind("Language") if language.text]
+        if article is not None else [],
         references=_unique(references),
         trial_ids=_trial_ids(medline),
         fetched=True,
@@ -279,6 +296,8 @@ def _book(element) -> Paper:
         pmcid=ids.get("pmc", ""),
         authors=_authors(authors),
         publication_types=[inline_text(p) for p in document.findall("PublicationType")],
+        abstract=abstract_text(document.find("Abstract")),
+        languages=[language.text.strip() for language in document.iterfind("Language") if language.text],
         references=_unique(_reference_pmids(document.find("ReferenceList"))),
         is_book=True,
         fetched=True,

@@ -16,6 +16,11 @@ class Controls {
     const view = this.view;
     const root = view.root;
     root.querySelectorAll("input[data-filter]").forEach((box) => box.addEventListener("change", () => {
+      if (box.dataset.filter === "new") {
+        view.onlyNew = box.checked;
+        view.refresh();
+        return;
+      }
       const set = box.dataset.filter === "type" ? view.hiddenTypes : view.hiddenKinds;
       if (box.checked) set.delete(box.dataset.value);
       else set.add(box.dataset.value);
@@ -37,6 +42,7 @@ class Controls {
     const view = this.view;
     const [from, to] = view.yearRange;
     if (view.hiddenTypes.has(node.type)) return false;
+    if (view.onlyNew && node.type !== "trial" && !node.attrs.new_since) return false; // what a rebuild found new
     if (node.year !== null && (node.year < from || node.year > to)) return false;
     return !(node.edges.length && node.edges.every((e) => view.hiddenKinds.has(view.model.edges[e].kind)));
   }

@@ -43,6 +43,7 @@ class Looks {
                              dashes: [3, 3] });
     }
     if (a.seed === true) Object.assign(paint, { border: marks.seed, borderWidth: 3 });
+    if (a.new_since) Object.assign(paint, { border: marks.new, borderWidth: 4 });
     if (a.retracted === true) Object.assign(paint, { border: marks.retracted, borderWidth: 4 });
     if (node.type === "trial") paint.borderWidth = 3;
     return paint;

@@ -38,6 +38,7 @@ class GraphView {
     this.controls = new Controls(this);
     this.search = new Search(this);
     this.hiddenTypes = new Set();
+    this.onlyNew = false; // "only what is new": the papers a rebuild marked new_since
     this.hiddenKinds = new Set();
     this.yearRange = [-Infinity, Infinity];
     this.layoutMode = "force";
