@@ -1,10 +1,11 @@
 """From seeds to a Corpus: fetch each level of papers, follow their citation links, stop at the
 depth and size the user set.
 
-Depth N means: papers up to N citation hops from the seeds, with metadata; links are looked up
-for papers closer than N. When `max_papers` cuts a level, the papers kept are those linked to
-the most papers already in the corpus (ties broken by PMID), so the picture stays centred on
-the seeds.
+Depth N means: papers up to N citation hops from the seeds, with metadata. Links are looked up
+for every level, the last one included: those of the last level bring no new papers, they close
+the graph, so the citations among its papers are all there. When `max_papers` cuts a level, the
+papers kept are those linked to the most papers already in the corpus (ties broken by PMID), so
+the picture stays centred on the seeds.
 """
 
 from __future__ import annotations
@@ -106,18 +107,18 @@ def expand(corpus: Corpus, entrez: Entrez, limits: Limits = Limits(), progress: 
     """Fetch the seeds and their neighbourhood into `corpus`, one level at a time.
 
     A level's records and links are fetched together, in one wave of concurrent requests; the
-    next level is chosen from the links once the wave is in.
+    next level is chosen from the links once the wave is in. The last level's links only close
+    the graph: no level follows them.
     """
     progress = progress or Progress()
     level = [node for node in sorted(corpus.seeds) if node.startswith("pmid:")]
     for depth in range(limits.depth + 1):
-        follow = depth < limits.depth
         ids = [node.removeprefix("pmid:") for node in level]
         unfetched = [node.removeprefix("pmid:") for node in level if not corpus.papers[node].fetched]
-        jobs = entrez.efetch_jobs(unfetched) + (entrez.elink_jobs(ids) if follow else [])
+        jobs = entrez.efetch_jobs(unfetched) + entrez.elink_jobs(ids)
         if jobs:
             corpus.waves.append(len(jobs))
-        corpus.ids_asked += len(unfetched) + (len(ids) if follow else 0)
+        corpus.ids_asked += len(unfetched) + len(ids)
         progress.wave(depth, limits.depth, len(jobs))
         reach: dict[str, set] = {}
         for result in entrez.run(jobs):
@@ -128,7 +129,7 @@ def expand(corpus: Corpus, entrez: Entrez, limits: Limits = Limits(), progress: 
             else:
                 _store_links(corpus, result.records, limits.links, reach)
             progress.advance(len(corpus.papers))
-        if not follow:
+        if depth == limits.depth:
             break
         if "refs" in limits.links:  # a reference list is a second source of "refs"
             for node in level:

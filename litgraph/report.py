@@ -106,5 +106,5 @@ def summarise(result: BuildRecord) -> dict:
         "warnings": result.warnings,
         "requests": result.requests,
         "seconds": result.timings,
-        "metrics": top_tables(result.graphs, depth=result.limits.depth),
+        "metrics": top_tables(result.graphs),
     }

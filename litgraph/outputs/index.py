@@ -67,8 +67,7 @@ def _notices(summary: dict[str, Any]) -> list[str]:
         notices.append("No paper could be fetched from PubMed (offline, or NCBI unreachable): papers are known only "
                        "from the registry's citations, and citation links are unknown, so the paper graph has no "
                        "citations and nothing is ranked by them.")
-    elif counts.get("papers_fetched") and not counts.get("edges", {}).get("cites") and \
-            summary.get("limits", {}).get("depth", 0) > 0:
+    elif counts.get("papers_fetched") and not counts.get("edges", {}).get("cites"):
         notices.append("No citation links were found among these papers: the paper graph has no citations.")
     if counts.get("left_out_by_max_papers"):
         notices.append(f"{counts['left_out_by_max_papers']:,} papers were left out by the size limit "
