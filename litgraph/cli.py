@@ -14,6 +14,7 @@ from .api import InputError, build
 from .collector import collector_paused
 from .bulk.command import add_bulk_parser, run_bulk
 from .expand import LINK_TYPES
+from .sources.citations import DEFAULT_CITATIONS, SOURCES
 from .outputs import ALL_FORMATS, INDEX, SUMMARY, check_folder, check_formats
 from .progress import Progress, TerminalProgress
 from .settings import Settings
@@ -60,6 +61,8 @@ def parser() -> argparse.ArgumentParser:
                           "the most papers already in the graph are kept (default 500)")
     cmd.add_argument("--links", default="refs,citedin",
                      help=f"links to follow, comma-separated from {', '.join(LINK_TYPES)} (default refs,citedin)")
+    cmd.add_argument("--citations", help=f"citation sources to ask, comma-separated from {', '.join(SOURCES)} (default "
+                                          f"{','.join(DEFAULT_CITATIONS)}; a build from --store asks nih-occ,reference-list)")
     cmd.add_argument("--out", type=Path, help="output folder (default output/<NCT id or first PMID>)")
     cmd.add_argument("--format", default="html,json",
                      help=f"comma-separated from {', '.join(ALL_FORMATS)} (default html,json)")
@@ -120,7 +123,7 @@ def run_build(args: argparse.Namespace) -> int:
         print(f"litgraph: warning: {terminal_text(message)}", file=sys.stderr)
 
     result = build(*args.sources, query=args.query, depth=args.depth, max_papers=args.max_papers, links=_split(args.links),
-                   offline=args.offline, email=args.email, api_key=args.api_key,
+                   citations=_split(args.citations) if args.citations is not None else None, offline=args.offline, email=args.email, api_key=args.api_key,
                    settings=Settings.from_env(), warn=warn, progress=progress, store=args.store)
     files = result.write(args.out, formats)
     summary = result.summary()

@@ -145,7 +145,9 @@ SOURCE_WORDS = {"registry": "the trial's registry record", "pubmed-si": "PubMed 
                 "elink-refs": "PubMed Central's references (elink)", "elink-citedin": "PubMed Central's citing papers (elink)",
                 "elink-similar": "PubMed's similar articles", "reference-list": "the PubMed record's reference list",
                 "icite": "NIH Open Citation Collection (iCite)", "icite-refs": "references in iCite (NIH-OCC)",
-                "icite-citedin": "citing papers in iCite (NIH-OCC)", "pubmed": "PubMed"}
+                "icite-citedin": "citing papers in iCite (NIH-OCC)", "nih-occ": "NIH Open Citation Collection (store)",
+                "nih-occ-refs": "references in the NIH-OCC snapshot", "nih-occ-citedin": "citing papers in the NIH-OCC snapshot",
+                "pubmed": "PubMed"}
 
 # ClinicalTrials.gov API v2 enumerations in plain words (the record text already has them so).
 STATUS_WORDS = {

@@ -35,33 +35,41 @@ class BuildRecord(Protocol):
     timings: dict[str, float]
 
 
-def request_counts(http: Http) -> dict[str, int]:
+def request_counts(http: Http) -> dict:
     counters = http.counters
-    return {"network": counters.network, "cached": counters.cached, "retries": counters.retries}
+    return {"network": counters.network, "cached": counters.cached, "retries": counters.retries,
+            "network_by_service": dict(sorted(counters.sent_to.items()))}
 
 
-def problem_warnings(corpus: Corpus, cache_only: Iterable[str], ncbi: str) -> list[str]:
+def problem_warnings(corpus: Corpus, cache_only: Iterable[str], services: dict[str, str]) -> list[str]:
     """One line per kind of failure, so a bad run says what it lacks without flooding the terminal.
-    `cache_only` are the lines saying a service is answered from the cache only; NCBI's (the one
-    naming `ncbi` first) also says what the cache could not give, as the corpus's problems are its."""
-    by_reason: dict[str, list[Problem]] = {}
-    for problem in corpus.problems:
-        by_reason.setdefault(_reason_kind(problem.reason), []).append(problem)
-    lacking = {}
-    for reason, problems in by_reason.items():
-        ids = list(dict.fromkeys(i for problem in problems for i in problem.ids))
-        calls = ", ".join(dict.fromkeys(problem.what.split()[0] for problem in problems))
-        lacking[reason] = f"{calls} for {len(ids)} PMID(s) ({examples(ids)})"
+    `cache_only` are the lines saying a service is answered from the cache only, each starting with
+    the service's name (`services`: key -> name); each also says what the cache could not give of
+    that service."""
+    said: set[int] = set()
     lines = []
     for line in cache_only:
-        if line.startswith(ncbi):
-            missed = [lacking.pop(reason) for reason in list(lacking) if reason.startswith(NOT_CACHED)]
-            line += "".join(f"; not in the cache: {what}" for what in missed)
-        lines.append(line)
-    lines += [f"{reason}: {what}" for reason, what in lacking.items()]
+        key = next((key for key, name in services.items() if line.startswith(name)), None)
+        missed = [problem for problem in corpus.problems if problem.service == key and problem.reason.startswith(NOT_CACHED)]
+        said.update(map(id, missed))
+        lines.append(line + "".join(f"; not in the cache: {what}" for what in _lacking(missed).values()))
+    lines += [f"{reason}: {what}" for reason, what in _lacking([p for p in corpus.problems if id(p) not in said]).items()]
     if corpus.missing:
         lines.append(f"PubMed returned no record for {len(corpus.missing)} PMID(s): {examples(corpus.missing)}")
     return lines
+
+
+def _lacking(problems: list[Problem]) -> dict[str, str]:
+    """For each kind of failure, the calls and PMIDs it cost."""
+    by_reason: dict[str, list[Problem]] = {}
+    for problem in problems:
+        by_reason.setdefault(_reason_kind(problem.reason), []).append(problem)
+    lacking = {}
+    for reason, grouped in by_reason.items():
+        ids = list(dict.fromkeys(i for problem in grouped for i in problem.ids))
+        calls = ", ".join(dict.fromkeys(problem.what.split()[0] for problem in grouped))
+        lacking[reason] = f"{calls} for {len(ids)} PMID(s) ({examples(ids)})"
+    return lacking
 
 
 def examples(ids: list[str], shown: int = 5) -> str:
@@ -87,7 +95,8 @@ def summarise(result: BuildRecord) -> dict:
                     "completion_date": trial.completion_date, "sponsor": trial.sponsor}
                    for trial in corpus.trials.values()],
         "limits": {"depth": result.limits.depth, "max_papers": result.limits.max_papers,
-                   "links": list(result.limits.links), "offline": result.offline},
+                   "links": list(result.limits.links), "citations": list(result.limits.citations),
+                   "offline": result.offline},
         "counts": {
             "trials": len(corpus.trials),
             "papers": len(papers),

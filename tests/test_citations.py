@@ -1,14 +1,26 @@
-"""Citations end to end: the paper graph holds every citation its sources know among its papers,
-the outermost level included, against the generated corpus's truth."""
+"""Citations end to end, against the generated corpus's truth: the paper graph holds every citation
+its sources know among its papers, the outermost level included; each source (ELink, reference
+lists, NIH-OCC through iCite) adds what the others miss, each edge names the sources that saw it,
+and each paper says which sources know its links."""
 
 from __future__ import annotations
 
-from conftest import settings_for
-from litgraph import build
+import json
+
+import pytest
+
+from conftest import service_env, settings_for
+from fake_ncbi import FakeNCBI
+from litgraph import InputError, build
+from litgraph.cli import main
+from litgraph.outputs.export import read_json
+from litgraph.sources.citations.icite import ICiteFormatError, parse_icite
 
 
-def pmid_pairs(graph, kind: str = "cites") -> set[tuple[int, int]]:
-    return {(int(u[5:]), int(v[5:])) for u, v, key in graph.edges(keys=True) if key == kind}
+def pmid_pairs(graph, source: str | None = None) -> set[tuple[int, int]]:
+    """The citations of a graph (those a source saw, if named), as (citing, cited) PMIDs."""
+    return {(int(u[5:]), int(v[5:])) for u, v, key, sources in graph.edges(keys=True, data="sources")
+            if key == "cites" and (source is None or source in sources)}
 
 
 def held_pmids(graph, corpus) -> set[int]:
@@ -16,23 +28,162 @@ def held_pmids(graph, corpus) -> set[int]:
     return {int(node[5:]) for node in graph if node.startswith("pmid:") and int(node[5:]) in corpus.papers}
 
 
-def known_to_pubmed(corpus, citing: int) -> bool:
-    """PubMed shows a paper's references when it is in PMC (elink) or deposited a reference list."""
-    paper = corpus.papers[citing]
-    return bool(paper.pmcid) or paper.refs_deposited
+def truth(corpus, held: set[int], knows=lambda citing, cited: True) -> set[tuple[int, int]]:
+    """The true citations among the papers held, those `knows` allows."""
+    return {(citing, cited) for citing in held for cited in corpus.papers[citing].refs
+            if cited in held and knows(citing, cited)}
 
 
-def test_a_depth_2_graph_holds_every_citation_known_among_its_papers_the_last_level_included(
-        trials_server, two_trials, tmp_path):
-    nct = next(iter(two_trials.studies))
-    result = build(nct, depth=2, max_papers=100_000, settings=settings_for(trials_server, tmp_path))
+def elink_knows(corpus):
+    return lambda citing, cited: bool(corpus.papers[citing].pmcid)
 
+
+def reference_list_knows(corpus):
+    return lambda citing, cited: corpus.papers[citing].refs_deposited
+
+
+def icite_knows(server):
+    """NIH-OCC has the citing paper's references, and iCite a record of one end to read them in."""
+    store = server.store
+    return lambda citing, cited: store.icite_knows_references(citing) and (
+        store.icite_holds(citing) or store.icite_holds(cited))
+
+
+@pytest.fixture
+def trial(two_trials) -> str:
+    return next(iter(two_trials.studies))
+
+
+def test_with_full_coverage_a_depth_2_graph_is_the_truth_among_its_papers(two_trials, trial, tmp_path):
+    with FakeNCBI(corpus=two_trials, full_citations=True) as server:
+        result = build(trial, depth=2, max_papers=100_000, citations=["elink"], settings=settings_for(server, tmp_path))
     paper = result.graphs["paper"]
     held = held_pmids(paper, two_trials)
-    truth = {(citing, cited) for citing in held for cited in two_trials.papers[citing].refs
-             if cited in held and known_to_pubmed(two_trials, citing)}
-    assert pmid_pairs(paper) == truth
+    assert pmid_pairs(paper) == truth(two_trials, held)
     outermost = {node for node, depth in paper.nodes(data="depth") if depth == 2}
-    closing = [sources for u, v, sources in paper.edges(data="sources") if u in outermost and v in outermost
-               and "reference-list" not in sources]
-    assert closing  # links between papers of the last level, which only looking up that level finds
+    assert any(u in outermost and v in outermost for u, v in paper.edges())  # only closing lookups find these
+
+
+def test_a_depth_2_graph_holds_every_citation_its_sources_know_and_each_edge_names_them(
+        trials_server, two_trials, trial, tmp_path):
+    result = build(trial, depth=2, max_papers=100_000, settings=settings_for(trials_server, tmp_path))
+    paper = result.graphs["paper"]
+    held = held_pmids(paper, two_trials)
+    knowers = {"elink-refs": elink_knows(two_trials), "reference-list": reference_list_knows(two_trials),
+               "icite": icite_knows(trials_server)}
+    assert pmid_pairs(paper) == truth(two_trials, held, lambda *pair: any(knows(*pair) for knows in knowers.values()))
+    for source, knows in knowers.items():
+        assert pmid_pairs(paper, source) == truth(two_trials, held, knows), source
+    assert result.limits.citations == ("elink", "icite", "reference-list")
+
+
+def test_icite_adds_the_citations_pmc_based_links_miss(trials_server, two_trials, trial, tmp_path):
+    elink = build(trial, depth=1, max_papers=100_000, citations=["elink"], settings=settings_for(trials_server, tmp_path))
+    both = build(trial, depth=1, max_papers=100_000, citations=["elink", "icite"],
+                 settings=settings_for(trials_server, tmp_path))
+    only_icite = pmid_pairs(both.graphs["paper"]) - pmid_pairs(both.graphs["paper"], "elink-refs")
+    assert len(only_icite) > 0.2 * len(pmid_pairs(both.graphs["paper"]))
+    assert all(not two_trials.papers[citing].pmcid for citing, _ in only_icite)  # papers outside PMC
+    assert pmid_pairs(elink.graphs["paper"]) < pmid_pairs(both.graphs["paper"])
+    assert len(both.corpus.papers) > len(elink.corpus.papers)  # the next level is chosen from the union
+
+
+def test_each_paper_says_which_sources_know_its_links_and_what_icite_says_of_it(
+        trials_server, two_trials, trial, tmp_path):
+    out = tmp_path / "out"
+    build(trial, depth=1, max_papers=300, settings=settings_for(trials_server, tmp_path)).write(out, ["json"])
+    paper = read_json(out / "paper.json")
+    store = trials_server.store
+    for node, data in paper.nodes(data=True):
+        pmid = int(data["pmid"]) if data["pmid"] else None
+        if pmid not in two_trials.papers:
+            continue
+        record, truth_paper = store.icite_record(pmid), two_trials.papers[pmid]
+        expected = {"elink-refs"} if truth_paper.pmcid and truth_paper.refs else set()
+        expected |= {"reference-list"} if truth_paper.refs_deposited and truth_paper.refs else set()
+        expected |= {"icite-citedin"} if record else set()
+        expected |= {"icite-refs"} if record and record["references"] else set()
+        assert set(data["link_data"]) - {"elink-citedin"} == expected, node
+        if record:
+            assert (data["citation_count"], data["rcr"], data["apt"], data["is_clinical"]) == (
+                record["citation_count"], record["relative_citation_ratio"], record["apt"], record["is_clinical"])
+            assert data["clinical_citations"] == [str(pmid) for pmid in record["cited_by_clin"]]
+            assert data["cited_by_clinical"] == len(record["cited_by_clin"])
+        else:
+            assert data["citation_count"] is None and data["clinical_citations"] == []
+    assert any(data["is_clinical"] for _, data in paper.nodes(data=True))
+    uncovered = [data["pmid"] for _, data in paper.nodes(data=True) if data["fetched"] and not data["link_data"]]
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["no_citation_data"] == sorted(uncovered)
+
+
+def test_icite_unreachable_is_one_warning_and_the_build_goes_on(trials_server, trial, tmp_path):
+    with FakeNCBI() as stopped:
+        unreachable = stopped.icite_url
+    warnings = []
+    result = build(trial, depth=1, max_papers=200, warn=warnings.append,
+                   settings=settings_for(trials_server, tmp_path, icite_url=unreachable))
+    (line,) = [warning for warning in warnings if "iCite" in warning]
+    assert line.startswith(f"NIH iCite unreachable at {unreachable}: connection refused; building from the record "
+                           "and the cache; not in the cache: icite for ")
+    assert [warning for warning in warnings if warning != line] == ["PubMed returned no record for 1 PMID(s): 29795092"]
+    assert pmid_pairs(result.graphs["paper"], "elink-refs") and not pmid_pairs(result.graphs["paper"], "icite")
+
+
+def test_icite_failing_is_retried_and_then_named_like_ncbi_failures(trials_server, trial, tmp_path):
+    trials_server.inject("icite", status=503, times=1000)
+    warnings = []
+    result = build(trial, depth=0, warn=warnings.append, settings=settings_for(trials_server, tmp_path, tries=2))
+    seeds = sorted(node[5:] for node in result.corpus.seeds if node.startswith("pmid:"))
+    assert f"HTTP 503: icite for {len(seeds)} PMID(s) ({', '.join(seeds[:5])}, …)" in warnings
+    assert len(trials_server.requests("icite")) == 2  # one batch, tried twice
+    assert result.corpus.cites  # ELink's and the reference lists' citations are all there
+
+
+def test_requests_per_source_are_the_minimum_and_icite_has_its_own_count(trials_server, trial, tmp_path):
+    result = build(trial, depth=2, max_papers=400, settings=settings_for(trials_server, tmp_path, icite_batch=50))
+    planned = {}
+    for wave in result.requests["waves_by_call"]:
+        for call, count in wave.items():
+            planned[call] = planned.get(call, 0) + count
+    assert {call: len(trials_server.requests(call)) for call in planned} == planned
+    assert result.requests["network_by_service"]["icite"] == planned["icite"] >= 8  # 400 papers, 50 a request
+    assert result.requests["network"] == result.requests["minimum"]
+
+
+def test_sources_are_chosen_by_name_on_the_command_line_too(trials_server, trial, tmp_path, monkeypatch, capsys):
+    for name, value in service_env(trials_server).items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("LITGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    assert main(["build", trial, "--citations", "icite", "--format", "json", "--out", "out", "--quiet"]) == 0
+    sources = {source for *_, sources in read_json(tmp_path / "out" / "paper.json").edges(data="sources")
+               for source in sources}
+    assert sources == {"icite"} and trials_server.requests("elink") == []
+    assert json.loads((tmp_path / "out" / "summary.json").read_text())["limits"]["citations"] == ["icite"]
+    assert main(["build", trial, "--citations", "elink,opencitations"]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "litgraph: error: unknown citation source 'opencitations': choose from elink, icite, reference-list")
+    with pytest.raises(InputError, match="^similar articles come from elink, which this build does not ask"):
+        build(trial, links=["refs", "similar"], citations=["icite"])
+
+
+def test_the_real_icite_answer_is_read_in_full(fixtures_dir):
+    body = (fixtures_dir / "icite" / "needle_in_a_haysack_icite_api_pubs_32162448.json").read_bytes()
+    (links,) = parse_icite(body)
+    assert links.pmid == "32162448" and len(links.references) == 31 and len(links.citing) == 17
+    assert links.references[:2] == ["30500064", "27595380"] and "38350987" in links.citing
+    impact = links.impact
+    assert (impact.citation_count, impact.rcr, impact.nih_percentile, impact.apt, impact.is_clinical) == (
+        17, 2.18475199552701, 77.1, 0.75, True)
+    assert impact.clinical_citations == ["32997821", "38615661", "35166373"] and impact.cited_by_clinical == 3
+
+
+@pytest.mark.parametrize("body, reason", [
+    (b'{"data": [{"pmid": "x"}]}', "a record's pmid is not a PMID: 'x'"),
+    (b'{"data": [{"pmid": 1, "references": [2, "b"]}]}', "a record's references is not a list of PMIDs"),
+    (b'{"records": []}', 'not an iCite answer (no "data" list of records)'),
+    (b"<html>", "not JSON"),
+])
+def test_an_answer_that_is_not_icites_is_an_error_not_an_empty_result(body, reason):
+    with pytest.raises(ICiteFormatError, match="^" + reason.replace("(", r"\(").replace(")", r"\)")):
+        parse_icite(body)
