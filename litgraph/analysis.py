@@ -392,7 +392,7 @@ def _why_no_citations(papers: nx.Graph) -> str:
     if not any(data.get("fetched") for data in records):
         return "no citation links are known: no PubMed record could be had, only the registry's citations"
     if not any(data.get("link_data") for data in records):
-        return "no citation links are known: PubMed has none for these papers, or they could not be fetched"
+        return "no citation links are known: no citation source asked has any for these papers, or they could not be fetched"
     return "none of these papers cites another"
 
 

@@ -18,6 +18,7 @@ from .sources.citations import DEFAULT_CITATIONS, SOURCES
 from .outputs import ALL_FORMATS, INDEX, SUMMARY, check_folder, check_formats
 from .progress import Progress, TerminalProgress
 from .settings import Settings
+from .kinds import completeness_line
 from .terminal import terminal_text
 
 BUILD_HELP = """\
@@ -128,6 +129,9 @@ def run_build(args: argparse.Namespace) -> int:
     files = result.write(args.out, formats)
     summary = result.summary()
     print(headline(summary))
+    completeness = completeness_line(summary.get("citation_data", {}))
+    if completeness:
+        print(completeness)
     index = next(f for f in files if f.name == INDEX)
     print(terminal_text(f"wrote {len(files)} files to {index.parent}/ — open {index}"))
     if not args.quiet:
@@ -146,7 +150,9 @@ def run_summary(args: argparse.Namespace) -> int:
         raise InputError("--top must be 1 or more")
     summary = read_summary(args.folder)
     try:  # the file is the user's: whatever it lacks is bad input, not a failure of litgraph
-        report = f"{headline(summary)}\n\n{format_tables(summary['metrics'], args.top)}"
+        completeness = completeness_line(summary.get("citation_data", {}))
+        report = f"{headline(summary)}\n{completeness + chr(10) if completeness else ''}\n" \
+                 f"{format_tables(summary['metrics'], args.top)}"
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise InputError(f"{args.folder}: not a litgraph summary ({type(error).__name__}: {error})") from None
     print(report)

@@ -120,11 +120,11 @@ def expand(corpus: Corpus, entrez: Entrez, limits: Limits = Limits(), progress: 
     for depth in range(limits.depth + 1):
         ids = [node.removeprefix("pmid:") for node in level]
         unfetched = [node.removeprefix("pmid:") for node in level if not corpus.papers[node].fetched]
+        fetches = entrez.efetch_jobs(unfetched)
         asked = {source.name: source.jobs(ids) for source in sources}
-        jobs = entrez.efetch_jobs(unfetched) + [job for source_jobs in asked.values() for job in source_jobs]
+        jobs = fetches + [job for source_jobs in asked.values() for job in source_jobs]
         if jobs:
-            corpus.add_wave({"efetch": len(jobs) - sum(map(len, asked.values())),
-                             **{name: len(source_jobs) for name, source_jobs in asked.items()}})
+            corpus.add_wave({"efetch": len(fetches), **{name: len(source_jobs) for name, source_jobs in asked.items()}})
         corpus.ids_asked += len(unfetched) + len(ids) * sum(1 for source_jobs in asked.values() if source_jobs)
         progress.wave(depth, limits.depth, len(jobs))
         reach: dict[str, set] = {}

@@ -13,7 +13,7 @@ import networkx as nx
 
 from .analysis import GRAPH_LIMITS, top_tables
 from .expand import Limits
-from .model import Corpus, Problem
+from .model import CITATION_SOURCES, Corpus, Problem
 from .sources.net import Http
 from .version import __version__
 
@@ -80,6 +80,24 @@ def _reason_kind(reason: str) -> str:
     return re.sub(r"\s*\(gave up after \d+ tries\)", "", reason)
 
 
+def citation_data(corpus: Corpus, sources: Iterable[str]) -> dict:
+    """How complete the build's citation links are: of the papers with a PMID, the share whose
+    references each source knows, and any source; the same for the papers citing them."""
+    papers = [node for node in corpus.papers if node.startswith("pmid:")]
+    sources = list(sources)
+
+    def shares(names: dict[str, str]) -> dict[str, float]:
+        known = [corpus.link_sources.get(node, set()) for node in papers]
+        counts = {"any": sum(1 for found in known if found & set(names.values()))}
+        counts.update((source, sum(1 for found in known if name in found)) for source, name in names.items())
+        return {source: round(count / len(papers), 3) if papers else 0.0 for source, count in counts.items()}
+
+    return {"papers": len(papers),
+            "references_known": shares({name: CITATION_SOURCES[name].refs_data for name in sources}),
+            "citing_known": shares({name: CITATION_SOURCES[name].citedin_data for name in sources
+                                    if CITATION_SOURCES[name].citedin_data})}
+
+
 def summarise(result: BuildRecord) -> dict:
     corpus = result.corpus
     papers = corpus.papers
@@ -112,6 +130,7 @@ def summarise(result: BuildRecord) -> dict:
         "not_fetched": [{"what": p.what, "reason": p.reason, "pmids": p.ids} for p in corpus.problems],
         "missing_pmids": corpus.missing,
         "no_citation_data": sorted(papers[node].pmid for node in fetched if node not in corpus.link_sources),
+        "citation_data": citation_data(corpus, result.limits.citations),
         "warnings": result.warnings,
         "requests": result.requests,
         "seconds": result.timings,

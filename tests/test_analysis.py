@@ -254,7 +254,7 @@ def uncited_corpus(fetched: bool, linked: bool, authors: int) -> Corpus:
 
 @pytest.mark.parametrize("fetched, linked, why", [
     (False, False, "no citation links are known: no PubMed record could be had, only the registry's citations"),
-    (True, False, "no citation links are known: PubMed has none for these papers, or they could not be fetched"),
+    (True, False, "no citation links are known: no citation source asked has any for these papers, or they could not be fetched"),
     (True, True, "none of these papers cites another"),
 ])
 def test_an_empty_paper_table_says_why(fetched, linked, why):

@@ -117,6 +117,34 @@ def test_each_paper_says_which_sources_know_its_links_and_what_icite_says_of_it(
     assert summary["no_citation_data"] == sorted(uncovered)
 
 
+def test_the_build_says_how_complete_its_links_are_by_source_and_overall(
+        trials_server, two_trials, trial, tmp_path, monkeypatch, capsys):
+    for name, value in service_env(trials_server).items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("LITGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    assert main(["build", trial, "--max-papers", "300", "--format", "json", "--out", "out", "--quiet"]) == 0
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    data = summary["citation_data"]
+    held = [int(node[5:]) for node in read_json(tmp_path / "out" / "paper.json") if node.startswith("pmid:")]
+    store = trials_server.store
+    citing = [pmid for pmid in held if pmid in two_trials.papers and two_trials.papers[pmid].refs]
+    known = {"elink": [pmid for pmid in citing if two_trials.papers[pmid].pmcid],
+             "icite": [pmid for pmid in citing if store.icite_holds(pmid) and store.icite_knows_references(pmid)],
+             "reference-list": [pmid for pmid in citing if two_trials.papers[pmid].refs_deposited]}
+    known["any"] = set().union(*known.values())
+    assert data["papers"] == len(held)
+    assert data["references_known"] == {source: round(len(pmids) / len(held), 3) for source, pmids in
+                                        [("any", known["any"]), *((name, known[name]) for name in summary["limits"]["citations"])]}
+    assert data["references_known"]["icite"] > data["references_known"]["elink"]
+    assert data["citing_known"]["icite"] == round(sum(map(store.icite_holds, held)) / len(held), 3)
+    shares = data["references_known"]
+    line = (f"References known for {shares['any']:.0%} of papers: elink {shares['elink']:.0%}, iCite {shares['icite']:.0%}, "
+            f"reference lists {shares['reference-list']:.0%}; citing papers known for {data['citing_known']['any']:.0%}")
+    assert line in capsys.readouterr().out.splitlines()
+    assert main(["summary", "out"]) == 0 and line in capsys.readouterr().out.splitlines()
+    assert f"{line}." in (tmp_path / "out" / "index.html").read_text()
+
+
 def test_icite_unreachable_is_one_warning_and_the_build_goes_on(trials_server, trial, tmp_path):
     with FakeNCBI() as stopped:
         unreachable = stopped.icite_url

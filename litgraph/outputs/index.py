@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ..kinds import GRAPH_KINDS, plain_date, plain_phase, plain_status
+from ..kinds import GRAPH_KINDS, completeness_line, plain_date, plain_phase, plain_status
 from .html import render_template
 
 FILE_KINDS = {  # suffix after "<graph>." -> what the file is, in the order listed
@@ -35,6 +35,7 @@ def render_index(summary: dict[str, Any], files: list[str]) -> str:
         heading=_heading(summary),
         trials=[_trial_line(trial) for trial in summary.get("trials", [])],
         notices=_notices(summary),
+        completeness=completeness_line(summary.get("citation_data", {})),
         graphs=graphs,
         problems=_problems(summary),
         other_files=[{"file": name, "href": quote(name)} for name in files if name not in listed],
@@ -91,6 +92,6 @@ def _problems(summary: dict[str, Any]) -> list[dict[str, Any]]:
     if summary.get("missing_pmids"):
         problems.append({"text": "PubMed returned no record", "ids": list(summary["missing_pmids"])})
     if summary.get("no_citation_data"):
-        problems.append({"text": "PubMed has no reference or citing data (elink covers PubMed Central only)",
-                         "ids": list(summary["no_citation_data"])})
+        problems.append({"text": "No citation source asked knows their references or the papers citing them, so "
+                                 "their links are unknown (not absent)", "ids": list(summary["no_citation_data"])})
     return problems
