@@ -36,12 +36,12 @@ def first_trial(folder: Path) -> str:
 class Server:
     """tests/fake_ncbi.py in a child process, so it does not share the client's interpreter."""
 
-    def __init__(self, corpus: Path, rate_limit: int = 3, latency: float = 0.0):
+    def __init__(self, corpus: Path, rate_limit: int = 3, latency: float = 0.0, full_citations: bool = False):
         self.process = subprocess.Popen(
             [sys.executable, str(TESTS / "fake_ncbi.py"), "--corpus", str(corpus), "--port", "0",
-             "--rate-limit", str(rate_limit), "--latency", str(latency)],
+             "--rate-limit", str(rate_limit), "--latency", str(latency)] + ["--full-citations"] * full_citations,
             stdout=subprocess.PIPE, text=True)
-        self.env = dict(line.strip().split("=", 1) for line in (self.process.stdout.readline() for _ in range(2)))
+        self.env = dict(line.strip().split("=", 1) for line in (self.process.stdout.readline() for _ in range(3)))
 
     def __enter__(self) -> "Server":
         return self
@@ -75,8 +75,8 @@ def built_corpus(folder: Path, max_papers: int, work: Path, seeds: list[str] | t
     from litgraph import Settings, build
 
     with FakeNCBI(corpus=folder) as server:
-        settings = Settings(eutils_url=server.eutils_url, ctgov_url=server.ctgov_url, cache_dir=work / "cache",
-                            rate=500.0, backoff=0.01)
+        settings = Settings(eutils_url=server.eutils_url, ctgov_url=server.ctgov_url, icite_url=server.icite_url,
+                            cache_dir=work / "cache", rate=500.0, icite_rate=500.0, backoff=0.01)
         return build(first_trial(folder), *seeds, depth=2, max_papers=max_papers, settings=settings,
                      warn=lambda _: None).corpus
 

@@ -4,9 +4,12 @@ Runs litgraph against tests/fake_ncbi.py in its own process, serving a generated
 NCBI's 3 requests/second enforced and a simulated latency, and prints:
   - requests made / the minimum for that expansion (one request per full batch), and the
     requests a per-PMID client would make (one efetch + one elink per paper) / ours;
-  - fetch wall time / (requests / 3 per second), at latency 0.1 s and 1 s, and / the dependency
-    bound: the least time any client could take, as each wave of requests needs the answers of
-    the wave before (registry and searches, then each level of papers);
+  - fetch wall time / (NCBI's requests / 3 per second), at latency 0.1 s and 1 s, and / the
+    dependency bound: the least time any client could take, as each wave of requests needs the
+    answers of the wave before (registry and searches, then each level of papers), with iCite's
+    requests going beside NCBI's under iCite's own rate;
+  - fetch wall time with iCite (the default sources) / without it (--citations elink,reference-list):
+    iCite's requests should make the build no slower than its NCBI part;
   - the warm rerun from the cache: network requests (must be 0), whole-process wall time and
     peak memory.
 
@@ -21,7 +24,11 @@ import shutil
 
 from _harness import RESULTS, Server, corpus_folder, first_trial, run_litgraph
 
+from litgraph import Settings
+
 RATE = 3.0
+ICITE_RATE = Settings().icite_rate
+NCBI_CALLS = ("esearch", "efetch", "elink")
 
 
 def expansion(size: int, latency: float, corpus, trial: str) -> dict:
@@ -32,36 +39,44 @@ def expansion(size: int, latency: float, corpus, trial: str) -> dict:
         env = {**server.env, "LITGRAPH_CACHE_DIR": str(work / "cache")}
         cold = run_litgraph(args + ["--format", "json"], env, work)
         warm = run_litgraph(args, env, work)  # the default formats, as a user reruns it
+        alone = run_litgraph(args + ["--format", "json", "--citations", "elink,reference-list"],
+                             {**env, "LITGRAPH_CACHE_DIR": str(work / "cache-ncbi")}, work)
     requests = cold["summary"]["requests"]
+    ncbi = sum(wave.get(call, 0) for wave in requests["waves_by_call"] for call in NCBI_CALLS)
     return {
         "papers": cold["summary"]["counts"]["papers"],
         "latency": latency,
         "requests": requests["network"],
         "minimum": requests["minimum"],
+        "icite_requests": requests["network_by_service"].get("icite", 0),
         "per_pmid_client": requests["per_pmid_client"],
         "retries": requests["retries"],
         "fetch_seconds": cold["summary"]["seconds"]["fetch"],
-        "rate_bound_seconds": requests["network"] / RATE,
+        "rate_bound_seconds": ncbi / RATE,
         "waves": requests["waves"],
-        "dependency_bound_seconds": dependency_bound(requests["waves"], latency),
+        "dependency_bound_seconds": dependency_bound(requests["waves_by_call"], latency),
+        "ncbi_alone_fetch_seconds": alone["summary"]["seconds"]["fetch"],
         "warm_requests": warm["summary"]["requests"]["network"],
         "warm_wall": warm["wall"],
         "warm_peak_mb": warm["peak_mb"],
     }
 
 
-def dependency_bound(waves: list[int], latency: float, registry: int = 1) -> float:
+def dependency_bound(waves: list[dict[str, int]], latency: float) -> float:
     """The least fetch time any client could take at RATE requests in any 1-second window (NCBI's
-    rule) and `latency` per answer: each request goes as soon as the window allows, and a wave
-    starts when the one before has its last answer. The first wave holds `registry` requests to
-    ClinicalTrials.gov, which NCBI's limit does not cover."""
-    sends: list[float] = []  # NCBI requests, in order
+    rule), ICITE_RATE for iCite's, and `latency` per answer: each request goes as soon as its
+    service's window allows, and a wave starts when the one before has its last answer. The
+    registry's requests (ClinicalTrials.gov) are under neither limit."""
+    sends: dict[str, list[float]] = {"ncbi": [], "icite": []}  # each service's requests, in order
+    rates = {"ncbi": RATE, "icite": ICITE_RATE}
     start = 0.0
-    for number, requests in enumerate(waves):
+    for wave in waves:
         last = start
-        for _ in range(requests - (registry if number == 0 else 0)):
-            last = max(start, sends[-int(RATE)] + 1 if len(sends) >= RATE else start)
-            sends.append(last)
+        for service, requests in (("ncbi", sum(wave.get(call, 0) for call in NCBI_CALLS)), ("icite", wave.get("icite", 0))):
+            window, burst = sends[service], int(rates[service])
+            for _ in range(requests):
+                window.append(max(start, window[-burst] + 1 if len(window) >= burst else start))
+                last = max(last, window[-1])
         start = last + latency
     return start
 
@@ -77,16 +92,20 @@ def main() -> None:
     rows = [expansion(int(size), float(latency), corpus, trial)
             for size in options.sizes.split(",") for latency in options.latencies.split(",")]
     print(f"\ncorpus {options.corpus:,} papers, trial {trial}, depth 2, server enforcing {RATE:g} requests/s\n")
-    print("| papers | latency | requests | / minimum | per-PMID client / ours | retries "
-          "| fetch wall / rate bound | / dependency bound (waves) | warm: requests | warm: wall | warm: peak memory |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| papers | latency | requests (iCite's) | / minimum | per-PMID client / ours | retries "
+          "| fetch wall / NCBI rate bound | / dependency bound (waves) | with iCite / without "
+          "| warm: requests | warm: wall | warm: peak memory |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
-        print(f"| {row['papers']:,} | {row['latency']:g} s | {row['requests']} | {row['requests'] / row['minimum']:.2f}x "
+        print(f"| {row['papers']:,} | {row['latency']:g} s | {row['requests']} ({row['icite_requests']}) "
+              f"| {row['requests'] / row['minimum']:.2f}x "
               f"| {row['per_pmid_client'] / row['requests']:.0f}x | {row['retries']} "
               f"| {row['fetch_seconds']:.1f} s / {row['rate_bound_seconds']:.1f} s = "
               f"{row['fetch_seconds'] / row['rate_bound_seconds']:.2f}x "
               f"| {row['dependency_bound_seconds']:.1f} s = {row['fetch_seconds'] / row['dependency_bound_seconds']:.2f}x "
               f"({' + '.join(map(str, row['waves']))}) "
+              f"| {row['fetch_seconds']:.1f} s / {row['ncbi_alone_fetch_seconds']:.1f} s = "
+              f"{row['fetch_seconds'] / row['ncbi_alone_fetch_seconds']:.2f}x "
               f"| {row['warm_requests']} | {row['warm_wall']:.1f} s | {row['warm_peak_mb']:.0f} MB |")
     (RESULTS / "expansion.json").write_text(json.dumps(rows, indent=2))
 

@@ -359,9 +359,9 @@ def community_topics(graphs: dict[str, nx.Graph], count: int = TOPIC_COMMUNITIES
 
 # --- top-N tables --------------------------------------------------------------------------
 
-def top_tables(graphs: dict[str, nx.Graph], rows: int = TOP_ROWS, depth: int | None = None) -> dict:
+def top_tables(graphs: dict[str, nx.Graph], rows: int = TOP_ROWS) -> dict:
     """The tables summary.json keeps and `litgraph summary` prints, from graphs with metrics, and
-    `why_empty`: for each empty table, why (`depth`: the build's citation hops, if known)."""
+    `why_empty`: for each empty table, why."""
     papers, authors = graphs["paper"], graphs["author"]
     cited = sorted(((node, data) for node, data in papers.nodes(data=True) if data["cited_by"]),
                    key=lambda item: (-item[1]["cited_by"], -item[1]["pagerank"], item[0]))
@@ -378,7 +378,7 @@ def top_tables(graphs: dict[str, nx.Graph], rows: int = TOP_ROWS, depth: int | N
         "largest_communities": {kind: _largest_communities(graph, rows, graph.graph.get("community_topics", {}).get(kind, {}))
                                 for kind, graph in (("paper", papers), ("author", authors))},
     }
-    citations = _why_no_citations(papers, depth)
+    citations = _why_no_citations(papers)
     empty = {"most_cited_papers": (tables["most_cited_papers"], citations),
              "central_authors": (tables["central_authors"], "no authors are known"),
              "paper_communities": (tables["largest_communities"]["paper"], citations),
@@ -387,17 +387,15 @@ def top_tables(graphs: dict[str, nx.Graph], rows: int = TOP_ROWS, depth: int | N
     return tables
 
 
-def _why_no_citations(papers: nx.Graph, depth: int | None) -> str:
+def _why_no_citations(papers: nx.Graph) -> str:
     """Why no paper of the build cites another (the reason the paper tables are empty)."""
     records = [data for _, data in papers.nodes(data=True)]
     if not records:
         return "the build has no papers"
     if not any(data.get("fetched") for data in records):
         return "no citation links are known: no PubMed record could be had, only the registry's citations"
-    if depth == 0:
-        return "no citation links were asked for (depth 0), and no reference list names another paper of the build"
     if not any(data.get("link_data") for data in records):
-        return "no citation links are known: PubMed has none for these papers, or they could not be fetched"
+        return "no citation links are known: no citation source asked has any for these papers, or they could not be fetched"
     return "none of these papers cites another"
 
 

@@ -29,6 +29,7 @@ from .pipeline import gather, graphs_of, limits as checked_limits, output_name
 from .progress import Progress
 from .report import CACHE_ONLY, problem_warnings, request_counts, summarise
 from .settings import Settings
+from .sources.citations import DEFAULT_CITATIONS, citation_sources
 from .sources.entrez import Entrez
 from .sources.inputs import InputError, read_sources
 from .sources.library import read_library
@@ -97,30 +98,34 @@ class Build:
 
 
 def build(*inputs: str, query: str | None = None, depth: int = 1, max_papers: int = 500,
-          links: Iterable[str] = ("refs", "citedin"), offline: bool = False, email: str | None = None,
-          api_key: str | None = None, settings: Settings | None = None, warn: Callable[[str], None] | None = None,
-          progress: Progress | None = None, store: str | Path | None = None,
-          library: Iterable[str | Path] = ()) -> Build:
+          links: Iterable[str] = ("refs", "citedin"), citations: Iterable[str] | None = None, offline: bool = False,
+          email: str | None = None, api_key: str | None = None, settings: Settings | None = None,
+          warn: Callable[[str], None] | None = None, progress: Progress | None = None,
+          store: str | Path | None = None, library: Iterable[str | Path] = ()) -> Build:
     """Build the corpus and graphs for trials, papers and/or a PubMed query.
 
     `inputs` are NCT ids, PMIDs or files (any format litgraph reads); `query` is a PubMed search
-    whose results become seed papers. Raises InputError for input that cannot be used. Network
-    trouble never raises: what could not be fetched is listed in the warnings and the summary.
-    With `store` (a folder `litgraph.bulk.ingest` filled), records and links come from it and
-    no request is made. `library` are the reviewer's files (RIS, BibTeX, PubMed XML, MEDLINE,
-    CSV, lists of PMIDs or DOIs): candidates they hold are marked and left out of the exports.
+    whose results become seed papers. `citations` are the citation sources asked, by default
+    elink, icite and reference-list (see litgraph.sources.citations). Raises InputError for input
+    that cannot be used. Network trouble never raises: what could not be fetched is listed in the
+    warnings and the summary. With `store` (a folder `litgraph.bulk.ingest` filled), records and
+    links come from it (its citations are NIH-OCC's, `nih-occ`) and no request is made.
+    `library` are the reviewer's files (RIS, BibTeX, PubMed XML, MEDLINE, CSV, lists of PMIDs or
+    DOIs): candidates they hold are marked and left out of the exports.
     """
     if query is not None and not query.strip():
         raise InputError("query is blank: give PubMed search terms")
     if not inputs and not query:
         raise InputError("nothing to build: give an NCT id, a PMID, a record file or a PubMed query")
-    limits = checked_limits(depth, max_papers, links)
     held_records = Library(read_library(library)) if library else None  # bad input is said before anything is fetched
     if store is not None:
-        from .bulk.lookup import build_from_store  # pyarrow and duckdb load only for store builds
+        from .bulk.lookup import STORE_CITATIONS, build_from_store  # pyarrow and duckdb load only for store builds
 
+        limits = checked_limits(depth, max_papers, links, STORE_CITATIONS if citations is None else citations,
+                                offered=STORE_CITATIONS)
         return Build(**build_from_store(store, inputs, query, limits, warn or log.warning, progress),
                      library=held_records, say=warn or log.warning)
+    limits = checked_limits(depth, max_papers, links, DEFAULT_CITATIONS if citations is None else citations)
     settings = (settings or Settings.from_env()).with_(offline=offline or (settings.offline if settings else False))
     settings = settings.with_(**{k: v for k, v in (("email", email), ("api_key", api_key)) if v})
     say = warn or log.warning
@@ -137,7 +142,8 @@ def build(*inputs: str, query: str | None = None, depth: int = 1, max_papers: in
     try:
         with collector_paused():
             started = time.perf_counter()
-            corpus = gather(sources, query, limits, Entrez(http, settings, memo), say, progress)
+            entrez = Entrez(http, settings, memo)
+            corpus = gather(sources, query, limits, entrez, say, citation_sources(limits.citations, entrez), progress)
             fetched = time.perf_counter()
             name = output_name(corpus, sources, query)
             (progress or Progress()).stage(f"building the graphs of {len(corpus.papers):,} papers and their metrics")
@@ -151,11 +157,11 @@ def build(*inputs: str, query: str | None = None, depth: int = 1, max_papers: in
         http.close()
     timings = {"fetch": round(fetched - started, 3), "graphs": round(time.perf_counter() - fetched, 3)}
     requests = {**request_counts(http), "minimum": corpus.planned_requests, "waves": corpus.waves,
-                "per_pmid_client": corpus.ids_asked + corpus.waves[0]}
+                "waves_by_call": corpus.wave_calls, "per_pmid_client": corpus.ids_asked + corpus.waves[0]}
     result = Build(name=name, inputs=list(inputs) + ([f"query: {query}"] if query else []), limits=limits,
                    corpus=corpus, graphs=graphs, warnings=sources.warnings + [w for w in http.warnings if w not in held],
                    requests=requests, offline=settings.offline, timings=timings, library=held_records, say=say)
-    for message in problem_warnings(corpus, held, http.services["eutils"].name):
+    for message in problem_warnings(corpus, held, {key: service.name for key, service in http.services.items()}):
         result.warnings.append(message)
         say(message)
     return result

@@ -15,7 +15,6 @@ files. The snapshot (`snapshot`) is what a build keeps in candidates.json, so a 
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Iterable

@@ -11,7 +11,8 @@ from pathlib import Path
 from .bulk.command import add_bulk_parser, run_bulk
 from .candidates import DIRECTIONS, Filters
 from .collector import collector_paused
-from .contract import ALL_FORMATS, INDEX, LINK_TYPES, SCREENING_FORMATS, SUMMARY, TOP_ROWS
+from .contract import ALL_FORMATS, CITATIONS, DEFAULT_CITATIONS, INDEX, LINK_TYPES, SCREENING_FORMATS, SUMMARY, TOP_ROWS
+from .kinds import completeness_line
 from .progress import Progress, TerminalProgress
 from .settings import Settings
 from .sources.inputs import InputError
@@ -79,6 +80,8 @@ def parser() -> argparse.ArgumentParser:
                           "the most papers already in the graph are kept (default 500)")
     cmd.add_argument("--links", default="refs,citedin",
                      help=f"links to follow, comma-separated from {', '.join(LINK_TYPES)} (default refs,citedin)")
+    cmd.add_argument("--citations", help=f"citation sources to ask, comma-separated from {', '.join(CITATIONS)} (default "
+                                          f"{','.join(DEFAULT_CITATIONS)}; a build from --store asks nih-occ,reference-list)")
     cmd.add_argument("--out", type=Path, help="output folder (default output/<NCT id or first PMID>)")
     cmd.add_argument("--format", default="html,json",
                      help=f"comma-separated from {', '.join(ALL_FORMATS)} (default html,json)")
@@ -172,12 +175,16 @@ def run_build(args: argparse.Namespace) -> int:
         print(f"litgraph: warning: {terminal_text(message)}", file=sys.stderr)
 
     result = build(*args.sources, query=args.query, depth=args.depth, max_papers=args.max_papers, links=_split(args.links),
-                   offline=args.offline, email=args.email, api_key=args.api_key,
-                   settings=Settings.from_env(), warn=warn, progress=progress, store=args.store, library=args.library)
+                   citations=_split(args.citations) if args.citations is not None else None, offline=args.offline,
+                   email=args.email, api_key=args.api_key, settings=Settings.from_env(), warn=warn, progress=progress,
+                   store=args.store, library=args.library)
     files = result.write(args.out, formats, progress)
     progress.clear()
     summary = read_summary(files[0].parent)
     print(headline(summary))
+    completeness = completeness_line(summary.get("citation_data", {}))
+    if completeness:
+        print(completeness)
     if "screening" in summary:
         print(screening_text(summary["screening"]))
     if "changes" in summary:
@@ -242,7 +249,9 @@ def run_summary(args: argparse.Namespace) -> int:
 
     summary = read_summary(args.folder)
     try:  # the file is the user's: whatever it lacks is bad input, not a failure of litgraph
-        report = f"{headline(summary)}\n\n{format_tables(summary['metrics'], args.top)}"
+        completeness = completeness_line(summary.get("citation_data", {}))
+        report = f"{headline(summary)}\n{completeness + chr(10) if completeness else ''}\n" \
+                 f"{format_tables(summary['metrics'], args.top)}"
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise InputError(f"{args.folder}: not a litgraph summary ({type(error).__name__}: {error})") from None
     print(report)

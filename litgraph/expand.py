@@ -1,34 +1,36 @@
-"""From seeds to a Corpus: fetch each level of papers, follow their citation links, stop at the
-depth and size the user set.
+"""From seeds to a Corpus: fetch each level of papers, ask every citation source chosen for their
+links, follow them, stop at the depth and size the user set.
 
-Depth N means: papers up to N citation hops from the seeds, with metadata; links are looked up
-for papers closer than N. When `max_papers` cuts a level, the papers kept are those linked to
-the most papers already in the corpus (ties broken by PMID), so the picture stays centred on
-the seeds.
+Depth N means: papers up to N citation hops from the seeds, with metadata. Links are looked up
+for every level, the last one included: those of the last level bring no new papers, they close
+the graph, so the citations among its papers are all there. When `max_papers` cuts a level, the
+papers kept are those linked to the most papers already in the corpus (ties broken by PMID), so
+the picture stays centred on the seeds. The next level is chosen from what all the sources say.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Sequence
 
-from .contract import LINK_TYPES
-from .model import Author, Corpus, Paper, Problem, Trial, paper_node_id
+from .model import Author, Corpus, Paper, PaperLinks, Problem, Trial, paper_node_id
 from .progress import Progress
-from .sources.entrez import Entrez, batches
+from .sources.citations import DEFAULT_CITATIONS, CitationSource
+from .sources.entrez import Entrez
+from .sources.jobs import batches
 from .sources.net import FetchError
-from .sources.pubmed import LinkSet, SearchResult
+from .sources.pubmed import SearchResult
 from .sources.trials import parse_citation
 
 SI_TRIALS_PER_SEARCH = 40  # NCT…[si] terms OR-ed into one ESearch; keeps the URL short
-ELINK_NAMES = {"refs": "pubmed_pubmed_refs", "citedin": "pubmed_pubmed_citedin", "similar": "pubmed_pubmed"}
 
 
 @dataclass(frozen=True)
 class Limits:
     depth: int = 1
     max_papers: int = 500
-    links: tuple[str, ...] = ("refs", "citedin")
+    links: tuple[str, ...] = ("refs", "citedin")  # the links followed to the next level
+    citations: tuple[str, ...] = DEFAULT_CITATIONS  # the sources asked (sources.citations.SOURCES)
 
 
 def seed_corpus(trials: Iterable[Trial], pmids: Iterable[str] = (), papers: Iterable[Paper] = ()) -> Corpus:
@@ -71,7 +73,7 @@ def add_trial_publications(corpus: Corpus, answers: list[TrialSearch]) -> None:
     """The papers found by `search_trial_publications` become seeds of the trials."""
     for chunk, answer in answers:
         if isinstance(answer, FetchError):
-            corpus.problems.append(Problem(answer.what, answer.reason, []))
+            corpus.problems.append(Problem(answer.what, answer.reason, [], "eutils"))
             continue
         for pmid in answer.ids:
             node = paper_node_id(pmid)
@@ -102,38 +104,42 @@ def paper_from_citation(pmid: str, citation: str) -> Paper:
     )
 
 
-def expand(corpus: Corpus, entrez: Entrez, limits: Limits = Limits(), progress: Progress | None = None) -> Corpus:
-    """Fetch the seeds and their neighbourhood into `corpus`, one level at a time.
+def expand(corpus: Corpus, entrez: Entrez, limits: Limits = Limits(), progress: Progress | None = None,
+           sources: Sequence[CitationSource] = ()) -> Corpus:
+    """Fetch the seeds and their neighbourhood into `corpus`, one level at a time, asking each of
+    `sources` for the links of every level.
 
     A level's records and links are fetched together, in one wave of concurrent requests; the
-    next level is chosen from the links once the wave is in.
+    next level is chosen from the links once the wave is in. The last level's links only close
+    the graph: no level follows them.
     """
     progress = progress or Progress()
+    by_name = {source.name: source for source in sources}
     level = [node for node in sorted(corpus.seeds) if node.startswith("pmid:")]
     for depth in range(limits.depth + 1):
-        follow = depth < limits.depth
         ids = [node.removeprefix("pmid:") for node in level]
         unfetched = [node.removeprefix("pmid:") for node in level if not corpus.papers[node].fetched]
-        jobs = entrez.efetch_jobs(unfetched) + (entrez.elink_jobs(ids) if follow else [])
+        fetches = entrez.efetch_jobs(unfetched)
+        asked = {source.name: source.jobs(ids) for source in sources}
+        jobs = fetches + [job for source_jobs in asked.values() for job in source_jobs]
         if jobs:
-            corpus.waves.append(len(jobs))
-        corpus.ids_asked += len(unfetched) + (len(ids) if follow else 0)
+            corpus.add_wave({"efetch": len(fetches), **{name: len(source_jobs) for name, source_jobs in asked.items()}})
+        corpus.ids_asked += len(unfetched) + len(ids) * sum(1 for source_jobs in asked.values() if source_jobs)
         progress.wave(depth, limits.depth, len(jobs))
         reach: dict[str, set] = {}
         for result in entrez.run(jobs):
             if result.error:
-                corpus.problems.append(Problem(result.error.what, result.error.reason, result.ids))
+                corpus.problems.append(Problem(result.error.what, result.error.reason, result.ids, result.service))
             elif result.utility == "efetch":
                 _store_papers(corpus, result.ids, result.records)
             else:
-                _store_links(corpus, result.records, limits.links, reach)
+                _store_links(corpus, by_name[result.utility], result.records, limits.links, reach)
             progress.advance(len(corpus.papers))
-        if not follow:
+        for source in sources:  # the records of the level are all in: what they say of their links
+            found = [source.from_record(corpus.papers[node]) for node in level]
+            _store_links(corpus, source, [links for links in found if links], limits.links, reach)
+        if depth == limits.depth:
             break
-        if "refs" in limits.links:  # a reference list is a second source of "refs"
-            for node in level:
-                for cited in corpus.papers[node].references:
-                    reach.setdefault(paper_node_id(cited), set()).add(node)
         level = _next_level(corpus, reach, limits.max_papers)
         for node in level:
             corpus.depth[node] = depth + 1
@@ -155,38 +161,41 @@ def _store_papers(corpus: Corpus, asked: list[str], papers: list[Paper]) -> None
         corpus.papers[paper.node_id] = paper
         for nct_id in paper.trial_ids:
             corpus.add_trial_paper(nct_id, paper.node_id)
-        for cited in paper.references:
-            corpus.add_cite(paper.node_id, paper_node_id(cited), "reference-list")
-        if paper.references:
-            corpus.link_sources.setdefault(paper.node_id, set()).add("reference-list")
     corpus.missing += [pmid for pmid in asked if pmid not in returned]
 
 
-def _store_links(corpus: Corpus, link_sets: list[LinkSet], link_types: tuple[str, ...],
+def _store_links(corpus: Corpus, source: CitationSource, found: list[PaperLinks], link_types: tuple[str, ...],
                  reach: dict[str, set]) -> None:
-    """Record each paper's links; note, for each paper reached, which papers reach it."""
-    for link_set in link_sets:
-        for neighbour in _record_links(corpus, link_set, link_types):
-            reach.setdefault(neighbour, set()).add(paper_node_id(link_set.pmid))
+    """Record what a source knows of each paper's links; note, for each paper reached, which
+    papers reach it."""
+    for links in found:
+        node = paper_node_id(links.pmid)
+        for neighbour in _record_links(corpus, source, links, link_types):
+            reach.setdefault(neighbour, set()).add(node)
 
 
-def _record_links(corpus: Corpus, link_set: LinkSet, link_types: tuple[str, ...]) -> set[str]:
+def _record_links(corpus: Corpus, source: CitationSource, links: PaperLinks, link_types: tuple[str, ...]) -> set[str]:
     """Store one paper's links; return the papers reached through the link types followed."""
-    node = paper_node_id(link_set.pmid)
-    if link_set.error:
-        corpus.problems.append(Problem(f"elink PMID {link_set.pmid}", link_set.error, [link_set.pmid]))
+    node = paper_node_id(links.pmid)
+    if links.error:
+        corpus.problems.append(Problem(f"{source.name} PMID {links.pmid}", links.error, [links.pmid]))
         return set()
-    found = {kind: [paper_node_id(p) for p in link_set.links.get(ELINK_NAMES[kind], [])] for kind in LINK_TYPES}
+    names = source.names
+    found = {"refs": [paper_node_id(p) for p in links.references or ()],
+             "citedin": [paper_node_id(p) for p in links.citing or ()],
+             "similar": [paper_node_id(p) for p in links.similar or ()]}
     for cited in found["refs"]:
-        corpus.add_cite(node, cited, "elink-refs")
+        corpus.add_cite(node, cited, names.refs_edge)
     for citing in found["citedin"]:
-        corpus.add_cite(citing, node, "elink-citedin")
+        corpus.add_cite(citing, node, names.citedin_edge)
     if "similar" in link_types:
         for other in found["similar"]:
             corpus.add_similar(node, other)
-    sources = {f"elink-{kind}" for kind in ("refs", "citedin") if ELINK_NAMES[kind] in link_set.links}
-    if sources:
-        corpus.link_sources.setdefault(node, set()).update(sources)
+    known = {names.refs_data: links.references is not None, names.citedin_data: links.citing is not None}
+    if any(known.values()):
+        corpus.link_sources.setdefault(node, set()).update(name for name, said in known.items() if said)
+    if links.impact:
+        corpus.impact[node] = links.impact
     return {other for kind in link_types for other in found[kind] if other != node}
 
 

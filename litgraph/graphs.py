@@ -23,9 +23,10 @@ from .analysis import Citations, Network, SourceBits, add_metrics, cocitation_gr
 from .authors import Authorship, resolve_authors
 from .collector import collector_paused
 from .investigators import Candidate, match_officials
-from .model import Corpus, Paper, Trial
+from .model import Corpus, Impact, Paper, Trial
 
 Edge = tuple[str, str, str, dict]  # (u, v, kind, attributes): kind is also the edge key
+IMPACT_ATTRIBUTES = ("citation_count", "rcr", "nih_percentile", "apt", "is_clinical", "cited_by_clinical")
 
 
 @dataclass
@@ -170,7 +171,16 @@ def paper_attributes(corpus: Corpus, node: str, paper: Paper, author_ids: list[s
         "fetched": paper.fetched,
         "citation": paper.citation,
         "link_data": sorted(corpus.link_sources.get(node, ())),
+        **impact_attributes(corpus.impact.get(node)),
     }
+
+
+def impact_attributes(impact: Impact | None) -> dict:
+    """What iCite says of a paper across all of PubMed; None (and no clinical citations) where it
+    holds no record of it."""
+    if impact is None:
+        return dict.fromkeys(IMPACT_ATTRIBUTES) | {"clinical_citations": []}
+    return {name: getattr(impact, name) for name in IMPACT_ATTRIBUTES} | {"clinical_citations": list(impact.clinical_citations)}
 
 
 def distinguish_labels(nodes: dict[str, dict], suffix, order) -> None:

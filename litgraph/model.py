@@ -15,7 +15,31 @@ from functools import lru_cache
 import orjson
 
 REFERENCE_KINDS = ("background", "result", "derived")
-LINK_SOURCES = ("registry", "pubmed-si", "elink-refs", "elink-citedin", "elink-similar", "reference-list", "nih-occ")
+LINK_SOURCES = ("registry", "pubmed-si", "elink-refs", "elink-citedin", "elink-similar", "reference-list", "icite",
+                "nih-occ")
+
+
+@dataclass(frozen=True)
+class CitationNames:
+    """What a citation source's findings are called: on the `cites` edges it sees (through a
+    paper's references, through the papers citing it), and in a paper's `link_data` when it knows
+    the paper's references or the papers citing it ("" where it cannot know)."""
+
+    refs_edge: str
+    citedin_edge: str
+    refs_data: str
+    citedin_data: str
+
+
+# The citation sources by the names users choose them with. ELink names its two directions apart
+# (PMC's reference lists and PMC's citing papers cover different papers); NIH-OCC's references and
+# citing papers are one set of links, whether read from iCite's API or from its snapshot in a store.
+CITATION_SOURCES = {
+    "elink": CitationNames("elink-refs", "elink-citedin", "elink-refs", "elink-citedin"),
+    "icite": CitationNames("icite", "icite", "icite-refs", "icite-citedin"),
+    "reference-list": CitationNames("reference-list", "", "reference-list", ""),
+    "nih-occ": CitationNames("nih-occ", "nih-occ", "nih-occ-refs", "nih-occ-citedin"),
+}
 
 
 @dataclass
@@ -102,6 +126,35 @@ class Paper:
 
 
 @dataclass
+class Impact:
+    """What NIH's iCite says of a paper, across all of PubMed: None where it says nothing."""
+
+    citation_count: int | None = None  # papers in PubMed citing it
+    rcr: float | None = None  # relative citation ratio: 1.0 is the median NIH-funded paper of its field and year
+    nih_percentile: float | None = None  # its RCR's percentile among NIH-funded papers
+    apt: float | None = None  # approximate potential to translate: the chance clinical articles will cite it
+    is_clinical: bool | None = None  # a clinical article itself (trial, guideline...)
+    clinical_citations: list[str] = field(default_factory=list)  # PMIDs of the clinical articles citing it
+
+    @property
+    def cited_by_clinical(self) -> int:
+        return len(self.clinical_citations)
+
+
+@dataclass
+class PaperLinks:
+    """What one citation source knows of one paper's links. None is "not known", never "none":
+    a source that holds no reference list of a paper has not said that it cites nothing."""
+
+    pmid: str
+    references: list[str] | None = None  # PMIDs it cites
+    citing: list[str] | None = None  # PMIDs citing it
+    similar: list[str] | None = None  # PubMed's similar articles
+    impact: Impact | None = None
+    error: str = ""  # the source could not answer for this paper
+
+
+@dataclass
 class TrialReference:
     """A reference as the registry lists it: the kind is kept exactly as registered."""
 
@@ -151,6 +204,7 @@ class Problem:
     what: str
     reason: str
     ids: list[str] = field(default_factory=list)
+    service: str = ""  # the key of the service asked (eutils, icite), when one was
 
 
 @dataclass
@@ -168,20 +222,28 @@ class Corpus:
     # NCT id -> paper node ids whose PubMed record names the trial (DataBankList / [si] search)
     pubmed_si: dict[str, set[str]] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)  # PMIDs asked of PubMed and not returned
-    # paper node id -> where its citation data came from (elink-refs, elink-citedin, reference-list);
-    # a fetched paper absent here has no reference or citing data in PubMed
+    # paper node id -> which sources know its references or citing papers (`CitationNames`' data
+    # names: elink-refs, icite-citedin, reference-list...); a fetched paper absent here has no
+    # citation data in any source asked
     link_sources: dict[str, set[str]] = field(default_factory=dict)
+    impact: dict[str, Impact] = field(default_factory=dict)  # paper node id -> what iCite says of it
     truncated: int = 0  # papers left out because of max_papers
     # requests per wave, the fewest each could take: a wave needs the answers of the one before (the
     # registry and searches, then each level of papers), so these are the dependent steps of a build
     waves: list[int] = field(default_factory=list)
-    ids_asked: int = 0  # PMIDs sent to efetch plus PMIDs sent to elink: a per-PMID client's request count
+    wave_calls: list[dict[str, int]] = field(default_factory=list)  # each wave's requests by call (efetch, icite...)
+    ids_asked: int = 0  # PMIDs sent to each call, summed: a per-PMID client's request count
     problems: list[Problem] = field(default_factory=list)
 
     @property
     def planned_requests(self) -> int:
         """The fewest requests this build could take: one per full batch."""
         return sum(self.waves)
+
+    def add_wave(self, calls: dict[str, int]) -> None:
+        """One wave of requests that need nothing from each other, by call."""
+        self.wave_calls.append({call: count for call, count in calls.items() if count})
+        self.waves.append(sum(calls.values()))
 
     def add_cite(self, citing: str, cited: str, source: str) -> None:
         if citing != cited:
@@ -234,6 +296,7 @@ def canonical_bytes(corpus: Corpus) -> bytes:
         "seeds": sorted(corpus.seeds),
         "pubmed_si": {nct_id: sorted(nodes) for nct_id, nodes in corpus.pubmed_si.items()},
         "link_sources": {node: sorted(sources) for node, sources in corpus.link_sources.items()},
+        "impact": corpus.impact,
         "missing": corpus.missing,
         "problems": corpus.problems,
     }, option=orjson.OPT_SORT_KEYS)

@@ -16,7 +16,9 @@ from typing import Callable, Iterable
 
 import networkx as nx
 
-from .expand import LINK_TYPES, Limits, add_trial_publications, expand, search_trial_publications, seed_corpus
+from .contract import LINK_TYPES
+from .expand import Limits, add_trial_publications, expand, search_trial_publications, seed_corpus
+from .sources.citations import DEFAULT_CITATIONS, SOURCES, CitationSource
 from .graphs import build_graphs
 from .memo import Memo, code_fingerprint
 from .model import Corpus, Trial, canonical_bytes
@@ -31,22 +33,31 @@ from .sources.net import FetchError, Http
 GRAPH_CODE = code_fingerprint()
 
 
-def limits(depth: int, max_papers: int, links: Iterable[str]) -> Limits:
-    """The limits of an expansion, checked: InputError for those that cannot be used."""
-    links = tuple(links)
+def limits(depth: int, max_papers: int, links: Iterable[str], citations: Iterable[str] = DEFAULT_CITATIONS,
+           offered: Iterable[str] = tuple(SOURCES)) -> Limits:
+    """The limits of an expansion, checked: InputError for those that cannot be used. `offered`
+    are the citation sources the build can ask."""
+    links, citations, offered = tuple(links), tuple(dict.fromkeys(citations)), tuple(offered)
     unknown = [link for link in links if link not in LINK_TYPES]
     if unknown:
         raise InputError(f"unknown link type {unknown[0]!r}: choose from {', '.join(LINK_TYPES)}")
+    unknown = [name for name in citations if name not in offered]
+    if unknown:
+        raise InputError(f"unknown citation source {unknown[0]!r}: choose from {', '.join(offered)}")
+    if "similar" in links and "elink" not in citations:
+        either = " or add elink to the citation sources" if "elink" in offered else ""
+        raise InputError(f"similar articles come from elink, which this build does not ask: leave out 'similar'{either}")
     if depth < 0:
         raise InputError(f"depth must be 0 or more (got {depth})")
     if max_papers < 1:
         raise InputError(f"max_papers must be 1 or more (got {max_papers})")
-    return Limits(depth=depth, max_papers=max_papers, links=links)
+    return Limits(depth=depth, max_papers=max_papers, links=links, citations=citations)
 
 
 def gather(sources: Sources, query: str | None, limits: Limits, entrez: Entrez, say: Callable[[str], None],
-           progress: Progress | None = None, registry: Callable | None = None) -> Corpus:
-    """Everything the network (or the cache) has to say about the sources, as one Corpus.
+           citations: list[CitationSource], progress: Progress | None = None, registry: Callable | None = None) -> Corpus:
+    """Everything the network (or the cache) has to say about the sources, as one Corpus, with
+    the links `citations` know.
 
     `registry(sources, pool)` gives the trials and a message for each one it cannot; by default
     ClinicalTrials.gov through `entrez`'s session."""
@@ -69,9 +80,9 @@ def gather(sources: Sources, query: str | None, limits: Limits, entrez: Entrez, 
     for message in failures + [f"{t.nct_id} lists no references in the registry" for t in trials if not t.references]:
         say(message)
     corpus = seed_corpus(trials, sources.pmids, sources.papers)
-    corpus.waves.append(len(set(sources.nct_ids)) + len(trial_papers) + bool(query))
+    corpus.add_wave({"ctgov": len(set(sources.nct_ids)), "esearch": len(trial_papers) + bool(query)})
     add_trial_publications(corpus, trial_papers)
-    expand(corpus, entrez, limits, progress)
+    expand(corpus, entrez, limits, progress, citations)
     if corpus.missing and not trials and not sources.papers and set(corpus.missing) >= set(sources.pmids):
         plural = "s" if len(corpus.missing) > 1 else ""
         raise InputError(f"nothing to build: PubMed has no record of PMID{plural} {examples(corpus.missing)}")

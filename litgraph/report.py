@@ -14,7 +14,7 @@ import networkx as nx
 from .analysis import GRAPH_LIMITS, top_tables
 from .candidates import Screening, count_rows
 from .expand import Limits
-from .model import Corpus, Problem
+from .model import CITATION_SOURCES, Corpus, Problem
 from .sources.net import Http
 from .updates import Changes
 from .version import __version__
@@ -37,33 +37,44 @@ class BuildRecord(Protocol):
     timings: dict[str, float]
 
 
-def request_counts(http: Http) -> dict[str, int]:
+def request_counts(http: Http) -> dict:
     counters = http.counters
-    return {"network": counters.network, "cached": counters.cached, "retries": counters.retries}
+    return {"network": counters.network, "cached": counters.cached, "retries": counters.retries,
+            "network_by_service": dict(sorted(counters.sent_to.items()))}
 
 
-def problem_warnings(corpus: Corpus, cache_only: Iterable[str], ncbi: str) -> list[str]:
+def problem_warnings(corpus: Corpus, cache_only: Iterable[str], services: dict[str, str]) -> list[str]:
     """One line per kind of failure, so a bad run says what it lacks without flooding the terminal.
-    `cache_only` are the lines saying a service is answered from the cache only; NCBI's (the one
-    naming `ncbi` first) also says what the cache could not give, as the corpus's problems are its."""
-    by_reason: dict[str, list[Problem]] = {}
-    for problem in corpus.problems:
-        by_reason.setdefault(_reason_kind(problem.reason), []).append(problem)
-    lacking = {}
-    for reason, problems in by_reason.items():
-        ids = list(dict.fromkeys(i for problem in problems for i in problem.ids))
-        calls = ", ".join(dict.fromkeys(problem.what.split()[0] for problem in problems))
-        lacking[reason] = f"{calls} for {len(ids)} PMID(s) ({examples(ids)})"
-    lines = []
+    `cache_only` are the lines saying a service is answered from the cache only, each starting with
+    the service's name (`services`: key -> name): they become one line, naming each service and
+    why, then what the cache could not give of them."""
+    said: set[int] = set()
+    lines, unavailable, missed = [], [], []
     for line in cache_only:
-        if line.startswith(ncbi):
-            missed = [lacking.pop(reason) for reason in list(lacking) if reason.startswith(NOT_CACHED)]
-            line += "".join(f"; not in the cache: {what}" for what in missed)
-        lines.append(line)
-    lines += [f"{reason}: {what}" for reason, what in lacking.items()]
+        key = next((key for key, name in services.items() if line.startswith(name)), None)
+        missed += [problem for problem in corpus.problems if problem.service == key and problem.reason.startswith(NOT_CACHED)]
+        unavailable.append(line.removesuffix(CACHE_ONLY))
+    if unavailable:
+        said.update(map(id, missed))
+        lines.append("; ".join(unavailable) + CACHE_ONLY
+                     + "".join(f"; not in the cache: {what}" for what in _lacking(missed).values()))
+    lines += [f"{reason}: {what}" for reason, what in _lacking([p for p in corpus.problems if id(p) not in said]).items()]
     if corpus.missing:
         lines.append(f"PubMed returned no record for {len(corpus.missing)} PMID(s): {examples(corpus.missing)}")
     return lines
+
+
+def _lacking(problems: list[Problem]) -> dict[str, str]:
+    """For each kind of failure, the calls and PMIDs it cost."""
+    by_reason: dict[str, list[Problem]] = {}
+    for problem in problems:
+        by_reason.setdefault(_reason_kind(problem.reason), []).append(problem)
+    lacking = {}
+    for reason, grouped in by_reason.items():
+        ids = list(dict.fromkeys(i for problem in grouped for i in problem.ids))
+        calls = ", ".join(dict.fromkeys(problem.what.split()[0] for problem in grouped))
+        lacking[reason] = f"{calls} for {len(ids)} PMID(s) ({examples(ids)})"
+    return lacking
 
 
 def examples(ids: list[str], shown: int = 5) -> str:
@@ -72,6 +83,24 @@ def examples(ids: list[str], shown: int = 5) -> str:
 
 def _reason_kind(reason: str) -> str:
     return re.sub(r"\s*\(gave up after \d+ tries\)", "", reason)
+
+
+def citation_data(corpus: Corpus, sources: Iterable[str]) -> dict:
+    """How complete the build's citation links are: of the papers with a PMID, the share whose
+    references each source knows, and any source; the same for the papers citing them."""
+    papers = [node for node in corpus.papers if node.startswith("pmid:")]
+    sources = list(sources)
+
+    def shares(names: dict[str, str]) -> dict[str, float]:
+        known = [corpus.link_sources.get(node, set()) for node in papers]
+        counts = {"any": sum(1 for found in known if found & set(names.values()))}
+        counts.update((source, sum(1 for found in known if name in found)) for source, name in names.items())
+        return {source: round(count / len(papers), 3) if papers else 0.0 for source, count in counts.items()}
+
+    return {"papers": len(papers),
+            "references_known": shares({name: CITATION_SOURCES[name].refs_data for name in sources}),
+            "citing_known": shares({name: CITATION_SOURCES[name].citedin_data for name in sources
+                                    if CITATION_SOURCES[name].citedin_data})}
 
 
 def summarise(result: BuildRecord, screening: Screening | None = None, changes: Changes | None = None) -> dict:
@@ -89,7 +118,8 @@ def summarise(result: BuildRecord, screening: Screening | None = None, changes: 
                     "completion_date": trial.completion_date, "sponsor": trial.sponsor}
                    for trial in corpus.trials.values()],
         "limits": {"depth": result.limits.depth, "max_papers": result.limits.max_papers,
-                   "links": list(result.limits.links), "offline": result.offline},
+                   "links": list(result.limits.links), "citations": list(result.limits.citations),
+                   "offline": result.offline},
         "counts": {
             "trials": len(corpus.trials),
             "papers": len(papers),
@@ -105,10 +135,11 @@ def summarise(result: BuildRecord, screening: Screening | None = None, changes: 
         "not_fetched": [{"what": p.what, "reason": p.reason, "pmids": p.ids} for p in corpus.problems],
         "missing_pmids": corpus.missing,
         "no_citation_data": sorted(papers[node].pmid for node in fetched if node not in corpus.link_sources),
+        "citation_data": citation_data(corpus, result.limits.citations),
         "warnings": result.warnings,
         "requests": result.requests,
         "seconds": result.timings,
-        "metrics": top_tables(result.graphs, depth=result.limits.depth),
+        "metrics": top_tables(result.graphs),
         **({"screening": {**screening.counts, "filters": screening.filters}} if screening else {}),
         **({"changes": changes.counts()} if changes else {}),
     }

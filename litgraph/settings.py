@@ -11,7 +11,20 @@ from pathlib import Path
 
 EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
 CTGOV_URL = "https://clinicaltrials.gov/api/v2"
+ICITE_URL = "https://icite.od.nih.gov/api"
 TOOL = "litgraph"
+
+
+@dataclass(frozen=True)
+class Service:
+    """One remote service as the one HTTP session asks it: where, how fast, how many requests at
+    once, and how long its answers are kept (a call may keep its own answers for less)."""
+
+    name: str  # as warnings name it
+    base_url: str
+    rate: float  # requests per second, at most
+    in_flight: int  # concurrent requests
+    cache_days: float
 
 
 @dataclass(frozen=True)
@@ -37,6 +50,13 @@ class Settings:
     post_above: int = 200  # NCBI asks for POST above ~200 ids
     cache_days: float = 30.0  # efetch and registry answers
     links_cache_days: float = 7.0  # elink and esearch answers change as papers get cited
+    # NIH's iCite documents no rate limit: 3/s is NCBI's own polite rate, which keeps iCite's part of a
+    # build (one request per 200 papers) shorter than NCBI's (three per 400). iCite's API pages allow
+    # 1,000 PMIDs per request in one place and 200 in the newer one: 200 is safe under both.
+    icite_url: str = ICITE_URL
+    icite_rate: float = 3.0
+    icite_batch: int = 200
+    icite_cache_days: float = 30.0  # iCite is refreshed monthly
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
@@ -44,6 +64,7 @@ class Settings:
         values = {
             "eutils_url": env.get("LITGRAPH_EUTILS_URL", EUTILS_URL),
             "ctgov_url": env.get("LITGRAPH_CTGOV_URL", CTGOV_URL),
+            "icite_url": env.get("LITGRAPH_ICITE_URL", ICITE_URL),
             "cache_dir": Path(env.get("LITGRAPH_CACHE_DIR", "cache")),
             "email": env.get("NCBI_EMAIL", ""),
             "api_key": env.get("NCBI_API_KEY", ""),
@@ -66,6 +87,17 @@ class Settings:
     @property
     def workers(self) -> int:
         return self.in_flight or int(self.eutils_rate) + 1
+
+    @property
+    def services(self) -> dict[str, Service]:
+        """Every service litgraph asks, by the key requests name it with."""
+        return {
+            "eutils": Service("NCBI E-utilities", self.eutils_url, self.eutils_rate, self.workers, self.cache_days),
+            "ctgov": Service("ClinicalTrials.gov", self.ctgov_url, self.ctgov_rate, int(self.ctgov_rate) + 1,
+                             self.cache_days),
+            "icite": Service("NIH iCite", self.icite_url, self.icite_rate, int(self.icite_rate) + 1,
+                             self.icite_cache_days),
+        }
 
     def with_(self, **changes) -> "Settings":
         return replace(self, **changes)

@@ -24,7 +24,8 @@ GUARD_SITE = Path(__file__).parent / "guard"  # put on PYTHONPATH so subprocesse
 def pytest_configure(config):
     loopback_guard.install()
     # Nothing a test starts may default to the real services or the user's cache and keys.
-    for name in ("NCBI_API_KEY", "NCBI_EMAIL", "LITGRAPH_EUTILS_URL", "LITGRAPH_CTGOV_URL", "LITGRAPH_CACHE_DIR"):
+    for name in ("NCBI_API_KEY", "NCBI_EMAIL", "LITGRAPH_EUTILS_URL", "LITGRAPH_CTGOV_URL", "LITGRAPH_ICITE_URL",
+                 "LITGRAPH_CACHE_DIR"):
         os.environ.pop(name, None)
 
 
@@ -32,16 +33,21 @@ def settings_for(server, tmp_path: Path, **changes):
     """Settings aimed at a fake server, with retries and rate quick enough for tests."""
     from litgraph import Settings
 
-    quick = {"backoff": 0.01, "rate": 50.0, "connect_timeout": 2.0, "read_timeout": 5.0}
+    quick = {"backoff": 0.01, "rate": 50.0, "connect_timeout": 2.0, "read_timeout": 5.0, "icite_url": server.icite_url}
     return Settings(eutils_url=server.eutils_url, ctgov_url=server.ctgov_url, cache_dir=tmp_path / "cache",
                     **{**quick, **changes})
+
+
+def service_env(server) -> dict[str, str]:
+    """The environment aiming litgraph at a fake server."""
+    return {"LITGRAPH_EUTILS_URL": server.eutils_url, "LITGRAPH_CTGOV_URL": server.ctgov_url,
+            "LITGRAPH_ICITE_URL": server.icite_url}
 
 
 def start_build(server, folder: Path, nct: str) -> subprocess.Popen:
     """`litgraph build` of a trial to depth 2 in its own process, aimed at the fake server, run in
     `folder` with its cache in folder/cache."""
-    env = {"LITGRAPH_EUTILS_URL": server.eutils_url, "LITGRAPH_CTGOV_URL": server.ctgov_url,
-           "LITGRAPH_CACHE_DIR": str(folder / "cache"), "PYTHONPATH": str(GUARD_SITE), "PATH": os.environ["PATH"]}
+    env = {**service_env(server), "LITGRAPH_CACHE_DIR": str(folder / "cache"), "PYTHONPATH": str(GUARD_SITE), "PATH": os.environ["PATH"]}
     return subprocess.Popen([sys.executable, "-m", "litgraph", "build", nct, "--depth", "2", "--max-papers", "400",
                              "--format", "json", "--quiet"], cwd=folder, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -6,7 +6,16 @@ on the recorded responses in shared/fixtures. It serves three kinds of data:
 * a synthetic corpus from `corpus.py`, rendered to PubMed XML on the fly;
 * real fixture files: PubmedArticleSet files split into their articles byte for byte, eLinkResult
   files indexed by input id, v2 study JSON by nctId;
-* whatever a test adds (`add_article_xml`, `add_links`, `add_study`, `add_search`).
+* whatever a test adds (`add_article_xml`, `add_links`, `add_study`, `add_search`);
+* NIH iCite's `GET /api/pubs?pmids=…` over the corpus, each record built with exactly the keys of
+  the real record in shared/fixtures/icite (read when the server starts; found through
+  LITGRAPH_FIXTURES like the tests' fixtures), plus the real record itself.
+
+Citations are only partly visible, and differently to each source, as they are for real: ELink's
+refs/citedin only through papers in PMC, reference lists in EFetch records for the papers whose
+publisher deposited one (~60%), iCite's references for PMC papers and a share of the others
+(~62% in all), iCite records for all but ~3% of papers. `full_citations=True` makes ELink and
+iCite know every paper's references, as if every paper were in PMC.
 
 It can also misbehave the way the real services do: NCBI's 3-requests/second rule (429 with the
 JSON body), added latency, and injected faults (5xx, slow answers, truncated bodies, <ERROR> inside
@@ -18,7 +27,7 @@ ESummary...) answers HTTP 501 in plain text, so a gap in the fake never passes f
         requests.get(f"{server.eutils_url}/efetch.fcgi", params={"db": "pubmed", "id": "30000002"})
 
 Standalone: `python tests/fake_ncbi.py --corpus DIR --port 8765 --rate-limit 3 --latency 0.1` prints
-LITGRAPH_EUTILS_URL=... and LITGRAPH_CTGOV_URL=... and serves until killed. From a bench script:
+LITGRAPH_EUTILS_URL=..., LITGRAPH_CTGOV_URL=... and LITGRAPH_ICITE_URL=... and serves until killed. From a bench script:
 
     spec = importlib.util.spec_from_file_location("fake_ncbi", "tests/fake_ncbi.py")
     fake_ncbi = sys.modules["fake_ncbi"] = importlib.util.module_from_spec(spec)
@@ -30,7 +39,9 @@ from __future__ import annotations
 import argparse
 import functools
 import gc
+import hashlib
 import json
+import os
 import re
 import signal
 import sys
@@ -104,6 +115,11 @@ ARTICLE_CHUNK = re.compile(rb"<(PubmedArticle|PubmedBookArticle)>.*?</\1>", re.D
 FIRST_PMID = re.compile(rb"<PMID[^>]*>\s*(\d+)\s*</PMID>")
 NCT_ACCESSION = re.compile(rb"<AccessionNumber>\s*(NCT\d{8})\s*</AccessionNumber>")
 ROOT_TAG = re.compile(rb"<([A-Za-z][^\s/>]*)")
+ICITE_FIXTURE = Path("icite") / "needle_in_a_haysack_icite_api_pubs_32162448.json"
+ICITE_MAX_PMIDS = 1000  # iCite's documented cap per request
+ICITE_REFERENCES_BEYOND_PMC = 0.3  # share of non-PMC papers whose references iCite has (Crossref, text mining)
+ICITE_MISSING = 0.03  # share of papers iCite holds no record of
+CLINICAL_TYPES = {"Randomized Controlled Trial", "Clinical Trial, Phase III"}
 
 
 @dataclass
@@ -346,9 +362,13 @@ def _outside_pubmed(paper: corpus_model.Paper, n: int) -> str:
 class DataStore:
     """Articles, links, searches and studies, from a corpus, fixture files and test additions."""
 
-    def __init__(self, corpus: corpus_model.Corpus | None) -> None:
+    def __init__(self, corpus: corpus_model.Corpus | None, icite_template: dict | None = None,
+                 full_citations: bool = False) -> None:
         self.corpus = corpus
         self.renderer = ArticleRenderer(corpus) if corpus else None
+        self.icite_template = icite_template  # the real record whose keys every corpus record has
+        self.full_citations = full_citations
+        self.icite_records: dict[int, dict] = {}  # real iCite records, served as they are
         self.raw_articles: dict[int, bytes] = {}
         self.extra_links: dict[int, dict[str, list[int]]] = defaultdict(dict)
         self.extra_databank: dict[str, set[int]] = defaultdict(set)
@@ -373,13 +393,66 @@ class DataStore:
         paper = self.corpus.papers[pmid]
         similar = [pmid] + self.corpus.similar(pmid)  # NCBI lists the paper itself first
         found = {"pubmed_pubmed": similar, "pubmed_pubmed_five": similar[:5]}
-        if paper.pmcid and paper.refs:  # reference lists come from PMC full text
+        if (paper.pmcid or self.full_citations) and paper.refs:  # reference lists come from PMC full text
             found["pubmed_pubmed_refs"] = sorted(paper.refs, reverse=True)
         cards = self.corpus.index.cards
-        citers = sorted((citer for citer in paper.cited_by if cards[citer].pmcid), reverse=True)
+        citers = sorted((citer for citer in paper.cited_by if cards[citer].pmcid or self.full_citations), reverse=True)
         if citers:  # "cited in PMC articles": only citing papers in PMC count
             found["pubmed_pubmed_citedin"] = citers
         return found
+
+    def icite_record(self, pmid: int) -> dict | None:
+        """iCite's record of a PMID: a real one, or one made for a corpus paper iCite holds."""
+        if pmid in self.icite_records:
+            return self.icite_records[pmid]
+        return self._icite_record(pmid) if self.icite_holds(pmid) else None
+
+    def icite_holds(self, pmid: int) -> bool:
+        """iCite has a record of the corpus paper (all but a share of them)."""
+        return bool(self.corpus) and pmid in self.corpus.papers and _share(pmid, "icite-holds") >= ICITE_MISSING
+
+    def icite_knows_references(self, pmid: int) -> bool:
+        """NIH-OCC has the paper's references: from PMC, or (for a share of the rest) Crossref and text mining."""
+        return self.full_citations or bool(self.corpus.index.cards[pmid].pmcid) or \
+            _share(pmid, "icite-refs") < ICITE_REFERENCES_BEYOND_PMC
+
+    def _icite_record(self, pmid: int) -> dict:
+        """A corpus paper's record with the real record's keys, in its order (a key the real record
+        has and this lacks is a KeyError: loud, never a record of another shape)."""
+        paper = self.corpus.papers[pmid]
+        cards = self.corpus.index.cards
+        citers = sorted(citer for citer in paper.cited_by if self.icite_knows_references(citer))
+        clinical = [citer for citer in citers if self._clinical(citer)]
+        descriptors = {heading[0] for heading in paper.mesh}
+        human, animal = int("D006801" in descriptors), int(bool(descriptors & {"D000818", "D051379"}))
+        cellular = int(not human and not animal)
+        field_rate = 1.5 + (paper.subtopic % 5) * 0.4
+        expected = field_rate * 0.6
+        per_year = len(citers) / max(1, corpus_model.LAST_YEAR + 1 - paper.year)
+        ratio = per_year / expected
+        people = self.corpus.people
+        values = {
+            "_id": str(pmid), "animal": animal,
+            "authors": [{"lastName": people[pid].last, "fullName": f"{people[pid].last}, {people[pid].fore}",
+                         "firstName": people[pid].fore} for pid, _, _ in paper.authors],
+            "doi": paper.doi, "human": human, "pmid": pmid, "title": paper.title,
+            "apt": 0.95 if clinical else 0.75 if human else 0.25 if animal else 0.05,
+            "citedByClinicalArticle": bool(clinical),
+            "citedByPmidsByYear": [{str(citer): cards[citer].year} for citer in citers],
+            "year": paper.year, "journal": corpus_model.JOURNALS[paper.journal].iso,
+            "is_research_article": "Review" not in paper.types, "citation_count": len(citers),
+            "field_citation_rate": field_rate, "expected_citations_per_year": expected, "citations_per_year": per_year,
+            "relative_citation_ratio": ratio, "nih_percentile": round(100 * ratio / (ratio + 1), 1),
+            "molecular_cellular": cellular, "x_coord": animal - cellular, "y_coord": human,
+            "is_clinical": self._clinical(pmid), "cited_by_clin": clinical, "cited_by": citers,
+            "references": sorted(paper.refs) if self.icite_knows_references(pmid) else [],
+            "provisional": paper.year >= corpus_model.LAST_YEAR - 1,
+        }
+        return {key: values[key] for key in self.icite_template}
+
+    @functools.lru_cache(maxsize=100_000)
+    def _clinical(self, pmid: int) -> bool:
+        return bool(CLINICAL_TYPES & set(self.corpus.papers[pmid].types))
 
     def databank_papers(self, nct: str) -> list[int]:
         """Papers whose DataBankList carries the NCT number, newest first (PubMed's default order)."""
@@ -424,6 +497,8 @@ class DataStore:
                 document = json.loads(path.read_bytes())
                 if isinstance(document, dict) and "protocolSection" in document:
                     self.add_study(document)
+                elif isinstance(document, dict) and isinstance(document.get("data"), list):  # an iCite answer
+                    self.icite_records.update((record["pmid"], record) for record in document["data"])
             elif path.suffix == ".xml":
                 data = path.read_bytes()
                 root = _root_element(data)
@@ -431,6 +506,20 @@ class DataStore:
                     self.add_article_xml(data)
                 elif root == b"eLinkResult":
                     self.add_linksets_xml(data)
+
+
+def _share(pmid: int, salt: str) -> float:
+    """A fixed draw in [0, 1) for a paper: which papers a source covers never changes between runs."""
+    digest = hashlib.blake2b(f"{salt}:{pmid}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") / 2**64
+
+
+def real_icite_record(fixtures: str | Path | None = None) -> dict | None:
+    """The real iCite record of shared/fixtures (in LITGRAPH_FIXTURES, else beside the repository), or
+    None when it is not there."""
+    folder = Path(fixtures or os.environ.get("LITGRAPH_FIXTURES") or Path(__file__).resolve().parents[2] / "shared" / "fixtures")
+    path = folder / ICITE_FIXTURE
+    return json.loads(path.read_bytes())["data"][0] if path.is_file() else None
 
 
 def _files(paths: Iterable[str | Path]) -> list[Path]:
@@ -677,6 +766,22 @@ def _search_result(term: str, found: bool, count: int, retstart: int, page: list
             f"{f'<WarningList>{warning_list}</WarningList>' if warning_list else ''}</eSearchResult>\n")
 
 
+def icite_reply(store: DataStore, params: Params) -> Reply:
+    """GET /api/pubs?pmids=1,2,3: `{"data": [...]}` with a record per PMID iCite holds, compact JSON.
+    What no recorded answer shows (other parameters, no PMIDs, more than the documented 1,000)
+    answers 501 rather than a guess."""
+    if set(params) != {"pmids"}:
+        return _text_reply(501, "fake_ncbi answers iCite's /api/pubs with pmids= alone")
+    pmids, invalid = _uids(part for value in params["pmids"] for part in _split_ids(value))
+    if not pmids or invalid or len(pmids) > ICITE_MAX_PMIDS:
+        return _text_reply(501, f"fake_ncbi knows iCite's answer for 1 to {ICITE_MAX_PMIDS:,} PMIDs only")
+    if store.icite_template is None:
+        return _text_reply(501, f"fake_ncbi has no real iCite record to shape answers on ({ICITE_FIXTURE} in "
+                                "LITGRAPH_FIXTURES)")
+    records = [record for record in map(store.icite_record, pmids) if record is not None]
+    return Reply(200, "application/json", json.dumps({"data": records}, separators=(",", ":")).encode())
+
+
 def study_reply(store: DataStore, requested: str) -> Reply:
     """GET /api/v2/studies/{nctId}: lower case and short numbers are normalised like the real API."""
     match = NCT_ID.fullmatch(requested)
@@ -720,7 +825,7 @@ class RequestRecord:
     arrived: float  # time.monotonic() when the request line was read
     method: str
     path: str
-    endpoint: str  # efetch, elink, esearch, epost, ctgov or the unknown name
+    endpoint: str  # efetch, elink, esearch, epost, ctgov, icite or the unknown name
     params: Params  # query string and form body merged; repeated names keep every value
     completed: float | None = None  # time.monotonic() when the answer was ready to send (or dropped)
     status: int | None = None  # None when the connection was dropped without an answer
@@ -776,10 +881,10 @@ class FakeNCBI:
 
     def __init__(self, corpus: corpus_model.Corpus | str | Path | None = None, fixtures: Iterable[str | Path] = (),
                  rate_limit: int | None = None, latency: float = 0.0, key_rate_limit: int = 10,
-                 host: str = "127.0.0.1", port: int = 0) -> None:
+                 host: str = "127.0.0.1", port: int = 0, full_citations: bool = False) -> None:
         if isinstance(corpus, (str, Path)):
             corpus = corpus_model.load(corpus)
-        self.store = DataStore(corpus)
+        self.store = DataStore(corpus, real_icite_record(), full_citations)
         self.store.load_fixtures(fixtures)
         self.eutilities = EUtilities(self.store, History())
         self.rate_limit = rate_limit  # None: no enforcement
@@ -809,6 +914,10 @@ class FakeNCBI:
     @property
     def ctgov_url(self) -> str:
         return f"{self.base_url}/api/v2"
+
+    @property
+    def icite_url(self) -> str:
+        return f"{self.base_url}/api"
 
     def stop(self) -> None:
         if self._stopping.is_set():
@@ -927,6 +1036,8 @@ class FakeNCBI:
         try:
             if record.endpoint == "ctgov":
                 return study_reply(self.store, record.path.rstrip("/").rsplit("/", 1)[-1])
+            if record.endpoint == "icite":
+                return icite_reply(self.store, record.params)
             if record.endpoint in EUTILITY_ENDPOINTS:
                 return self.eutilities.answer(record.endpoint, record.params)
             return _text_reply(404 if record.endpoint == "unknown" else 501,
@@ -937,7 +1048,7 @@ class FakeNCBI:
     def _faulted_reply(self, fault: Fault, record: RequestRecord, client_ip: str) -> Reply | None:
         if fault.close:
             return None
-        if (fault.status == 429 and record.endpoint != "ctgov") or fault.json_error_200:
+        if (fault.status == 429 and record.endpoint in EUTILITY_ENDPOINTS) or fault.json_error_200:
             identity, limit = self._identity(record, client_ip)
             body = _rate_limit_body(identity, self._rate.count(identity), limit)
             reply = Reply(200 if fault.json_error_200 else 429, "application/json", body)
@@ -1027,6 +1138,8 @@ def _endpoint(path: str) -> str:
         return EUTILS.get(name, name.split(".")[0] or "unknown")
     if re.fullmatch(r"/api/v2/studies/[^/]+/?", path):
         return "ctgov"
+    if path.rstrip("/") == "/api/pubs":
+        return "icite"
     return "unknown"
 
 
@@ -1038,11 +1151,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--rate-limit", type=int, default=None, help="requests/second without api_key")
     parser.add_argument("--latency", type=float, default=0.0, help="seconds added to every answer")
+    parser.add_argument("--full-citations", action="store_true",
+                        help="ELink and iCite know every paper's references, as if all were in PMC")
     args = parser.parse_args(argv)
     server = FakeNCBI(corpus=args.corpus, fixtures=args.fixtures, rate_limit=args.rate_limit, latency=args.latency,
-                      host=args.host, port=args.port)
+                      host=args.host, port=args.port, full_citations=args.full_citations)
     gc.freeze()  # the loaded corpus lives forever: keep the cycle collector from rescanning it (~20% of render time)
-    print(f"LITGRAPH_EUTILS_URL={server.eutils_url}\nLITGRAPH_CTGOV_URL={server.ctgov_url}", flush=True)
+    print(f"LITGRAPH_EUTILS_URL={server.eutils_url}\nLITGRAPH_CTGOV_URL={server.ctgov_url}\n"
+          f"LITGRAPH_ICITE_URL={server.icite_url}", flush=True)
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())

@@ -252,14 +252,13 @@ def uncited_corpus(fetched: bool, linked: bool, authors: int) -> Corpus:
     return corpus
 
 
-@pytest.mark.parametrize("fetched, linked, depth, why", [
-    (False, False, 1, "no citation links are known: no PubMed record could be had, only the registry's citations"),
-    (True, False, 0, "no citation links were asked for (depth 0), and no reference list names another paper"),
-    (True, False, 1, "no citation links are known: PubMed has none for these papers, or they could not be fetched"),
-    (True, True, 1, "none of these papers cites another"),
+@pytest.mark.parametrize("fetched, linked, why", [
+    (False, False, "no citation links are known: no PubMed record could be had, only the registry's citations"),
+    (True, False, "no citation links are known: no citation source asked has any for these papers, or they could not be fetched"),
+    (True, True, "none of these papers cites another"),
 ])
-def test_an_empty_paper_table_says_why(fetched, linked, depth, why):
-    tables = top_tables(build_graphs(uncited_corpus(fetched, linked, authors=1), "test"), depth=depth)
+def test_an_empty_paper_table_says_why(fetched, linked, why):
+    tables = top_tables(build_graphs(uncited_corpus(fetched, linked, authors=1), "test"))
     assert tables["why_empty"]["most_cited_papers"].startswith(why)
     assert tables["why_empty"]["paper_communities"] == tables["why_empty"]["most_cited_papers"]
     assert tables["why_empty"]["author_communities"] == "no two authors wrote a paper together"
@@ -268,7 +267,7 @@ def test_an_empty_paper_table_says_why(fetched, linked, depth, why):
 
 
 def test_an_empty_author_table_says_why():
-    tables = top_tables(build_graphs(uncited_corpus(True, True, authors=0), "test"), depth=1)
+    tables = top_tables(build_graphs(uncited_corpus(True, True, authors=0), "test"))
     assert tables["why_empty"]["central_authors"] == "no authors are known"
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from conftest import EXAMPLE, GUARD_SITE, settings_for
+from conftest import EXAMPLE, GUARD_SITE, service_env, settings_for
 from fake_ncbi import FakeNCBI
 from litgraph import InputError, Settings, build
 from litgraph.cli import main
@@ -26,8 +26,7 @@ def server(two_trials):
 
 
 def env_for(server, tmp_path: Path) -> dict[str, str]:
-    return {"LITGRAPH_EUTILS_URL": server.eutils_url, "LITGRAPH_CTGOV_URL": server.ctgov_url,
-            "LITGRAPH_CACHE_DIR": str(tmp_path / "cache")}
+    return {**service_env(server), "LITGRAPH_CACHE_DIR": str(tmp_path / "cache")}
 
 
 def registered(study: dict) -> list[tuple[str, str]]:
@@ -82,10 +81,11 @@ def test_each_paper_keeps_its_authors_in_order(server, two_trials, tmp_path):
 def test_the_example_builds_from_the_record_alone_when_ncbi_is_unreachable(tmp_path, capsys):
     # No base URL is set, so the client aims at the real NCBI, which tests can never resolve.
     assert main(["build", str(EXAMPLE), "--format", "json", "--out", str(tmp_path / "out")]) == 0
-    (warning,) = [line for line in capsys.readouterr().err.splitlines() if line]  # one line says it all
-    assert warning.startswith("litgraph: warning: NCBI E-utilities unreachable at https://eutils.ncbi.nlm.nih.gov")
-    assert warning.endswith("building from the record and the cache; not in the cache: efetch, elink, esearch for "
-                            "10 PMID(s) (19489103, 20345339, 20506343, 20517294, 20650877, …)")
+    [warning] = [line for line in capsys.readouterr().err.splitlines() if line]  # one line for both services
+    assert warning == ("litgraph: warning: NCBI E-utilities unreachable at https://eutils.ncbi.nlm.nih.gov/entrez/eutils: "
+                       "name not known; NIH iCite unreachable at https://icite.od.nih.gov/api: name not known; "
+                       "building from the record and the cache; not in the cache: efetch, elink, esearch, icite for "
+                       "10 PMID(s) (19489103, 20345339, 20506343, 20517294, 20650877, …)")
     trial = read_json(tmp_path / "out" / "trial.json")
     kinds = [k for _, _, k in trial.out_edges("nct:NCT01741857", data="kind")]
     assert (kinds.count("background"), kinds.count("derived")) == (8, 2)

@@ -73,11 +73,11 @@ def known_citations(lookup: StoreLookup, selected: set[int]) -> dict[tuple[int, 
     """Every citation touching a selected paper: the snapshot's and the papers' reference lists."""
     found: dict[tuple[int, int], set[str]] = {}
     pmids = [str(pmid) for pmid in selected]
-    for link_set in lookup.links(pmids):
-        for other in link_set.links.get("pubmed_pubmed_refs", []):
-            found.setdefault((int(link_set.pmid), int(other)), set()).add("nih-occ")
-        for other in link_set.links.get("pubmed_pubmed_citedin", []):
-            found.setdefault((int(other), int(link_set.pmid)), set()).add("nih-occ")
+    for links in lookup.links(pmids):
+        for other in links.references or ():
+            found.setdefault((int(links.pmid), int(other)), set()).add("nih-occ")
+        for other in links.citing or ():
+            found.setdefault((int(other), int(links.pmid)), set()).add("nih-occ")
     everyone = lookup._rows("SELECT pmid, reference_pmids FROM papers_current")
     for row in everyone:
         for cited in map(int, row["reference_pmids"]):

@@ -86,7 +86,8 @@ def test_aact_flat_files_give_the_trials_the_registry_api_gives(two_trials, bulk
 
 def test_a_build_from_the_store_is_the_api_build_with_no_request(two_trials, trials_server, bulk_store, tmp_path):
     nct = next(iter(two_trials.studies))
-    online = build(nct, depth=1, max_papers=300, settings=settings_for(trials_server, tmp_path))
+    online = build(nct, depth=1, max_papers=300, citations=["elink", "reference-list"],
+                   settings=settings_for(trials_server, tmp_path))
     trials_server.clear_log()
     stored = build(nct, depth=1, max_papers=300, store=bulk_store)
 
@@ -104,12 +105,13 @@ def as_from_the_store(graph: nx.Graph) -> nx.Graph:
     """The API build's graph with its ELink citations named as the store's (NIH-OCC) citations
     (the lists naming citation sources are sorted ones)."""
     renamed = graph.copy()
-    elink = {"elink-refs", "elink-citedin"}
+    names = {"sources": {"elink-refs": "nih-occ", "elink-citedin": "nih-occ"},
+             "link_data": {"elink-refs": "nih-occ-refs", "elink-citedin": "nih-occ-citedin"}}
     items = [data for _, data in renamed.nodes(data=True)] + [data for *_, data in renamed.edges(data=True)]
     for data in items:
-        for key in ("sources", "link_data"):
-            if elink & set(data.get(key, ())):
-                data[key] = sorted(set(data[key]) - elink | {"nih-occ"})
+        for key, renaming in names.items():
+            if set(renaming) & set(data.get(key, ())):
+                data[key] = sorted({renaming.get(name, name) for name in data[key]})
     return renamed
 
 

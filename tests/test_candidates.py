@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import json
-from pathlib import Path
 
 import pytest
 
@@ -15,6 +14,7 @@ from fake_ncbi import FakeNCBI
 from litgraph import build
 from litgraph.candidates import DIRECTIONS, Filters, screen
 from litgraph.cli import main
+from litgraph.model import CITATION_SOURCES
 from litgraph.outputs.screening import CSV_COLUMNS, ImportLimit, write_candidates
 
 rispy = pytest.importorskip("rispy")
@@ -41,6 +41,8 @@ def test_every_candidate_is_linked_to_the_papers_it_was_found_from_as_stated(tri
     result, _, nct, _ = trial_build
     truth = two_trials.papers
     corpus = result.corpus
+    asked = {name for source in result.limits.citations
+             for name in (CITATION_SOURCES[source].refs_edge, CITATION_SOURCES[source].citedin_edge) if name}
     assert {c.node for c in result.candidates} == set(corpus.papers) - corpus.seeds
     for candidate in result.candidates:
         assert candidate.found_from and set(candidate.directions) <= set(DIRECTIONS)
@@ -53,8 +55,9 @@ def test_every_candidate_is_linked_to_the_papers_it_was_found_from_as_stated(tri
         if candidate.depth == 1:
             assert candidate.seeds == candidate.found_from
         assert set(candidate.seeds) <= corpus.seeds and candidate.trials == [nct]
-        assert candidate.sources and set(candidate.sources) <= {"elink-refs", "elink-citedin", "reference-list"}
+        assert candidate.sources and set(candidate.sources) <= asked
     assert {c.depth for c in result.candidates} == {1, 2}
+    assert {source for c in result.candidates for source in c.sources} == asked  # each source found some
 
 
 def test_candidates_rank_by_links_to_the_seeds_then_shared_citations(trial_build):

@@ -44,3 +44,9 @@ def test_an_unknown_name_of_litgraph_is_an_attribute_error():
 
 def test_every_format_the_command_line_offers_has_a_writer():
     assert contract.FILE_FORMATS == export.FORMATS
+
+
+def test_every_citation_source_the_command_line_offers_is_registered():
+    from litgraph.sources.citations import SOURCES
+
+    assert contract.CITATIONS == tuple(SOURCES)

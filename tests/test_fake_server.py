@@ -407,6 +407,68 @@ def test_real_fixture_files_are_served(fixtures_dir):
         assert study["protocolSection"]["identificationModule"]["nctId"] == "NCT02552212"
 
 
+# --- NIH iCite ---------------------------------------------------------------------------------------
+
+def icite(server: FakeNCBI, pmids, **params) -> requests.Response:
+    return requests.get(f"{server.icite_url}/pubs", params={"pmids": ",".join(map(str, pmids)), **params}, timeout=5)
+
+
+def json_kind(value) -> str:
+    return {bool: "bool", int: "number", float: "number", str: "string", list: "list", dict: "object"}[type(value)]
+
+
+def test_icite_records_have_the_real_records_keys_in_its_order_and_its_kinds_of_value(server, small, fixtures_dir):
+    (real,) = json.loads((fixtures_dir / "icite" / "needle_in_a_haysack_icite_api_pubs_32162448.json").read_bytes())["data"]
+    records = icite(server, list(small.papers)[:200]).json()["data"]
+    assert len(records) > 180
+    for record in records:
+        assert list(record) == list(real)
+        assert {key: json_kind(value) for key, value in record.items() if value is not None} == \
+            {key: json_kind(real[key]) for key, value in record.items() if value is not None}
+        assert [{key: json_kind(value) for key, value in author.items()} for author in record["authors"][:1]] in (
+            [], [{key: json_kind(value) for key, value in real["authors"][0].items()}])
+        assert record["citation_count"] == len(record["cited_by"]) and set(record["cited_by_clin"]) <= set(record["cited_by"])
+
+
+def test_icite_answers_the_pmids_it_holds_and_drops_the_rest_silently(server, small):
+    paper = next(pmid for pmid in small.papers if server.store.icite_holds(pmid))
+    missing = next(pmid for pmid in small.papers if not server.store.icite_holds(pmid))
+    answer = icite(server, [paper, missing, 99999999])
+    assert answer.status_code == 200 and answer.headers["Content-Type"] == "application/json"
+    assert [record["pmid"] for record in answer.json()["data"]] == [paper]
+    assert b'", "' not in answer.content  # compact JSON, as the live API answers
+
+
+def test_the_real_icite_record_is_served_as_it_is(fixtures_dir):
+    with FakeNCBI(fixtures=[fixtures_dir / "icite"]) as server:
+        (record,) = icite(server, [32162448]).json()["data"]
+    real = json.loads((fixtures_dir / "icite" / "needle_in_a_haysack_icite_api_pubs_32162448.json").read_bytes())
+    assert record == real["data"][0]
+
+
+@pytest.mark.parametrize("pmids, params", [(range(1, 1002), {}), ([], {}), ([1], {"legacy": "false"}), ([1], {"fl": "pmid"})])
+def test_what_no_recorded_icite_answer_shows_is_501_not_a_guess(server, pmids, params):
+    answer = icite(server, pmids, **params)
+    assert answer.status_code == 501 and answer.headers["Content-Type"] == "text/plain"
+
+
+def test_each_source_covers_a_different_share_of_the_papers_references(server, small):
+    citing = [paper for paper in small.papers.values() if paper.refs]
+    records = {record["pmid"]: record for start in range(0, len(citing), 200)
+               for record in icite(server, [paper.pmid for paper in citing[start:start + 200]]).json()["data"]}
+    covered = {"elink": {paper.pmid for paper in citing if paper.pmcid},
+               "reference lists": {paper.pmid for paper in citing if paper.refs_deposited},
+               "icite": {pmid for pmid, record in records.items() if record["references"]}}
+    shares = {source: len(pmids) / len(citing) for source, pmids in covered.items()}
+    assert 0.35 < shares["elink"] < shares["reference lists"] < 0.7 and shares["elink"] < shares["icite"] < 0.75
+    assert all(records[pmid]["references"] for pmid in covered["elink"] if pmid in records)  # NIH-OCC merges PMC
+    union = set.union(*covered.values())
+    assert all(len(union) > len(pmids) * 1.1 for pmids in covered.values())  # each misses what another has
+    with FakeNCBI(corpus=small, full_citations=True) as full:
+        assert all(record["references"] == sorted(small.papers[record["pmid"]].refs)
+                   for record in icite(full, [paper.pmid for paper in citing[:200]]).json()["data"])
+
+
 # --- The corpus generator ---------------------------------------------------------------------------
 
 def test_generation_is_deterministic_and_survives_a_round_trip(tmp_path):
@@ -453,7 +515,7 @@ def test_command_line_generator_and_server(tmp_path):
     process = subprocess.Popen([sys.executable, TESTS / "fake_ncbi.py", "--corpus", folder, "--port", "0"],
                                stdout=subprocess.PIPE, text=True)
     try:
-        urls = dict(process.stdout.readline().strip().split("=", 1) for _ in range(2))
+        urls = dict(process.stdout.readline().strip().split("=", 1) for _ in range(3))
         study = json.loads((next((folder / "studies").glob("*.json"))).read_text())
         nct = study["protocolSection"]["identificationModule"]["nctId"]
         assert requests.get(f"{urls['LITGRAPH_CTGOV_URL']}/studies/{nct}").json() == study

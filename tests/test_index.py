@@ -33,6 +33,8 @@ def build_summary(hostile: bool = False) -> dict:
         "not_fetched": [{"what": h(4, "efetch"), "reason": "HTTP 500", "pmids": [str(n) for n in range(12)]}],
         "missing_pmids": ["999"],
         "no_citation_data": [],
+        "citation_data": {"papers": 5, "references_known": {"any": 0.8, "elink": 0.4, "icite": 0.6, "reference-list": 0.2},
+                          "citing_known": {"any": 1.0, "elink": 0.6, "icite": 1.0}},
         "metrics": {"most_cited_papers": [{"id": "pmid:1", "label": h(5, "Sun 2010"), "title": "Overall survival",
                                            "cited_by": 7, "year": 2010, "pagerank": 0.1}],
                     "central_authors": [{"id": "author:a", "name": h(6, "Ann Lee"), "papers": 3, "betweenness": 0.5,
@@ -117,6 +119,8 @@ def test_the_index_reads_like_a_report_of_the_trial():
     page = render_index(summary, ["combined.html"])
     assert "<h1>Stem cells for lupus</h1>" in page and "<title>Stem cells for lupus · litgraph</title>" in page
     assert "<b>NCT01741857</b> · Completed · Phase 1/2 · January 2012 – December 2013 · Nanjing University" in page
+    assert ("References known for 80% of papers: elink 40%, iCite 60%, reference lists 20%; citing papers known "
+            "for 100%.") in page
 
 
 def test_what_shapes_the_pictures_is_said_first_and_empty_tables_say_why():

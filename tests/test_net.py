@@ -14,7 +14,7 @@ from fake_ncbi import RETSTART_ERROR, FakeNCBI
 from litgraph import Settings, build
 from litgraph.memo import Memo
 from litgraph.sources.entrez import Entrez
-from litgraph.sources.net import FetchError, Http, NotCached, _status_problem
+from litgraph.sources.net import FetchError, Http, NotCached, UnknownService, _status_problem
 
 QUICK = {"backoff": 0.01, "connect_timeout": 2.0, "read_timeout": 2.0}
 
@@ -196,6 +196,22 @@ def test_an_unreachable_service_is_reported_once_and_then_left_alone(tmp_path, p
     assert len(results) == 3 and all(isinstance(r.error, NotCached) for r in results)
     assert warnings == [f"NCBI E-utilities unreachable at {url}: connection refused; building from the record and the cache"]
     assert entrez.http.counters.network <= settings.workers  # only the attempts already under way
+
+
+def test_a_host_no_service_owns_is_an_error_and_gets_no_request(server, tmp_path):
+    http = Http(settings_for(server, tmp_path))
+    with pytest.raises(UnknownService, match="no service is configured for 127.0.0.2:9"):
+        http.session.get("http://127.0.0.2:9/entrez/eutils/efetch.fcgi")
+    assert http.counters.network == 0 and server.requests() == []
+
+
+def test_each_service_is_counted_and_limited_on_its_own(server, tmp_path):
+    http = Http(settings_for(server, tmp_path, icite_url=f"{server.base_url}/api", ctgov_rate=1.0))
+    assert {key: service.limiter.interval for key, service in http.services.items()} == {
+        "eutils": 1.05 / 50, "ctgov": 1.05, "icite": 1.05 / 3}
+    nct = next(iter(server.store.studies))
+    http.request("ctgov", f"studies/{nct}", {}, what="study")  # under /api/v2, not iCite's /api
+    assert http.counters.sent_to == {"ctgov": 1}
 
 
 def test_a_client_error_is_not_retried(server, tmp_path):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE, GUARD_SITE
+from conftest import EXAMPLE, GUARD_SITE, service_env
 from fake_ncbi import FakeNCBI
 from litgraph import InputError, Settings, build
 from litgraph.cli import main
@@ -112,8 +112,7 @@ def server(two_trials):
 
 
 def litgraph_command(server, tmp_path: Path, *args: str) -> dict:
-    env = {"LITGRAPH_EUTILS_URL": server.eutils_url, "LITGRAPH_CTGOV_URL": server.ctgov_url,
-           "LITGRAPH_CACHE_DIR": str(tmp_path / "cache"), "PYTHONPATH": str(GUARD_SITE), "PATH": os.environ["PATH"]}
+    env = {**service_env(server), "LITGRAPH_CACHE_DIR": str(tmp_path / "cache"), "PYTHONPATH": str(GUARD_SITE), "PATH": os.environ["PATH"]}
     """subprocess arguments: the command against the fake server, guarded, in tmp_path."""
     return {"args": [sys.executable, "-m", "litgraph", "build", *args, "--quiet"], "cwd": tmp_path, "env": env}
 

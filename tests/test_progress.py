@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import corpus as corpus_gen
+from conftest import settings_for
 from fake_ncbi import FakeNCBI
 from litgraph import Settings, build
 from litgraph.progress import TerminalProgress
@@ -34,10 +35,9 @@ def test_a_build_reports_every_request_to_its_progress(tmp_path):
 
     data = corpus_gen.generate(300, seed=5, n_trials=1)
     with FakeNCBI(corpus=data) as server:
-        settings = Settings(eutils_url=server.eutils_url, ctgov_url=server.ctgov_url,
-                            cache_dir=tmp_path / "cache", rate=50.0)
+        settings = settings_for(server, tmp_path)
         build(next(iter(data.studies)), depth=1, max_papers=80, settings=settings, progress=Recorder())
-        requests = len(server.requests("efetch")) + len(server.requests("elink"))
+        requests = sum(len(server.requests(call)) for call in ("efetch", "elink", "icite"))
     waves = [event for event in events if event[0] == "wave"]
     assert [depth for _, depth, _ in waves] == [0, 1]
     assert sum(planned for *_, planned in waves) == requests == sum(1 for e in events if e[0] == "advance")

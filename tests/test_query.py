@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import settings_for
+from conftest import service_env, settings_for
 from litgraph import InputError, build
 from litgraph.cli import main
 
@@ -12,8 +12,8 @@ from litgraph.cli import main
 def test_a_blank_query_is_bad_input_and_never_sent(trials_server, tmp_path, monkeypatch, capsys):
     with pytest.raises(InputError, match="^query is blank"):
         build(query="   ", settings=settings_for(trials_server, tmp_path))
-    monkeypatch.setenv("LITGRAPH_EUTILS_URL", trials_server.eutils_url)
-    monkeypatch.setenv("LITGRAPH_CTGOV_URL", trials_server.ctgov_url)
+    for name, value in service_env(trials_server).items():
+        monkeypatch.setenv(name, value)
     assert main(["build", "--query", " \t "]) == 2
     assert capsys.readouterr().err == "litgraph: error: query is blank: give PubMed search terms\n"
     assert trials_server.requests() == []

@@ -56,7 +56,7 @@ def test_the_worked_example_runs_saved_beside_a_clone_installed_as_set_up_says(t
 
     assert run.returncode == 0, run.stderr
     printed = run.stdout
-    assert "'papers': 10" in printed and "1 warnings" in printed  # NCBI unreachable, so 10 PMIDs not had
+    assert "'papers': 10" in printed and "1 warnings" in printed  # one line: NCBI and iCite unreachable, 10 PMIDs not had
     assert printed.count("background pmid:") + printed.count("derived pmid:") == 0  # labels, not ids
     assert re.search(r"^background .+", printed, flags=re.M) and re.search(r"^derived .+", printed, flags=re.M)
     out = tmp_path / "output" / "example"

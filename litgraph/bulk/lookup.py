@@ -3,8 +3,8 @@ citation links, the papers naming a trial. `litgraph.build(..., store=...)` runs
 expansion as the API path against it, so a trial built from the store is the trial built from
 the services, with zero requests.
 
-Its citations come from the NIH Open Citation Collection, so the links the expansion reads as
-ELink's are said to come from `nih-occ` in the graphs.
+Its citations are the NIH Open Citation Collection's snapshot: the citation source `nih-occ`,
+beside the reference lists of the PubMed records it holds.
 """
 
 from __future__ import annotations
@@ -21,18 +21,19 @@ import duckdb
 from ..collector import collector_paused
 from ..expand import Limits
 from ..graphs import build_graphs
-from ..model import Corpus, Paper, Trial
+from ..model import Paper, PaperLinks, Trial
 from ..progress import Progress
 from ..settings import Settings
 from ..pipeline import gather, output_name
 from ..report import examples
-from ..sources.entrez import BatchResult, Job
+from ..sources.citations import CitationSource
+from ..sources.citations.reference_lists import ReferenceLists
+from ..sources.jobs import BatchResult, Job
 from ..sources.inputs import InputError, Sources, read_sources
-from ..sources.pubmed import LinkSet, SearchResult
+from ..sources.pubmed import SearchResult
 from .store import Store, duckdb_views, paper_of, trial_of
 
-SOURCE = "nih-occ"
-ELINK_SOURCES = ("elink-refs", "elink-citedin")  # what expand calls the links of an ELink-shaped answer
+STORE_CITATIONS = ("nih-occ", "reference-list")  # the citation sources a store answers, and a store build asks
 _SI_TERM = re.compile(r"(NCT\d{8})\[si\]")
 
 
@@ -63,10 +64,6 @@ class StoreLookup:
         wanted = sorted({int(pmid) for pmid in pmids})
         return [Job("efetch", [str(pmid) for pmid in wanted], self.papers)] if wanted else []
 
-    def elink_jobs(self, pmids: list[str]) -> list[Job]:
-        wanted = sorted({int(pmid) for pmid in pmids})
-        return [Job("elink", [str(pmid) for pmid in wanted], self.links)] if wanted else []
-
     def run(self, jobs: list[Job]) -> Iterator[BatchResult]:
         return (job.run() for job in jobs)
 
@@ -79,18 +76,19 @@ class StoreLookup:
             authors.setdefault(author["pmid"], []).append(author)
         return [paper_of(row, authors.get(row["pmid"], [])) for row in rows]
 
-    def links(self, pmids: list[str]) -> list[LinkSet]:
-        """Each PMID's references and citing papers in the citation snapshot, shaped as ELink's."""
-        found: dict[str, dict[str, list[str]]] = {pmid: {} for pmid in pmids}
+    def links(self, pmids: list[str]) -> list[PaperLinks]:
+        """Each PMID's references and citing papers in the citation snapshot; a paper the snapshot
+        lists as citing nothing, or as cited by nothing, has those links unknown, as ELink's are."""
+        found = {pmid: PaperLinks(pmid) for pmid in pmids}
         for row in self._rows("""
                 WITH wanted AS (SELECT CAST(unnest($1::VARCHAR[]) AS BIGINT) AS pmid)
-                SELECT 'pubmed_pubmed_refs' AS link, citing AS pmid, list(referenced ORDER BY referenced) AS others
+                SELECT 'references' AS link, citing AS pmid, list(referenced ORDER BY referenced) AS others
                   FROM citations_current WHERE citing IN (SELECT pmid FROM wanted) GROUP BY citing
                 UNION ALL
-                SELECT 'pubmed_pubmed_citedin', referenced, list(citing ORDER BY citing)
+                SELECT 'citing', referenced, list(citing ORDER BY citing)
                   FROM citations_current WHERE referenced IN (SELECT pmid FROM wanted) GROUP BY referenced""", pmids):
-            found[str(row["pmid"])][row["link"]] = [str(other) for other in row["others"]]
-        return [LinkSet(pmid=pmid, links=links) for pmid, links in found.items()]
+            setattr(found[str(row["pmid"])], row["link"], [str(other) for other in row["others"]])
+        return list(found.values())
 
     def esearch(self, term: str, retmax: int = 0) -> SearchResult:
         """The papers whose record names the trials of an `NCT…[si] OR …` search."""
@@ -142,14 +140,17 @@ _NEWEST_TRIALS = """
 """
 
 
-def name_citation_source(corpus: Corpus) -> None:
-    """The links the expansion took from the store's ELink-shaped answers are NIH-OCC's."""
-    for pair, sources in corpus.cites.items():
-        if sources & set(ELINK_SOURCES):
-            corpus.cites[pair] = (sources - set(ELINK_SOURCES)) | {SOURCE}
-    for node, sources in corpus.link_sources.items():
-        if sources & set(ELINK_SOURCES):
-            corpus.link_sources[node] = (sources - set(ELINK_SOURCES)) | {SOURCE}
+class StoreCitations(CitationSource):
+    """The NIH Open Citation Collection as the store holds it: one lookup per level of papers."""
+
+    name = "nih-occ"
+
+    def __init__(self, lookup: StoreLookup):
+        self.lookup = lookup
+
+    def jobs(self, pmids: list[str]) -> list[Job]:
+        wanted = sorted({int(pmid) for pmid in pmids})
+        return [Job(self.name, [str(pmid) for pmid in wanted], self.lookup.links)] if wanted else []
 
 
 def build_from_store(store: str | Path, inputs: tuple[str, ...], query: str | None, limits: Limits,
@@ -158,15 +159,14 @@ def build_from_store(store: str | Path, inputs: tuple[str, ...], query: str | No
     the fields of its Build (see `build`)."""
     if query:
         raise InputError("a PubMed query needs E-utilities: a build from a store takes NCT ids, PMIDs and record files")
-    if "similar" in limits.links:
-        raise InputError("a store holds no similar-articles links: leave 'similar' out of the links")
     sources = read_sources(inputs)
     lookup = StoreLookup(store, Settings())
+    citations = {"nih-occ": StoreCitations(lookup), "reference-list": ReferenceLists()}
     try:
         with collector_paused():
             started = time.perf_counter()
-            corpus = gather(sources, None, limits, lookup, say, progress, registry=lookup.registry_records)
-            name_citation_source(corpus)
+            corpus = gather(sources, None, limits, lookup, say, [citations[name] for name in limits.citations], progress,
+                            registry=lookup.registry_records)
             fetched = time.perf_counter()
             name = output_name(corpus, sources)
             graphs = build_graphs(corpus, name)
@@ -176,8 +176,9 @@ def build_from_store(store: str | Path, inputs: tuple[str, ...], query: str | No
         if corpus.missing else []
     for message in warnings:
         say(message)
-    requests = {"network": 0, "cached": 0, "retries": 0, "store": lookup.lookups, "minimum": corpus.planned_requests,
-                "waves": corpus.waves, "per_pmid_client": corpus.ids_asked + corpus.waves[0]}
+    requests = {"network": 0, "cached": 0, "retries": 0, "network_by_service": {}, "store": lookup.lookups,
+                "minimum": corpus.planned_requests, "waves": corpus.waves, "waves_by_call": corpus.wave_calls,
+                "per_pmid_client": corpus.ids_asked + corpus.waves[0]}
     return dict(name=name, inputs=list(inputs) + [f"store: {store}"], limits=limits, corpus=corpus, graphs=graphs,
                 warnings=warnings, requests=requests,
                 timings={"fetch": round(fetched - started, 3), "graphs": round(time.perf_counter() - fetched, 3)})

@@ -9,8 +9,8 @@ from typing import Any
 from urllib.parse import quote
 
 from ..candidates import count_rows
+from ..kinds import GRAPH_KINDS, completeness_line, plain_date, plain_phase, plain_status
 from .screening import PAGE
-from ..kinds import GRAPH_KINDS, plain_date, plain_phase, plain_status
 from .html import render_template
 
 FILE_KINDS = {  # suffix after "<graph>." -> what the file is, in the order listed
@@ -39,6 +39,7 @@ def render_index(summary: dict[str, Any], files: list[str]) -> str:
         heading=_heading(summary),
         trials=[_trial_line(trial) for trial in summary.get("trials", [])],
         notices=_notices(summary),
+        completeness=completeness_line(summary.get("citation_data", {})),
         graphs=graphs,
         problems=_problems(summary),
         screening=count_rows(summary.get("screening") or {}),
@@ -81,8 +82,7 @@ def _notices(summary: dict[str, Any]) -> list[str]:
         notices.append("No paper could be fetched from PubMed (offline, or NCBI unreachable): papers are known only "
                        "from the registry's citations, and citation links are unknown, so the paper graph has no "
                        "citations and nothing is ranked by them.")
-    elif counts.get("papers_fetched") and not counts.get("edges", {}).get("cites") and \
-            summary.get("limits", {}).get("depth", 0) > 0:
+    elif counts.get("papers_fetched") and not counts.get("edges", {}).get("cites"):
         notices.append("No citation links were found among these papers: the paper graph has no citations.")
     if counts.get("left_out_by_max_papers"):
         notices.append(f"{counts['left_out_by_max_papers']:,} papers were left out by the size limit "
@@ -106,6 +106,6 @@ def _problems(summary: dict[str, Any]) -> list[dict[str, Any]]:
     if summary.get("missing_pmids"):
         problems.append({"text": "PubMed returned no record", "ids": list(summary["missing_pmids"])})
     if summary.get("no_citation_data"):
-        problems.append({"text": "PubMed has no reference or citing data (elink covers PubMed Central only)",
-                         "ids": list(summary["no_citation_data"])})
+        problems.append({"text": "No citation source asked knows their references or the papers citing them, so "
+                                 "their links are unknown (not absent)", "ids": list(summary["no_citation_data"])})
     return problems

@@ -1,18 +1,16 @@
 """NCBI E-utilities calls: batching, POST for long id lists, repeatable cache keys, identity.
 
-Each method answers with parsed records; the HTTP work (cache, rate, retries) is in net.py.
-Batches run concurrently behind the shared rate limiter, and their answers are handed back as
-they arrive so that a large build never holds every raw answer in memory at once.
+Each method answers with parsed records; the HTTP work (cache, rate, retries) is in net.py, and
+running batches concurrently in jobs.py.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
 from ..model import Paper
 from ..settings import Settings
+from .jobs import BatchResult, Job, batches, describe_batch, run_jobs
 from .net import FetchError, Http
 from ..memo import Memo, code_fingerprint
 from .pubmed import LinkSet, PubMedFormatError, SearchResult, is_pmid, parse_elink, parse_esearch, read_articles
@@ -20,40 +18,9 @@ from .pubmed import LinkSet, PubMedFormatError, SearchResult, is_pmid, parse_eli
 ESEARCH_CAP = 10_000  # PubMed's ESearch returns at most the first 10,000 ids of a query
 
 
-@dataclass
-class BatchResult:
-    """The answer to one batch: records, or the error that made it fail (never both)."""
-
-    utility: str  # efetch or elink
-    ids: list[str]
-    records: list
-    error: FetchError | None = None
-
-
-@dataclass
-class Job:
-    """One request to make: a utility, its ids, and the call that fetches and parses them."""
-
-    utility: str
-    ids: list[str]
-    call: Callable[[list[str]], list]
-
-    def run(self) -> BatchResult:
-        try:
-            return BatchResult(self.utility, self.ids, self.call(self.ids))
-        except PubMedFormatError as error:
-            return BatchResult(self.utility, self.ids, [], FetchError(_what(self.utility, self.ids), str(error)))
-        except FetchError as error:
-            return BatchResult(self.utility, self.ids, [], error)
-
-
 def sorted_ids(ids: Iterable[str]) -> list[str]:
     """De-duplicated, numerically sorted: the same set always makes the same request."""
     return sorted({str(i).strip() for i in ids if is_pmid(str(i).strip())}, key=int)
-
-
-def batches(ids: list[str], size: int) -> list[list[str]]:
-    return [ids[start:start + size] for start in range(0, len(ids), size)]
 
 
 PARSER_CODE = code_fingerprint()
@@ -88,7 +55,7 @@ class Entrez:
 
     def _efetch(self, batch: list[str]) -> list[Paper]:
         params = [("db", "pubmed"), ("retmode", "xml"), ("id", ",".join(batch))]
-        body = self._call("efetch", params, _what("efetch", batch), len(batch))
+        body = self._call("efetch", params, describe_batch("efetch", batch), len(batch))
         return self._parsed("efetch", body, read_articles)
 
     def elink_jobs(self, pmids: Iterable[str]) -> list[Job]:
@@ -101,7 +68,7 @@ class Entrez:
 
     def _elink(self, batch: list[str]) -> list[LinkSet]:
         params = [("dbfrom", "pubmed"), ("db", "pubmed"), ("cmd", "neighbor")] + [("id", i) for i in batch]
-        body = self._call("elink", params, _what("elink", batch), len(batch), self.settings.links_cache_days)
+        body = self._call("elink", params, describe_batch("elink", batch), len(batch), self.settings.links_cache_days)
         return self._parsed("elink", body, parse_elink)
 
     def efetch(self, pmids: Iterable[str]) -> Iterator[BatchResult]:
@@ -116,19 +83,4 @@ class Entrez:
             raise FetchError(f"esearch {term!r}", str(error)) from None
 
     def run(self, jobs: list[Job]) -> Iterator[BatchResult]:
-        """Run the jobs with several requests in flight; results come back as they arrive.
-
-        The shared rate limiter, not the number of threads, bounds the request rate: threads
-        only keep the limit reachable when NCBI is slow to answer.
-        """
-        if not jobs:
-            return
-        with ThreadPoolExecutor(max_workers=min(self.settings.workers, len(jobs))) as pool:
-            for future in as_completed([pool.submit(job.run) for job in jobs]):
-                yield future.result()
-
-
-def _what(utility: str, batch: list[str]) -> str:
-    if len(batch) == 1:
-        return f"{utility} PMID {batch[0]}"
-    return f"{utility} of {len(batch)} PMIDs ({batch[0]}…{batch[-1]})"
+        return run_jobs(jobs, self.settings)

@@ -1,7 +1,8 @@
 """The only place litgraph talks to the network.
 
 One `requests_cache` session stored under the cache directory (SQLite) serves every call to
-NCBI and ClinicalTrials.gov. A request that the cache answers costs nothing; a cache miss waits
+the services `Settings.services` lists (NCBI, ClinicalTrials.gov, NIH iCite); a request to any
+other host is an error. A request that the cache answers costs nothing; a cache miss waits
 for its service's rate limiter (shared with the other litgraph processes using the same cache
 folder), and a failed answer (429, 5xx, timeout, truncated body, an <ERROR> inside a 200) is
 retried with exponential backoff and never stored. When a service cannot be reached at all, or
@@ -33,7 +34,7 @@ import requests
 from requests_cache import DEFAULT_IGNORED_PARAMS, BaseCache, CacheMixin, SQLiteCache, create_key
 
 from ..memo import corrupt_database, move_database
-from ..settings import Settings
+from ..settings import Service as ServiceSettings, Settings
 
 try:
     import fcntl
@@ -58,6 +59,11 @@ class FetchError(Exception):
 
 class NotCached(FetchError):
     """Offline (or the service is down) and the cache holds no answer."""
+
+
+class UnknownService(ValueError):
+    """A request to a host no configured service owns (a redirect elsewhere, a mistyped URL): no
+    limiter, cache policy or retry rule is known for it, so it is never sent."""
 
 
 class RateLimiter:
@@ -179,13 +185,26 @@ def _open_locked(path: Path):
 
 @dataclass
 class Service:
-    """One remote service: its limiter and whether it has been found unavailable."""
+    """One remote service: what Settings says of it, its limiter and whether it has been found
+    unavailable."""
 
-    name: str
-    base_url: str
+    key: str  # as requests name it: eutils, ctgov, icite
+    settings: ServiceSettings
     limiter: RateLimiter
     down_reason: str = ""  # why it answers from the cache only, as each NotCached says it
     reached: bool = False  # some request got an answer: later connection errors are transient
+
+    @property
+    def name(self) -> str:
+        return self.settings.name
+
+    @property
+    def base_url(self) -> str:
+        return self.settings.base_url
+
+    def owns(self, url: str) -> bool:
+        base = self.base_url.rstrip("/")
+        return url == base or url.startswith((base + "/", base + "?"))
 
 
 @dataclass
@@ -194,22 +213,29 @@ class Counters:
     answered: int = 0  # answers received from the network
     cached: int = 0  # answers read from the cache
     retries: int = 0
+    sent_to: dict[str, int] = field(default_factory=dict)  # requests sent, by service
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def add(self, name: str) -> None:
         with self._lock:
             setattr(self, name, getattr(self, name) + 1)
 
+    def sent(self, service: str) -> None:
+        with self._lock:
+            self.network += 1
+            self.sent_to[service] = self.sent_to.get(service, 0) + 1
+
 
 class _ThrottledSession(requests.Session):
     """Waits for the service's limiter on every request that reaches the network."""
 
-    limiter_for = None  # url -> RateLimiter, set by Http
+    service_for = None  # url -> Service, set by Http
     counters: Counters
 
     def send(self, request, **kwargs):
-        self.limiter_for(request.url).wait()
-        self.counters.add("network")
+        service = self.service_for(request.url)
+        service.limiter.wait()
+        self.counters.sent(service.key)
         return super().send(request, **kwargs)
 
 
@@ -310,7 +336,7 @@ def _final(response) -> bool:
 
 
 class Http:
-    """Cached, rate-limited, retrying HTTP for the E-utilities and ClinicalTrials.gov."""
+    """Cached, rate-limited, retrying HTTP for the services of `Settings.services`."""
 
     def __init__(self, settings: Settings, warn: Callable[[str], None] | None = None):
         self.settings = settings
@@ -319,10 +345,7 @@ class Http:
         self._warn = warn or (lambda message: None)
         self._lock = threading.Lock()
         self.cache_dir = self._usable_cache_dir()  # None: this run caches in memory only
-        self.services = {
-            "eutils": self._service("NCBI E-utilities", settings.eutils_url, settings.eutils_rate),
-            "ctgov": self._service("ClinicalTrials.gov", settings.ctgov_url, settings.ctgov_rate),
-        }
+        self.services = {key: self._service(key, service) for key, service in settings.services.items()}
         self.session = _CachedSession(
             backend=self._open_cache(),
             allowable_methods=("GET", "POST"),
@@ -332,7 +355,7 @@ class Http:
             filter_fn=_usable,
             stale_if_error=True,
         )
-        self.session.limiter_for = self._limiter_for
+        self.session.service_for = self._service_for
         self.session.counters = self.counters
         self.session.headers["User-Agent"] = f"{settings.tool} (https://pypi.org/project/litgraph)"
 
@@ -355,12 +378,12 @@ class Http:
             return None
         return folder
 
-    def _service(self, name: str, base_url: str, rate: float) -> Service:
+    def _service(self, key: str, service: ServiceSettings) -> Service:
         """A service whose limiter is shared, through the cache folder, by every build asking it."""
-        parts = urlsplit(base_url)
-        key = re.sub(r"[^A-Za-z0-9.]+", "-", parts.netloc + parts.path).strip("-")  # host, port and path
-        shared = self.cache_dir / f"rate-{key}.json" if self.cache_dir else None
-        return Service(name, base_url, RateLimiter(rate, shared, self.settings.max_retry_after, self.warn))
+        parts = urlsplit(service.base_url)
+        place = re.sub(r"[^A-Za-z0-9.]+", "-", parts.netloc + parts.path).strip("-")  # host, port and path
+        shared = self.cache_dir / f"rate-{place}.json" if self.cache_dir else None
+        return Service(key, service, RateLimiter(service.rate, shared, self.settings.max_retry_after, self.warn))
 
     def _open_cache(self) -> BaseCache:
         """SQLite in the cache folder; in memory, for this run only, when there is none."""
@@ -415,14 +438,15 @@ class Http:
         self.session.cache = cache
         self.session.settings = settings
 
-    def _limiter_for(self, url: str) -> RateLimiter:
-        return self._service_for(url).limiter
-
     def _service_for(self, url: str) -> Service:
-        for service in self.services.values():
-            if url.startswith(service.base_url):
-                return service
-        return self.services["eutils"]
+        """The service owning the URL: the longest base URL it starts with (iCite's /api holds
+        no path of a test server's /api/v2)."""
+        owners = [service for service in self.services.values() if service.owns(url)]
+        if not owners:
+            host = urlsplit(url).netloc or url
+            raise UnknownService(f"no service is configured for {host}: litgraph asks only "
+                                 + ", ".join(f"{service.name} ({service.base_url})" for service in self.services.values()))
+        return max(owners, key=lambda service: len(service.base_url))
 
     def close(self) -> None:
         self.session.close()
@@ -432,7 +456,7 @@ class Http:
         """The body of a successful answer, from the cache or the network; FetchError otherwise."""
         target = self.services[service]
         url = f"{target.base_url.rstrip('/')}/{path}"
-        expire = (expire_days if expire_days is not None else self.settings.cache_days) * 86400
+        expire = (expire_days if expire_days is not None else target.settings.cache_days) * 86400
         failures = 0
         while True:
             cache_only = self.settings.offline or bool(target.down_reason)

@@ -19,13 +19,14 @@ from typing import BinaryIO, Iterator
 from lxml import etree
 
 from ..model import Author, Paper
+from .answers import AnswerFormatError
 
 RETRACTED_TYPES = {"Retracted Publication"}
 RETRACTION_REFS = {"RetractionIn", "RetractionOf"}  # RetractionIn: this record has been retracted
 SPACED_INLINE = {"i", "b", "u", "em", "strong"}  # word-level markup: a missing space is a lost space
 
 
-class PubMedFormatError(ValueError):
+class PubMedFormatError(AnswerFormatError):
     """The bytes are not the PubMed answer they were supposed to be."""
 
 
