@@ -46,13 +46,18 @@ class Server:
     def __enter__(self) -> "Server":
         return self
 
+    def cpu_seconds(self) -> float:
+        """The CPU time the server has used so far (Linux's /proc)."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def __exit__(self, *exc_info) -> None:
         self.process.terminate()
         self.process.wait()
 
 
 def run_litgraph(args: list[str], env: dict[str, str], cwd: Path) -> dict:
-    """One `litgraph` process: its wall time, peak memory, and the summary.json it wrote."""
+    """One `litgraph` process: its wall time, CPU time, peak memory, and the summary.json it wrote."""
     cwd.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-m", "litgraph", *args], cwd=cwd, env={**os.environ, **env},
@@ -64,7 +69,8 @@ def run_litgraph(args: list[str], env: dict[str, str], cwd: Path) -> dict:
         raise RuntimeError(f"litgraph {' '.join(args)} failed: {errors}")
     out = Path(args[args.index("--out") + 1]) if "--out" in args else None
     summary = json.loads(((cwd / out) if out else cwd).joinpath("summary.json").read_text())
-    return {"wall": wall, "peak_mb": usage.ru_maxrss / 1024, "summary": summary, "stderr": errors}
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024,
+            "summary": summary, "stderr": errors}
 
 
 def built_corpus(folder: Path, max_papers: int, work: Path, seeds: list[str] | tuple = ()):

@@ -9,7 +9,8 @@ NCBI's 3 requests/second enforced and a simulated latency, and prints:
     answers of the wave before (registry and searches, then each level of papers), with iCite's
     requests going beside NCBI's under iCite's own rate;
   - fetch wall time with iCite (the default sources) / without it (--citations elink,reference-list):
-    iCite's requests should make the build no slower than its NCBI part;
+    iCite's requests should make the build no slower than its NCBI part; and the CPU time the
+    client and the server spent on each build (they share this machine's cores);
   - the warm rerun from the cache: network requests (must be 0), whole-process wall time and
     peak memory.
 
@@ -37,10 +38,15 @@ def expansion(size: int, latency: float, corpus, trial: str) -> dict:
     args = ["build", trial, "--depth", "2", "--max-papers", str(size), "--out", "out", "--quiet"]
     with Server(corpus, rate_limit=int(RATE), latency=latency) as server:
         env = {**server.env, "LITGRAPH_CACHE_DIR": str(work / "cache")}
+        serving = server.cpu_seconds()
         cold = run_litgraph(args + ["--format", "json"], env, work)
+        cold["server_cpu"] = server.cpu_seconds() - serving
         warm = run_litgraph(args, env, work)  # the default formats, as a user reruns it
-        alone = run_litgraph(args + ["--format", "json", "--citations", "elink,reference-list"],
-                             {**env, "LITGRAPH_CACHE_DIR": str(work / "cache-ncbi")}, work)
+    with Server(corpus, rate_limit=int(RATE), latency=latency) as server:  # a server as fresh as the first
+        env = {**server.env, "LITGRAPH_CACHE_DIR": str(work / "cache-ncbi")}
+        serving = server.cpu_seconds()
+        alone = run_litgraph(args + ["--format", "json", "--citations", "elink,reference-list"], env, work)
+        alone["server_cpu"] = server.cpu_seconds() - serving
     requests = cold["summary"]["requests"]
     ncbi = sum(wave.get(call, 0) for wave in requests["waves_by_call"] for call in NCBI_CALLS)
     return {
@@ -56,6 +62,8 @@ def expansion(size: int, latency: float, corpus, trial: str) -> dict:
         "waves": requests["waves"],
         "dependency_bound_seconds": dependency_bound(requests["waves_by_call"], latency),
         "ncbi_alone_fetch_seconds": alone["summary"]["seconds"]["fetch"],
+        "cpu": [cold["cpu"], cold["server_cpu"]],
+        "ncbi_alone_cpu": [alone["cpu"], alone["server_cpu"]],
         "warm_requests": warm["summary"]["requests"]["network"],
         "warm_wall": warm["wall"],
         "warm_peak_mb": warm["peak_mb"],
@@ -94,8 +102,8 @@ def main() -> None:
     print(f"\ncorpus {options.corpus:,} papers, trial {trial}, depth 2, server enforcing {RATE:g} requests/s\n")
     print("| papers | latency | requests (iCite's) | / minimum | per-PMID client / ours | retries "
           "| fetch wall / NCBI rate bound | / dependency bound (waves) | with iCite / without "
-          "| warm: requests | warm: wall | warm: peak memory |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "| CPU, client + server: with iCite / without | warm: requests | warm: wall | warm: peak memory |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         print(f"| {row['papers']:,} | {row['latency']:g} s | {row['requests']} ({row['icite_requests']}) "
               f"| {row['requests'] / row['minimum']:.2f}x "
@@ -106,6 +114,8 @@ def main() -> None:
               f"({' + '.join(map(str, row['waves']))}) "
               f"| {row['fetch_seconds']:.1f} s / {row['ncbi_alone_fetch_seconds']:.1f} s = "
               f"{row['fetch_seconds'] / row['ncbi_alone_fetch_seconds']:.2f}x "
+              f"| {' + '.join(f'{cpu:.0f}' for cpu in row['cpu'])} s / "
+              f"{' + '.join(f'{cpu:.0f}' for cpu in row['ncbi_alone_cpu'])} s "
               f"| {row['warm_requests']} | {row['warm_wall']:.1f} s | {row['warm_peak_mb']:.0f} MB |")
     (RESULTS / "expansion.json").write_text(json.dumps(rows, indent=2))
 

@@ -111,10 +111,12 @@ def expand(corpus: Corpus, entrez: Entrez, limits: Limits = Limits(), progress: 
 
     A level's records and links are fetched together, in one wave of concurrent requests; the
     next level is chosen from the links once the wave is in. The last level's links only close
-    the graph: no level follows them.
+    the graph: no level follows them. The citations are added once the papers are all known: only
+    those between two papers of the build are kept, of the millions of links a large build hears of.
     """
     progress = progress or Progress()
     by_name = {source.name: source for source in sources}
+    said: list[tuple[CitationSource, PaperLinks]] = []
     level = [node for node in sorted(corpus.seeds) if node.startswith("pmid:")]
     for depth in range(limits.depth + 1):
         ids = [node.removeprefix("pmid:") for node in level]
@@ -126,19 +128,19 @@ def expand(corpus: Corpus, entrez: Entrez, limits: Limits = Limits(), progress: 
             corpus.add_wave({"efetch": len(fetches), **{name: len(source_jobs) for name, source_jobs in asked.items()}})
         corpus.ids_asked += len(unfetched) + len(ids) * sum(1 for source_jobs in asked.values() if source_jobs)
         progress.wave(depth, limits.depth, len(jobs))
-        reach: dict[str, set] = {}
+        reach: dict[str, set] | None = {} if depth < limits.depth else None  # None: the last level follows none
         for result in entrez.run(jobs):
             if result.error:
                 corpus.problems.append(Problem(result.error.what, result.error.reason, result.ids, result.service))
             elif result.utility == "efetch":
                 _store_papers(corpus, result.ids, result.records)
             else:
-                _store_links(corpus, by_name[result.utility], result.records, limits.links, reach)
+                said += _store_links(corpus, by_name[result.utility], result.records, limits.links, reach)
             progress.advance(len(corpus.papers))
         for source in sources:  # the records of the level are all in: what they say of their links
             found = [source.from_record(corpus.papers[node]) for node in level]
-            _store_links(corpus, source, [links for links in found if links], limits.links, reach)
-        if depth == limits.depth:
+            said += _store_links(corpus, source, [links for links in found if links], limits.links, reach)
+        if reach is None:
             break
         level = _next_level(corpus, reach, limits.max_papers)
         for node in level:
@@ -147,6 +149,7 @@ def expand(corpus: Corpus, entrez: Entrez, limits: Limits = Limits(), progress: 
         if not level:
             break
     progress.finish()
+    _add_citations(corpus, said)
     _settle(corpus)
     return corpus
 
@@ -165,38 +168,49 @@ def _store_papers(corpus: Corpus, asked: list[str], papers: list[Paper]) -> None
 
 
 def _store_links(corpus: Corpus, source: CitationSource, found: list[PaperLinks], link_types: tuple[str, ...],
-                 reach: dict[str, set]) -> None:
-    """Record what a source knows of each paper's links; note, for each paper reached, which
-    papers reach it."""
+                 reach: dict[str, set] | None) -> list[tuple[CitationSource, PaperLinks]]:
+    """Record what a source knows of each paper (which links it knows, what iCite says of it, its
+    similar articles); note in `reach`, for each paper reached through the link types followed,
+    which papers reach it. Returns what is left to add once the build's papers are known: the
+    citations."""
+    kept = []
     for links in found:
         node = paper_node_id(links.pmid)
-        for neighbour in _record_links(corpus, source, links, link_types):
-            reach.setdefault(neighbour, set()).add(node)
+        if links.error:
+            corpus.problems.append(Problem(f"{source.name} PMID {links.pmid}", links.error, [links.pmid]))
+            continue
+        kept.append((source, links))
+        names = source.names
+        known = {names.refs_data: links.references is not None, names.citedin_data: links.citing is not None}
+        if any(known.values()):
+            corpus.link_sources.setdefault(node, set()).update(name for name, said in known.items() if said)
+        if links.impact:
+            corpus.impact[node] = links.impact
+        if "similar" in link_types:
+            for other in links.similar or ():
+                corpus.add_similar(node, paper_node_id(other))
+        for kind, pmids in (("refs", links.references), ("citedin", links.citing), ("similar", links.similar)):
+            if reach is not None and kind in link_types:
+                for pmid in pmids or ():
+                    reach.setdefault("pmid:" + pmid, set()).add(node)
+    return kept
 
 
-def _record_links(corpus: Corpus, source: CitationSource, links: PaperLinks, link_types: tuple[str, ...]) -> set[str]:
-    """Store one paper's links; return the papers reached through the link types followed."""
-    node = paper_node_id(links.pmid)
-    if links.error:
-        corpus.problems.append(Problem(f"{source.name} PMID {links.pmid}", links.error, [links.pmid]))
-        return set()
-    names = source.names
-    found = {"refs": [paper_node_id(p) for p in links.references or ()],
-             "citedin": [paper_node_id(p) for p in links.citing or ()],
-             "similar": [paper_node_id(p) for p in links.similar or ()]}
-    for cited in found["refs"]:
-        corpus.add_cite(node, cited, names.refs_edge)
-    for citing in found["citedin"]:
-        corpus.add_cite(citing, node, names.citedin_edge)
-    if "similar" in link_types:
-        for other in found["similar"]:
-            corpus.add_similar(node, other)
-    known = {names.refs_data: links.references is not None, names.citedin_data: links.citing is not None}
-    if any(known.values()):
-        corpus.link_sources.setdefault(node, set()).update(name for name, said in known.items() if said)
-    if links.impact:
-        corpus.impact[node] = links.impact
-    return {other for kind in link_types for other in found[kind] if other != node}
+def _add_citations(corpus: Corpus, said: list[tuple[CitationSource, PaperLinks]]) -> None:
+    """The citations the sources know between two papers of the build, each edge naming the sources
+    that saw it. A famous paper has thousands of citing papers, so a large build hears of millions of
+    links, most to papers it does not hold: this loop is kept lean ("pmid:" + PMID is paper_node_id's)."""
+    held, cites = corpus.papers, corpus.cites
+    for source, links in said:
+        node, names = "pmid:" + links.pmid, source.names
+        for pmid in links.references or ():
+            cited = "pmid:" + pmid
+            if cited in held and cited != node:
+                cites.setdefault((node, cited), set()).add(names.refs_edge)
+        for pmid in links.citing or ():
+            citing = "pmid:" + pmid
+            if citing in held and citing != node:
+                cites.setdefault((citing, node), set()).add(names.citedin_edge)
 
 
 def _next_level(corpus: Corpus, reach: dict[str, set], max_papers: int) -> list[str]:

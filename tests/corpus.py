@@ -473,11 +473,24 @@ class _LazyRecords(Mapping):
     def __contains__(self, key: object) -> bool:
         return key in self._lines
 
+    def with_type(self, types: set[str]) -> set[int]:
+        """The papers of any of these publication types, found in the raw lines (a type is written as
+        its JSON string, which no other field holds) without parsing every record."""
+        wanted = [json.dumps(name).encode() for name in types]
+        return {pmid for pmid, line in self._lines.items() if any(name in line for name in wanted)}
+
     def __iter__(self) -> Iterator[int]:
         return iter(self._lines)
 
     def __len__(self) -> int:
         return len(self._lines)
+
+
+def papers_of_type(papers: Mapping[int, Paper], types: set[str]) -> set[int]:
+    """The PMIDs of the papers having any of these publication types."""
+    if isinstance(papers, _LazyRecords):
+        return papers.with_type(types)
+    return {pmid for pmid, paper in papers.items() if types & set(paper.types)}
 
 
 def _write_json(path: Path, document: dict, **layout) -> None:

@@ -450,9 +450,13 @@ class DataStore:
         }
         return {key: values[key] for key in self.icite_template}
 
-    @functools.lru_cache(maxsize=100_000)
     def _clinical(self, pmid: int) -> bool:
-        return bool(CLINICAL_TYPES & set(self.corpus.papers[pmid].types))
+        return pmid in self._clinical_papers
+
+    @functools.cached_property
+    def _clinical_papers(self) -> set[int]:
+        """The corpus's clinical articles, found once: a famous paper has thousands of citers to sort."""
+        return corpus_model.papers_of_type(self.corpus.papers, CLINICAL_TYPES)
 
     def databank_papers(self, nct: str) -> list[int]:
         """Papers whose DataBankList carries the NCT number, newest first (PubMed's default order)."""
