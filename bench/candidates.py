@@ -38,8 +38,8 @@ def build_trial(folder: Path, max_papers: int, work: Path):
     from litgraph import Settings, build
 
     with FakeNCBI(corpus=folder) as server:
-        settings = Settings(eutils_url=server.eutils_url, ctgov_url=server.ctgov_url, cache_dir=work / "cache",
-                            rate=500.0, backoff=0.01)
+        settings = Settings(eutils_url=server.eutils_url, ctgov_url=server.ctgov_url, icite_url=server.icite_url,
+                            cache_dir=work / "cache", rate=500.0, backoff=0.01)
         return build(first_trial(folder), depth=1, max_papers=max_papers, settings=settings, warn=lambda _: None)
 
 
