@@ -103,16 +103,22 @@ def read_file(path: Path, sources: Sources) -> None:
         raise InputError(str(error).replace(NOT_A_RECORD, UNKNOWN_FORMAT)) from None
 
 
-def _read_file(path: Path, sources: Sources) -> None:
+def pubmed_or_bytes(path: Path, refusal: str) -> list[Paper] | bytes:
+    """A file's PubMed records (parsed as it is read) when it is PubMed XML, else its bytes; a
+    file whose first bytes are binary data is refused with `refusal`, unread."""
     with opened(path) as stream:
         head = stream.read(HEAD)
     if is_binary(head):
-        raise InputError(f"binary data, {UNKNOWN_FORMAT}")
+        raise InputError(refusal)
     with opened(path) as stream:
-        if root_name(head) in PUBMED_ROOTS:
-            sources.papers += parse_articles(stream)
-            return
-        data = stream.read()
+        return list(parse_articles(stream)) if root_name(head) in PUBMED_ROOTS else stream.read()
+
+
+def _read_file(path: Path, sources: Sources) -> None:
+    data = pubmed_or_bytes(path, f"binary data, {UNKNOWN_FORMAT}")
+    if isinstance(data, list):
+        sources.papers += data
+        return
     if not data.strip():
         raise InputError("the file is empty")
     text, fallback = decode_text(data, str(path))

@@ -22,11 +22,10 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..model import LibraryRecord, Paper, normal_doi
-from .inputs import HEAD, InputError, opened
+from .inputs import HEAD, InputError, pubmed_or_bytes
 from .medline import looks_like_medline, parse_medline
-from .pubmed import ROOTS as PUBMED_ROOTS
-from .pubmed import PubMedFormatError, parse_articles, root_name
-from .trials import TrialFormatError, decode_text, is_binary
+from .pubmed import PubMedFormatError
+from .trials import TrialFormatError, decode_text
 
 FORMATS = "RIS, BibTeX, PubMed XML, MEDLINE/.nbib, CSV, or a list of PMIDs and DOIs"
 PMID_IN_TEXT = re.compile(r"\bPMID:?\s*(\d{1,9})\b", re.I)
@@ -57,15 +56,11 @@ def read_library_file(path: Path) -> list[LibraryRecord]:
 
 
 def _records(path: Path) -> Iterator[LibraryRecord]:
-    with opened(path) as stream:
-        head = stream.read(HEAD)
-    if is_binary(head):
-        raise InputError(f"{path}: binary data; a library is {FORMATS}")
-    with opened(path) as stream:
-        if root_name(head) in PUBMED_ROOTS:
-            yield from (_from_paper(paper, path, number) for number, paper in enumerate(parse_articles(stream), 1))
-            return
-        text, _ = decode_text(stream.read(), str(path))
+    data = pubmed_or_bytes(path, f"{path}: binary data; a library is {FORMATS}")
+    if isinstance(data, list):
+        yield from (_from_paper(paper, path, number) for number, paper in enumerate(data, 1))
+        return
+    text, _ = decode_text(data, str(path))
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise InputError(f"{path}: the file is empty")
