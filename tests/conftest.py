@@ -14,6 +14,7 @@ sys.path.insert(0, str(Path(__file__).parent / "guard"))
 import loopback_guard  # noqa: E402
 
 import corpus as corpus_gen  # noqa: E402
+from fake_ncbi import real_icite_record  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(os.environ.get("LITGRAPH_FIXTURES", ROOT.parent / "shared" / "fixtures"))
@@ -38,6 +39,19 @@ def settings_for(server, tmp_path: Path, **changes):
                     **{**quick, **changes})
 
 
+# The fake server shapes iCite's answers on the real record in the fixtures and will not guess it:
+# without that record, builds ask the other citation sources and tests of iCite itself skip.
+ICITE_SERVED = real_icite_record(FIXTURES) is not None
+CITATIONS_SERVED = None if ICITE_SERVED else ("elink", "reference-list")  # None: litgraph's default
+needs_icite = pytest.mark.skipif(not ICITE_SERVED, reason=f"the real iCite record is not in {FIXTURES}")
+
+
+@pytest.fixture(autouse=True)
+def _citation_sources_the_fake_server_can_answer(monkeypatch):
+    if CITATIONS_SERVED:
+        monkeypatch.setattr("litgraph.api.DEFAULT_CITATIONS", CITATIONS_SERVED)
+
+
 def service_env(server) -> dict[str, str]:
     """The environment aiming litgraph at a fake server."""
     return {"LITGRAPH_EUTILS_URL": server.eutils_url, "LITGRAPH_CTGOV_URL": server.ctgov_url,
@@ -49,7 +63,8 @@ def start_build(server, folder: Path, nct: str) -> subprocess.Popen:
     `folder` with its cache in folder/cache."""
     env = {**service_env(server), "LITGRAPH_CACHE_DIR": str(folder / "cache"), "PYTHONPATH": str(GUARD_SITE), "PATH": os.environ["PATH"]}
     return subprocess.Popen([sys.executable, "-m", "litgraph", "build", nct, "--depth", "2", "--max-papers", "400",
-                             "--format", "json", "--quiet"], cwd=folder, env=env,
+                             "--format", "json", "--quiet"]
+                            + (["--citations", ",".join(CITATIONS_SERVED)] if CITATIONS_SERVED else []), cwd=folder, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 

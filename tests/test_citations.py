@@ -9,12 +9,15 @@ import json
 
 import pytest
 
-from conftest import service_env, settings_for
+from conftest import needs_icite, service_env, settings_for
 from fake_ncbi import FakeNCBI
 from litgraph import InputError, build
 from litgraph.cli import main
 from litgraph.outputs.export import read_json
 from litgraph.sources.citations.icite import ICiteFormatError, parse_icite
+
+
+pytestmark = needs_icite  # every test here reads or serves iCite's real answer
 
 
 def pmid_pairs(graph, source: str | None = None) -> set[tuple[int, int]]:
