@@ -80,7 +80,8 @@ def test_each_paper_keeps_its_authors_in_order(server, two_trials, tmp_path):
 
 def test_the_example_builds_from_the_record_alone_when_ncbi_is_unreachable(tmp_path, capsys):
     # No base URL is set, so the client aims at the real NCBI, which tests can never resolve.
-    assert main(["build", str(EXAMPLE), "--format", "json", "--out", str(tmp_path / "out")]) == 0
+    assert main(["build", str(EXAMPLE), "--format", "json", "--out", str(tmp_path / "out"),
+                 "--citations", "elink,icite,reference-list"]) == 0
     [warning] = [line for line in capsys.readouterr().err.splitlines() if line]  # one line for both services
     assert warning == ("litgraph: warning: NCBI E-utilities unreachable at https://eutils.ncbi.nlm.nih.gov/entrez/eutils: "
                        "name not known; NIH iCite unreachable at https://icite.od.nih.gov/api: name not known; "
