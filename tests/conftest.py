@@ -46,10 +46,12 @@ CITATIONS_SERVED = None if ICITE_SERVED else ("elink", "reference-list")  # None
 needs_icite = pytest.mark.skipif(not ICITE_SERVED, reason=f"the real iCite record is not in {FIXTURES}")
 
 
-@pytest.fixture(autouse=True)
-def _citation_sources_the_fake_server_can_answer(monkeypatch):
-    if CITATIONS_SERVED:
-        monkeypatch.setattr("litgraph.api.DEFAULT_CITATIONS", CITATIONS_SERVED)
+@pytest.fixture(autouse=True, scope="session")
+def _citation_sources_the_fake_server_can_answer():
+    with pytest.MonkeyPatch.context() as patch:  # for the whole session: module-wide builds too
+        if CITATIONS_SERVED:
+            patch.setattr("litgraph.api.DEFAULT_CITATIONS", CITATIONS_SERVED)
+        yield
 
 
 def service_env(server) -> dict[str, str]:

@@ -20,6 +20,7 @@ import requests
 from lxml import etree
 
 import corpus
+from conftest import needs_icite
 from fake_ncbi import FakeNCBI
 
 TESTS = Path(__file__).resolve().parent
@@ -430,6 +431,7 @@ def test_icite_records_have_the_real_records_keys_in_its_order_and_its_kinds_of_
         assert record["citation_count"] == len(record["cited_by"]) and set(record["cited_by_clin"]) <= set(record["cited_by"])
 
 
+@needs_icite
 def test_icite_answers_the_pmids_it_holds_and_drops_the_rest_silently(server, small):
     paper = next(pmid for pmid in small.papers if server.store.icite_holds(pmid))
     missing = next(pmid for pmid in small.papers if not server.store.icite_holds(pmid))
@@ -452,6 +454,7 @@ def test_what_no_recorded_icite_answer_shows_is_501_not_a_guess(server, pmids, p
     assert answer.status_code == 501 and answer.headers["Content-Type"] == "text/plain"
 
 
+@needs_icite
 def test_each_source_covers_a_different_share_of_the_papers_references(server, small):
     citing = [paper for paper in small.papers.values() if paper.refs]
     records = {record["pmid"]: record for start in range(0, len(citing), 200)
