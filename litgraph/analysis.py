@@ -31,7 +31,7 @@ from collections import Counter, defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain, combinations
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import networkx as nx
 import numpy as np
@@ -307,11 +307,13 @@ def _communities(network: Network) -> np.ndarray:
 
 
 def add_metrics(graphs: dict[str, nx.Graph], citations: Citations | None = None,
-                coauthors: Network | None = None) -> None:
+                coauthors: Network | None = None,
+                measured_authors: Callable[[], tuple[dict, dict]] | None = None) -> None:
     """Compute paper and author metrics and set them on those nodes in every graph holding them.
 
     `citations` are the paper graph's and `coauthors` the author graph's (weighted), when the
-    caller has them already.
+    caller has them already; `measured_authors` gives `author_metrics`'s answer when the caller
+    had it computed elsewhere (on another core, while it built the other graphs).
     """
     citations = citations or Citations.of(graphs["paper"])
     papers = citations.names.tolist()
@@ -323,10 +325,9 @@ def add_metrics(graphs: dict[str, nx.Graph], citations: Citations | None = None,
                                                       paper_community.tolist())}
     authors = graphs["author"]
     coauthors = coauthors or Network.of(authors, "weight")
-    author_betweenness, method = betweenness(authors)
-    values.update({node: {"pagerank": rank, "betweenness": author_betweenness[node], "community": community}
-                   for node, rank, community in zip(coauthors.names, _pagerank(coauthors).tolist(),
-                                                    _communities(coauthors).tolist())})
+    author_values, method = measured_authors() if measured_authors else author_metrics(authors, coauthors)
+    values.update({node: {"pagerank": rank, **author_values[node]}
+                   for node, rank in zip(coauthors.names, _pagerank(coauthors).tolist())})
     authors.graph["betweenness"] = method
     for graph in graphs.values():
         for node, attributes in graph.nodes(data=True):
@@ -334,6 +335,17 @@ def add_metrics(graphs: dict[str, nx.Graph], citations: Citations | None = None,
     topics = community_topics(graphs)
     for graph in graphs.values():
         graph.graph["community_topics"] = topics
+
+
+def author_metrics(authors: nx.Graph, coauthors: Network) -> tuple[dict[str, dict], dict]:
+    """Each author's `betweenness` and `community`, by node; and how betweenness was computed.
+    `coauthors` is the author graph as a weighted Network. (PageRank is not here: litgraph.forked
+    runs this in a child process, and igraph's PageRank runs OpenMP code, which hangs in a child
+    forked after the parent has run it.)"""
+    author_betweenness, method = betweenness(authors)
+    values = {node: {"betweenness": author_betweenness[node], "community": community}
+              for node, community in zip(coauthors.names, _communities(coauthors).tolist())}
+    return values, method
 
 
 def community_topics(graphs: dict[str, nx.Graph], count: int = TOPIC_COMMUNITIES) -> dict[str, dict[str, list[str]]]:

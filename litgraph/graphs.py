@@ -12,20 +12,25 @@ on paper and author nodes, come from `litgraph.analysis`.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Callable, Iterable
 
 import networkx as nx
 import numpy as np
 
-from .analysis import Citations, Network, SourceBits, add_metrics, cocitation_graph, coupling_graph, linked_pairs, mesh_graph
+from .analysis import Citations, Network, SourceBits, add_metrics, author_metrics, cocitation_graph, coupling_graph, linked_pairs, mesh_graph
 from .authors import Authorship, resolve_authors
 from .collector import collector_paused
+from .forked import Forked
 from .investigators import Candidate, match_officials
 from .model import Corpus, Impact, Paper, Trial
 
 Edge = tuple[str, str, str, dict]  # (u, v, kind, attributes): kind is also the edge key
+# Author graphs from this size have their metrics computed on another core (litgraph.forked): below
+# it a child process costs more than it saves.
+FORKED_AUTHORS = 2_000
 IMPACT_ATTRIBUTES = ("citation_count", "rcr", "nih_percentile", "apt", "is_clinical", "cited_by_clinical")
 
 
@@ -50,19 +55,24 @@ def build_graphs(corpus: Corpus, name: str = "") -> dict[str, nx.Graph]:
 
 
 def _build_graphs(corpus: Corpus, name: str) -> dict[str, nx.Graph]:
-    graphs, citations, coauthors = _graphs_without_metrics(corpus)  # the parts they were made of are freed by now
-    add_metrics(graphs, citations, coauthors)
+    graphs, citations, measured_authors = _graphs_without_metrics(corpus)  # the parts they were made of are freed by now
+    add_metrics(graphs, citations, measured_authors=measured_authors)
     for graph_name, graph in graphs.items():
         graph.graph.update(name=graph_name, title=f"{name} — {graph_name} graph" if name else f"{graph_name} graph")
     return graphs
 
 
-def _graphs_without_metrics(corpus: Corpus) -> tuple[dict[str, nx.Graph], Citations, Network]:
+def _graphs_without_metrics(corpus: Corpus) -> tuple[dict[str, nx.Graph], Citations, Callable[[], tuple[dict, dict]]]:
+    """The graphs, the paper graph's citations, and the author metrics: those are begun on another
+    core as soon as the author graph is made (when it is large enough to be worth a process), while
+    this one builds the other graphs and then the paper metrics."""
     authorship = resolve_authors(corpus.papers)
     parts = graph_parts(corpus, authorship)
     papers = paper_graph(parts)
     citations = Citations(parts.papers, ((u, v, data["sources"]) for u, v, kind, data in parts.links if kind == "cites"))
     authors, coauthors = coauthor_graph(authorship)
+    measured_authors = (Forked(author_metrics, authors, coauthors).result if len(authors) >= FORKED_AUTHORS
+                        else functools.partial(author_metrics, authors, coauthors))
     graphs = {
         "trial": trial_graph(parts),
         "paper": papers,
@@ -72,7 +82,7 @@ def _graphs_without_metrics(corpus: Corpus) -> tuple[dict[str, nx.Graph], Citati
         "coupling": coupling_graph(papers, citations=citations),
         "mesh": mesh_graph(papers),
     }
-    return graphs, citations, coauthors
+    return graphs, citations, measured_authors
 
 
 def graph_parts(corpus: Corpus, authorship: Authorship) -> Parts:

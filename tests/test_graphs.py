@@ -131,3 +131,13 @@ def test_an_edge_to_a_node_not_in_the_graph_adds_the_node_as_networkx_does():
     graph_module.add_edges(graph, [("a", "b", "cites", {"kind": "cites"}), ("a", "b", "cites", {"sources": ["x"]})])
     assert list(graph.nodes(data=True)) == [("a", {"type": "paper"}), ("b", {})]
     assert list(graph.edges(keys=True, data=True)) == [("a", "b", "cites", {"kind": "cites", "sources": ["x"]})]
+
+
+def test_author_metrics_computed_on_another_core_give_the_graphs_computed_here(served_corpus, monkeypatch):
+    monkeypatch.setattr(graph_module, "FORKED_AUTHORS", 10**9)
+    here = build_graphs(served_corpus, "test")
+    monkeypatch.setattr(graph_module, "FORKED_AUTHORS", 0)
+    for _ in range(2):  # the second forks after igraph's PageRank (OpenMP) ran in this process
+        forked = build_graphs(served_corpus, "test")
+        for name in GRAPH_NAMES:
+            assert contents(forked[name]) == contents(here[name]), name

@@ -1,0 +1,30 @@
+"""Work on another core: a forked child gives the result the work gives here, and the parent raises
+what the work raises. (test_graphs holds the graphs to be the same with author metrics forked.)"""
+
+import os
+
+import pytest
+
+from litgraph.forked import Forked
+
+
+def child_pid() -> int:
+    return os.getpid()
+
+
+def test_the_work_runs_in_another_process_and_its_result_comes_back():
+    assert Forked(child_pid).result() != os.getpid()
+    assert Forked(sorted, [3, 1, 2]).result() == [1, 2, 3]
+
+
+def failing(message: str) -> None:
+    raise ValueError(message)
+
+
+def test_an_error_in_the_work_is_raised_in_the_parent():
+    with pytest.raises(ValueError, match="bad record"):
+        Forked(failing, "bad record").result()
+
+
+def test_a_result_that_cannot_come_back_is_computed_here():
+    assert Forked(lambda: (lambda: 7)).result()() == 7  # a function cannot be pickled through the pipe
