@@ -9,7 +9,6 @@ so the result is always the same, and an error is raised here as the work raises
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from typing import Callable, Generic, TypeVar
 
@@ -22,6 +21,8 @@ class Forked(Generic[Result]):
     def __init__(self, function: Callable[..., Result], *args) -> None:
         self._work = lambda: function(*args)
         self._child = self._answer = None
+        import multiprocessing  # here, not at the top: most builds never fork (small author graphs)
+
         if "fork" not in multiprocessing.get_all_start_methods() or (os.cpu_count() or 1) < 2:
             return  # one core: a child would only take turns with this process
         context = multiprocessing.get_context("fork")
