@@ -51,11 +51,14 @@ class Entrez:
 
     def efetch_jobs(self, pmids: Iterable[str]) -> list[Job]:
         """PubMed records for the ids, in batches; ids PubMed does not return are simply absent."""
-        return [Job("efetch", batch, self._efetch) for batch in batches(sorted_ids(pmids), self.settings.efetch_batch)]
+        return [Job("efetch", batch, self._efetch, self._papers)
+                for batch in batches(sorted_ids(pmids), self.settings.efetch_batch)]
 
-    def _efetch(self, batch: list[str]) -> list[Paper]:
+    def _efetch(self, batch: list[str]) -> bytes:
         params = [("db", "pubmed"), ("retmode", "xml"), ("id", ",".join(batch))]
-        body = self._call("efetch", params, describe_batch("efetch", batch), len(batch))
+        return self._call("efetch", params, describe_batch("efetch", batch), len(batch))
+
+    def _papers(self, body: bytes) -> list[Paper]:
         return self._parsed("efetch", body, read_articles)
 
     def elink_jobs(self, pmids: Iterable[str]) -> list[Job]:
@@ -64,11 +67,14 @@ class Entrez:
         Repeated `id=` keeps each paper's links apart; leaving out `linkname` gets all link
         types in one answer instead of one request per type.
         """
-        return [Job("elink", batch, self._elink) for batch in batches(sorted_ids(pmids), self.settings.elink_batch)]
+        return [Job("elink", batch, self._elink, self._link_sets)
+                for batch in batches(sorted_ids(pmids), self.settings.elink_batch)]
 
-    def _elink(self, batch: list[str]) -> list[LinkSet]:
+    def _elink(self, batch: list[str]) -> bytes:
         params = [("dbfrom", "pubmed"), ("db", "pubmed"), ("cmd", "neighbor")] + [("id", i) for i in batch]
-        body = self._call("elink", params, describe_batch("elink", batch), len(batch), self.settings.links_cache_days)
+        return self._call("elink", params, describe_batch("elink", batch), len(batch), self.settings.links_cache_days)
+
+    def _link_sets(self, body: bytes) -> list[LinkSet]:
         return self._parsed("elink", body, parse_elink)
 
     def efetch(self, pmids: Iterable[str]) -> Iterator[BatchResult]:

@@ -8,7 +8,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import ExitStack
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 from ..settings import Settings
 from .answers import AnswerFormatError
@@ -28,17 +28,33 @@ class BatchResult:
 
 @dataclass
 class Job:
-    """One request to make: a call, its ids, the function that fetches and parses them, and the
-    service it is sent to (whose limit and concurrency it waits for)."""
+    """One request to make: a call, its ids, how to fetch its answer (the network's part, done on a
+    request thread) and how to read it (the CPU's part, done by the thread taking the results, so a
+    request thread is free for the next request as soon as its answer is in), and the service it
+    is sent to (whose limit and concurrency it waits for)."""
 
     utility: str
     ids: list[str]
-    call: Callable[[list[str]], list]
+    fetch: Callable[[list[str]], Any]
+    read: Callable[[Any], list] = list  # by default the answer is its records already
     service: str = "eutils"
 
     def run(self) -> BatchResult:
+        return self.finish(self.fetched())
+
+    def fetched(self) -> Any:
+        """The answer, or the FetchError that stands for it."""
         try:
-            return BatchResult(self.utility, self.ids, self.call(self.ids), service=self.service)
+            return self.fetch(self.ids)
+        except FetchError as error:
+            return error
+
+    def finish(self, answer: Any) -> BatchResult:
+        """The records read from what `fetched` gave."""
+        try:
+            if isinstance(answer, FetchError):
+                raise answer
+            return BatchResult(self.utility, self.ids, self.read(answer), service=self.service)
         except AnswerFormatError as error:
             failure = FetchError(describe_batch(self.utility, self.ids), str(error))
             return BatchResult(self.utility, self.ids, [], failure, self.service)
@@ -55,7 +71,9 @@ def run_jobs(jobs: list[Job], settings: Settings) -> Iterator[BatchResult]:
 
     Each service's rate limiter, not the number of threads, bounds its request rate: threads only
     keep the limit reachable when a service is slow to answer. Each service has threads of its own,
-    so iCite's requests go beside NCBI's instead of taking their turns.
+    so iCite's requests go beside NCBI's instead of taking their turns. Answers are read here, in
+    the caller's thread, not on the request threads: a thread reading 400 records would be a
+    request not sent, and Python runs one thread at a time anyway.
     """
     if not jobs:
         return
@@ -63,8 +81,9 @@ def run_jobs(jobs: list[Job], settings: Settings) -> Iterator[BatchResult]:
     with ExitStack() as stack:
         pools = {service: stack.enter_context(ThreadPoolExecutor(min(services[service].in_flight, count)))
                  for service, count in Counter(job.service for job in jobs).items()}
-        for future in as_completed([pools[job.service].submit(job.run) for job in jobs]):
-            yield future.result()
+        asked = {pools[job.service].submit(job.fetched): job for job in jobs}
+        for future in as_completed(asked):
+            yield asked[future].finish(future.result())
 
 
 def describe_batch(utility: str, batch: list[str]) -> str:

@@ -20,7 +20,7 @@ class ELinkCitations(CitationSource):
         self.entrez = entrez
 
     def jobs(self, pmids: list[str]) -> list[Job]:
-        return [Job(self.name, job.ids, lambda ids, fetch=job.call: [paper_links(links) for links in fetch(ids)])
+        return [Job(self.name, job.ids, job.fetch, lambda body, read=job.read: [paper_links(sets) for sets in read(body)])
                 for job in self.entrez.elink_jobs(pmids)]
 
 

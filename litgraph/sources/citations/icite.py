@@ -34,11 +34,13 @@ class ICiteCitations(CitationSource):
         self.http, self.settings, self.memo = http, settings, memo
 
     def jobs(self, pmids: list[str]) -> list[Job]:
-        return [Job(self.name, batch, self._fetch, service="icite")
+        return [Job(self.name, batch, self._fetch, self._links, service="icite")
                 for batch in batches(sorted_ids(pmids), self.settings.icite_batch)]
 
-    def _fetch(self, batch: list[str]) -> list[PaperLinks]:
-        body = self.http.request("icite", "pubs", {"pmids": ",".join(batch)}, what=describe_batch("icite", batch))
+    def _fetch(self, batch: list[str]) -> bytes:
+        return self.http.request("icite", "pubs", {"pmids": ",".join(batch)}, what=describe_batch("icite", batch))
+
+    def _links(self, body: bytes) -> list[PaperLinks]:
         return self.memo.recall("parsed", [code_fingerprint(), b"icite", body], lambda: parse_icite(body))
 
 
