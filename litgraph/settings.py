@@ -39,7 +39,9 @@ class Settings:
     # NCBI allows 3 requests/s per IP, 10 with an API key; `rate` lowers it further if set.
     rate: float | None = None
     ctgov_rate: float = 2.0
-    in_flight: int | None = None  # concurrent requests; defaults to the rate plus one
+    # Concurrent requests per service; by default twice its rate plus one: enough for the rate to be
+    # reached while each answer takes up to two seconds to come (NCBI's limit is on requests a second).
+    in_flight: int | None = None
     connect_timeout: float = 10.0
     read_timeout: float = 60.0
     tries: int = 5  # attempts per request before it counts as failed
@@ -86,16 +88,19 @@ class Settings:
 
     @property
     def workers(self) -> int:
-        return self.in_flight or int(self.eutils_rate) + 1
+        return self._in_flight(self.eutils_rate)
+
+    def _in_flight(self, rate: float) -> int:
+        return self.in_flight or int(2 * rate) + 1
 
     @property
     def services(self) -> dict[str, Service]:
         """Every service litgraph asks, by the key requests name it with."""
         return {
             "eutils": Service("NCBI E-utilities", self.eutils_url, self.eutils_rate, self.workers, self.cache_days),
-            "ctgov": Service("ClinicalTrials.gov", self.ctgov_url, self.ctgov_rate, int(self.ctgov_rate) + 1,
+            "ctgov": Service("ClinicalTrials.gov", self.ctgov_url, self.ctgov_rate, self._in_flight(self.ctgov_rate),
                              self.cache_days),
-            "icite": Service("NIH iCite", self.icite_url, self.icite_rate, int(self.icite_rate) + 1,
+            "icite": Service("NIH iCite", self.icite_url, self.icite_rate, self._in_flight(self.icite_rate),
                              self.icite_cache_days),
         }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 
@@ -175,6 +176,18 @@ def test_several_requests_are_in_flight_when_the_server_is_slow(server, tmp_path
     records = server.requests("efetch")
     overlapping = sum(1 for a in records for b in records if a is not b and a.arrived < b.arrived < a.completed)
     assert overlapping >= 3
+
+
+def test_each_request_in_flight_keeps_its_connection(server, tmp_path, corpus, caplog):
+    """More requests in flight than urllib3's 10 connections a host: none is opened and thrown away."""
+    server.latency = 0.3
+    entrez = client(server, tmp_path, in_flight=12, efetch_batch=2)
+    with caplog.at_level(logging.WARNING, logger="urllib3"):
+        results = list(entrez.efetch(str(p) for p in list(corpus.papers)[:48]))  # 24 batches
+    assert len(results) == 24 and not any(result.error for result in results)
+    records = server.requests("efetch")
+    assert max(sum(1 for b in records if b.arrived <= a.arrived < b.completed) for a in records) > 10
+    assert not [record.message for record in caplog.records if "pool is full" in record.message]
 
 
 def test_offline_answers_from_the_cache_or_says_what_is_not_there(server, tmp_path, pmids):

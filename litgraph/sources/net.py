@@ -355,6 +355,10 @@ class Http:
             filter_fn=_usable,
             stale_if_error=True,
         )
+        # A connection kept for each request in flight: urllib3 keeps 10 per host unless told more.
+        keep = requests.adapters.HTTPAdapter(pool_maxsize=max(s.in_flight for s in settings.services.values()))
+        for scheme in ("http://", "https://"):
+            self.session.mount(scheme, keep)
         self.session.service_for = self._service_for
         self.session.counters = self.counters
         self.session.headers["User-Agent"] = f"{settings.tool} (https://pypi.org/project/litgraph)"
