@@ -16,7 +16,7 @@ files. The snapshot (`snapshot`) is what a build keeps in candidates.json, so a 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Iterable
 
 from .model import Corpus, LibraryRecord, fold, normal_doi, normal_title
@@ -102,9 +102,11 @@ def find_candidates(corpus: Corpus) -> list[Candidate]:
 
 
 class _Links:
-    """Every paper's links: other paper -> (directions, sources), and who cites whom."""
+    """Each paper's links to its parents (the papers one level nearer the seeds) and to the seeds:
+    other paper -> (directions, sources); and who cites whom."""
 
     def __init__(self, corpus: Corpus):
+        self.depth, self.seeds = corpus.depth, corpus.seeds
         self.by_node: dict[str, dict[str, tuple[set[str], set[str]]]] = defaultdict(dict)
         self.citing: dict[str, set[str]] = defaultdict(set)  # paper -> papers citing it
         self.cited: dict[str, set[str]] = defaultdict(set)  # paper -> papers it cites
@@ -120,6 +122,8 @@ class _Links:
         self.seed_references = set().union(*(self.cited[seed] for seed in corpus.seeds))
 
     def _add(self, node: str, other: str, direction: str, sources: set[str]) -> None:
+        if other not in self.seeds and self.depth.get(other, 0) != self.depth.get(node, 0) - 1:
+            return  # a link within a level, or away from the seeds: a candidate's provenance has no use for it
         how, seen = self.by_node[node].setdefault(other, (set(), set()))
         how.add(direction)
         seen.update(sources)
@@ -340,7 +344,7 @@ def snapshot(corpus: Corpus, candidates: list[Candidate]) -> dict:
         "seeds": sorted(corpus.seeds, key=_node_order),
         "cites": [list(pair) for pair in corpus.cites],
         "similar": [list(pair) for pair in corpus.similar],
-        "candidates": [asdict(candidate) for candidate in candidates],
+        "candidates": [{name: getattr(candidate, name) for name in CANDIDATE_FIELDS} for candidate in candidates],
     }
 
 

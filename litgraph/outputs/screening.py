@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
+import orjson
 from markupsafe import Markup
 
 from ..candidates import SNAPSHOT_FORMAT, Candidate, Screening, count_rows, paper_name
@@ -49,26 +50,49 @@ def write_screening(folder: Path, name: str, document: dict, screening: Screenin
                     new: Screening | None, say: Callable[[str], None] | None = None) -> list[Path]:
     """A build's screening files: the snapshot, the candidates left for screening and their page,
     and after a rebuild what changed and the new candidates alone."""
-    files = write_document(document, folder / SNAPSHOT) + write_candidates(screening.exported, folder, say=say)
+    texts = RecordTexts()
+    files = write_document(document, folder / SNAPSHOT) + write_candidates(screening.exported, folder, say=say,
+                                                                           texts=texts)
     if changes is not None and new is not None:
         files += write_document(changes.document(), folder / CHANGES)
-        files += write_candidates(new.exported, folder, NEW_STEM, say=say)
-    return files + write_candidates_page(folder / PAGE, name, screening, changes, index="index.html")
+        files += write_candidates(new.exported, folder, NEW_STEM, say=say, texts=texts)
+    return files + write_candidates_page(folder / PAGE, name, screening, changes, index="index.html", texts=texts)
+
+
+class RecordTexts:
+    """Each candidate's RIS record and CSV line, made once for the files and the page that both
+    hold them. Kept by the candidate's id(), with the candidate itself, so no id is reused."""
+
+    def __init__(self) -> None:
+        self._ris: dict[int, tuple[Candidate, str]] = {}
+        self._csv: dict[int, tuple[Candidate, str]] = {}
+
+    def ris(self, candidate: Candidate) -> str:
+        return self._made(self._ris, candidate, lambda c: ris_record(c.node, record_data(c), provenance(c)))
+
+    def csv(self, candidate: Candidate) -> str:
+        return self._made(self._csv, candidate, lambda c: _csv_text([csv_cell(value) for value in _csv_row(c)]))
+
+    @staticmethod
+    def _made(made: dict[int, tuple[Candidate, str]], candidate: Candidate, make: Callable[[Candidate], str]) -> str:
+        if id(candidate) not in made:
+            made[id(candidate)] = (candidate, make(candidate))
+        return made[id(candidate)][1]
 
 
 def write_candidates_page(path: Path, name: str, screening: Screening, changes: Changes | None = None,
-                          index: str | None = None) -> list[Path]:
+                          index: str | None = None, texts: RecordTexts | None = None) -> list[Path]:
     """candidates.html: the candidates to sort, tick and download as RIS or CSV, offline. Each
     row carries its RIS record and CSV line as candidates.ris and candidates.csv hold them."""
     from .html import content_security_policy, json_for_script, page_asset, render_template
 
     new = set(changes.new_papers) if changes else set()
+    texts = texts or RecordTexts()
     rows = [{"node": c.node, "pmid": c.pmid, "doi": c.doi, "title": c.title, "authors": c.short_authors,
              "journal": c.journal, "year": c.year, "rank": c.rank, "depth": c.depth, "directions": c.directions,
              "found_from": [paper_name(node) for node in c.found_from], "sources": c.sources,
              "retracted": c.retracted, "held": c.in_library.split(" (")[0], "new": c.node in new,
-             "ris": ris_record(c.node, record_data(c), provenance(c)),
-             "csv": _csv_text([csv_cell(value) for value in _csv_row(c)])} for c in screening.candidates]
+             "ris": texts.ris(c), "csv": texts.csv(c)} for c in screening.candidates]
     since = (changes.since or "the last build") if changes else ""
     data = {"rows": rows, "csvHeader": _csv_text(list(CSV_COLUMNS)), "fileStem": "candidates",
             "directionWords": DIRECTION_WORDS, "sourceWords": SOURCE_WORDS, "newWords": NEW_WORDS.format(date=since) if changes else ""}
@@ -83,32 +107,32 @@ def write_candidates_page(path: Path, name: str, screening: Screening, changes: 
 
 def write_candidates(candidates: list[Candidate], folder: Path, stem: str = "candidates",
                      formats: Iterable[str] = tuple(SCREENING_FORMATS), limit: ImportLimit = COVIDENCE,
-                     say: Callable[[str], None] | None = None) -> list[Path]:
+                     say: Callable[[str], None] | None = None, texts: RecordTexts | None = None) -> list[Path]:
     """`stem.ris`, `stem.nbib`, `stem.csv` of the candidates, in rank order; split into
     `stem-1.ris`, `stem-2.ris`, ... above `limit`, which `say` is told. Returns the files."""
     written = []
+    made = texts or RecordTexts()
     for fmt in formats:
-        texts, header = _records(candidates, fmt)
-        parts = _parts(texts, header, limit)
+        records, header = _records(candidates, fmt, made)
+        parts = _parts(records, header, limit)
         names = [f"{stem}{SCREENING_FORMATS[fmt]}"] if len(parts) == 1 else \
             [f"{stem}-{number}{SCREENING_FORMATS[fmt]}" for number in range(1, len(parts) + 1)]
         for name, part in zip(names, parts):
             (folder / name).write_text(header + "".join(part), encoding="utf-8", errors="backslashreplace", newline="")
             written.append(folder / name)
         if len(parts) > 1 and say:
-            say(f"{stem}{SCREENING_FORMATS[fmt]}: {len(texts):,} records split into {len(parts)} files "
+            say(f"{stem}{SCREENING_FORMATS[fmt]}: {len(records):,} records split into {len(parts)} files "
                 f"({names[0]} to {names[-1]}) of at most {limit.records:,} records and {limit.bytes // 10**6} MB, "
                 "the most Covidence imports at once")
     return written
 
 
-def _records(candidates: list[Candidate], fmt: str) -> tuple[list[str], str]:
+def _records(candidates: list[Candidate], fmt: str, texts: RecordTexts) -> tuple[list[str], str]:
     """Each candidate's text in the format, and the text every file of it starts with."""
     if fmt == "csv":
-        rows = [_csv_text([csv_cell(value) for value in _csv_row(c)]) for c in candidates]
-        return rows, _csv_text(list(CSV_COLUMNS))
+        return [texts.csv(c) for c in candidates], _csv_text(list(CSV_COLUMNS))
     if fmt == "ris":
-        return [ris_record(c.node, record_data(c), provenance(c)) for c in candidates], ""
+        return [texts.ris(c) for c in candidates], ""
     return [medline_record(record_data(c), provenance(c)) for c in candidates if c.pmid], ""  # MEDLINE needs a PMID
 
 
@@ -170,8 +194,11 @@ def _csv_row(candidate: Candidate) -> list:
 
 def write_document(document: dict, path: Path) -> list[Path]:
     """A document as sorted, indented JSON: the same document gives the same bytes."""
-    path.write_text(json.dumps(document, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8",
-                    errors="backslashreplace")
+    try:  # orjson: ten times json's indenting encoder, which is pure Python
+        text = orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode()
+    except (orjson.JSONEncodeError, TypeError):  # a lone surrogate from a bad record, an integer beyond 64 bits
+        text = json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True)
+    path.write_text(text + "\n", encoding="utf-8", errors="backslashreplace")
     return [path]
 
 
