@@ -34,6 +34,7 @@ import requests
 from requests_cache import DEFAULT_IGNORED_PARAMS, BaseCache, CacheMixin, SQLiteCache, create_key
 
 from ..memo import corrupt_database, move_database
+from .answers import json_answer
 from ..settings import Service as ServiceSettings, Settings
 
 try:
@@ -274,7 +275,7 @@ def answer_problem(body: bytes, content_type: str = "") -> str:
     head = body.lstrip()[:1]
     if head in (b"{", b"["):
         try:
-            data = json.loads(body)
+            data = json_answer(body)
         except ValueError:
             return "truncated JSON answer"
         if isinstance(data, dict) and "error" in data and len(data) <= 6:

@@ -11,13 +11,11 @@ clinical articles), `citation_count`, `relative_citation_ratio`, `nih_percentile
 
 from __future__ import annotations
 
-import json
-
 from ...memo import Memo, code_fingerprint
 from ...model import Impact, PaperLinks
 from ...settings import Settings
 from ..entrez import sorted_ids
-from ..answers import AnswerFormatError
+from ..answers import AnswerFormatError, json_answer
 from ..jobs import Job, batches, describe_batch
 from ..net import Http
 from .base import CitationSource
@@ -49,7 +47,7 @@ def parse_icite(body: bytes) -> list[PaperLinks]:
     iCite does not know (it has no reference list of it), not one that cites nothing; its
     `cited_by` is known whenever iCite holds the paper, empty when nobody cites it."""
     try:
-        answer = json.loads(body)
+        answer = json_answer(body)
     except ValueError as error:
         raise ICiteFormatError(f"not JSON ({error})") from None
     records = answer.get("data") if isinstance(answer, dict) else None
