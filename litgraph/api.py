@@ -37,6 +37,9 @@ from .sources.net import Http
 from .updates import Changes, diff, mark_new
 
 log = logging.getLogger("litgraph")
+# From this many candidates their files are written on the other core while the graphs' are (a
+# 10,000-candidate build's take seconds); below it a child process costs more than it saves.
+ASIDE_CANDIDATES = 1_000
 
 
 @dataclass
@@ -91,10 +94,11 @@ class Build:
         screening = self.screening()
         new = self.screening(only=set(changes.new_papers)) if changes else None
 
-        def screening_files(folder: Path) -> list[Path]:
-            return write_screening(folder, self.name, document, screening, changes, new, self.say)
+        def screening_files(folder: Path, say: Callable[[str], None]) -> list[Path]:
+            return write_screening(folder, self.name, document, screening, changes, new, say)
 
-        return write_outputs(self.graphs, self.summary(changes), target, tuple(formats), screening_files, progress)
+        return write_outputs(self.graphs, self.summary(changes), target, tuple(formats), screening_files, progress,
+                             self.say, extra_aside=len(screening.candidates) >= ASIDE_CANDIDATES)
 
 
 def build(*inputs: str, query: str | None = None, depth: int = 1, max_papers: int = 500,

@@ -48,6 +48,15 @@ class Forked(Generic[Result]):
         return value if done else self._work()
 
 
+    def cancel(self) -> None:
+        """Stop the child, its result no longer wanted (the work it was doing failed here)."""
+        if self._child is not None:
+            self._child.terminate()
+            self._child.join()
+            self._answer.close()
+            self._child = None
+
+
 def _answer_with(sending, work: Callable[[], Result]) -> None:
     try:
         sending.send((True, work()))

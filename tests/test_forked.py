@@ -2,6 +2,7 @@
 what the work raises. (test_graphs holds the graphs to be the same with author metrics forked.)"""
 
 import os
+import time
 
 import pytest
 
@@ -28,3 +29,10 @@ def test_an_error_in_the_work_is_raised_in_the_parent():
 
 def test_a_result_that_cannot_come_back_is_computed_here():
     assert Forked(lambda: (lambda: 7)).result()() == 7  # a function cannot be pickled through the pipe
+
+
+def test_a_child_no_longer_wanted_is_stopped():
+    work = Forked(time.sleep, 30)
+    started = time.monotonic()
+    work.cancel()
+    assert time.monotonic() - started < 5

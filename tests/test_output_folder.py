@@ -158,3 +158,34 @@ def test_an_unusable_out_folder_is_one_line_before_any_request(server, two_trial
         assert run.returncode == 2 and run.stderr.startswith("litgraph: error: ") and message in run.stderr
         assert len(run.stderr.strip().splitlines()) == 1
     assert server.requests() == []
+
+
+def test_the_screening_files_written_on_the_other_core_are_the_ones_written_here(example, tmp_path, monkeypatch):
+    from litgraph import api
+
+    example.write(tmp_path / "here", formats=("json",))
+    monkeypatch.setattr(api, "ASIDE_CANDIDATES", 0)  # the example's candidates are few: written aside all the same
+    example.write(tmp_path / "aside", formats=("json",))
+    here, aside = contents(tmp_path / "here"), contents(tmp_path / "aside")
+    assert [name for name in here if name.startswith("candidates")] == ["candidates.csv", "candidates.html",
+                                                                          "candidates.json", "candidates.nbib",
+                                                                          "candidates.ris"]
+    assert {name: digest for name, digest in aside.items() if name != "summary.json"} == \
+        {name: digest for name, digest in here.items() if name != "summary.json"}
+    assert described(tmp_path / "aside") == described(tmp_path / "here")
+
+
+def test_what_the_files_written_aside_say_is_said_by_the_build(example, tmp_path):
+    from litgraph.outputs import write_outputs
+
+    def extra(folder: Path, say) -> list[Path]:
+        (folder / "aside.txt").write_text(str(os.getpid()))
+        say("aside.txt: split into 2 files")
+        return [folder / "aside.txt"]
+
+    said = []
+    write_outputs(example.graphs, example.summary(), tmp_path / "out", ("json",), extra, say=said.append,
+                  extra_aside=True)
+    assert int((tmp_path / "out" / "aside.txt").read_text()) != os.getpid()
+    assert said == ["aside.txt: split into 2 files"]
+    assert "aside.txt" in described(tmp_path / "out")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import glob
 import json
+import logging
 import os
 import secrets
 import shutil
@@ -26,6 +27,7 @@ import networkx as nx
 
 from ..collector import collector_paused
 from ..contract import ALL_FORMATS, INDEX, PAGE_FORMATS, SUMMARY
+from ..forked import Forked
 from ..progress import Progress
 from ..sources.inputs import InputError
 from .export import write_graph
@@ -84,12 +86,17 @@ def _files_of_build(folder: Path) -> set[str] | None:
         return None
 
 
+Extra = Callable[[Path, Callable[[str], None]], list[Path]]  # writes files into a folder, saying what it must
+
+
 def write_outputs(graphs: dict[str, nx.Graph], summary: dict[str, Any], folder: Path,
-                  formats: tuple[str, ...], extra: Callable[[Path], list[Path]] | None = None,
-                  progress: Progress | None = None) -> list[Path]:
-    """Every graph in every format, what `extra(new folder)` writes (the screening files), then
-    index.html and summary.json (`summary` and the files written) listing them, swapped into
-    `folder` as one set; returns the files."""
+                  formats: tuple[str, ...], extra: Extra | None = None, progress: Progress | None = None,
+                  say: Callable[[str], None] | None = None, extra_aside: bool = False) -> list[Path]:
+    """Every graph in every format, what `extra(new folder, say)` writes (the screening files),
+    then index.html and summary.json (`summary` and the files written) listing them, swapped into
+    `folder` as one set; returns the files. With `extra_aside`, `extra` runs in a child process
+    on another core while this one writes the graphs (see litgraph.forked); what it says is said
+    here once it is done."""
     formats = check_formats(formats)
     target = Path(folder).resolve()
     check_folder(target)
@@ -98,20 +105,25 @@ def write_outputs(graphs: dict[str, nx.Graph], summary: dict[str, Any], folder: 
     token = secrets.token_hex(6)
     new = target.with_name(f"{target.name}{PARTIAL}{token}")
     new.mkdir()
+    aside = None
     try:
         if target.is_dir():
             shutil.copymode(target, new)
-        names = _write_set(graphs, dict(summary), new, formats, extra, progress or Progress())
+        aside = Forked(_saying, extra, new) if extra and extra_aside else None
+        names = _write_set(graphs, dict(summary), new, formats, aside or extra, progress or Progress(),
+                           say or logging.getLogger("litgraph").warning)
         _carry_over(target, new, set(names))
         _swap_in(new, target, target.with_name(f"{target.name}{REPLACED}{token}"))
     except BaseException:
+        if aside:
+            aside.cancel()
         shutil.rmtree(new, ignore_errors=True)
         raise
     return [Path(folder) / name for name in names]
 
 
-def _write_set(graphs: dict[str, nx.Graph], summary: dict[str, Any], folder: Path,
-               formats: tuple[str, ...], extra: Callable[[Path], list[Path]] | None, progress: Progress) -> list[str]:
+def _write_set(graphs: dict[str, nx.Graph], summary: dict[str, Any], folder: Path, formats: tuple[str, ...],
+               extra: Extra | Forked | None, progress: Progress, say: Callable[[str], None]) -> list[str]:
     files: list[Path] = []
     shared = SharedWork()
     with collector_paused():
@@ -122,7 +134,10 @@ def _write_set(graphs: dict[str, nx.Graph], summary: dict[str, Any], folder: Pat
             files += write_graph(item, folder, name, formats)
     if extra:
         progress.stage("writing the candidates for screening")
-        files += extra(folder)
+        written, said = extra.result() if isinstance(extra, Forked) else _saying(extra, folder)
+        files += written
+        for message in said:
+            say(message)
     from .index import write_index  # jinja loads only when files are written
 
     progress.stage("writing the index")
@@ -130,6 +145,12 @@ def _write_set(graphs: dict[str, nx.Graph], summary: dict[str, Any], folder: Pat
     summary["files"] = [file.name for file in files]
     (folder / SUMMARY).write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
     return summary["files"] + [SUMMARY]
+
+
+def _saying(extra: Extra, folder: Path) -> tuple[list[Path], list[str]]:
+    """The files `extra` wrote and what it said, to be said by the process that asked for them."""
+    said: list[str] = []
+    return extra(folder, said.append), said
 
 
 def _tidy(target: Path) -> None:
