@@ -25,7 +25,7 @@ from .memo import Memo
 from .model import Corpus
 from .outputs import DEFAULT_ROOT, write_outputs
 from .outputs.screening import CHANGES, SNAPSHOT, earlier_build, read_json, write_candidates, write_screening
-from .pipeline import gather, graphs_of, limits as checked_limits, output_name
+from .pipeline import AuthorsAhead, gather, graphs_of, limits as checked_limits, output_name
 from .progress import Progress
 from .report import CACHE_ONLY, problem_warnings, request_counts, summarise
 from .settings import Settings
@@ -147,11 +147,13 @@ def build(*inputs: str, query: str | None = None, depth: int = 1, max_papers: in
         with collector_paused():
             started = time.perf_counter()
             entrez = Entrez(http, settings, memo)
-            corpus = gather(sources, query, limits, entrez, say, citation_sources(limits.citations, entrez), progress)
+            ahead = AuthorsAhead(lambda: http.counters.network > 0)
+            corpus = gather(sources, query, limits, entrez, say, citation_sources(limits.citations, entrez), progress,
+                            records_in=ahead.begin)
             fetched = time.perf_counter()
             name = output_name(corpus, sources, query)
             (progress or Progress()).stage(f"building the graphs of {len(corpus.papers):,} papers and their metrics")
-            graphs = graphs_of(corpus, name, memo)
+            graphs = graphs_of(corpus, name, memo, ahead)
     except BaseException:  # the build ends here (nothing to build, interrupted): say them now
         for message in held:
             say(message)

@@ -149,6 +149,12 @@ class Authorship:
     bylines: dict[str, list[str]]  # paper node id -> author node ids in byline order
     sources: dict[str, str]  # paper node id -> where its author list came from: pubmed or registry
 
+    def in_order_of(self, papers: Iterable[str]) -> Authorship:
+        """The same, its papers in the order of `papers` (the same papers, ordered anew): what
+        resolve_authors gives for them in that order, since only the papers' order follows its input."""
+        return Authorship(self.people, {node: self.bylines[node] for node in papers},
+                          {node: self.sources[node] for node in papers})
+
 
 def resolve_authors(papers: Mapping[str, Paper], rules: Collection[str] = RULES) -> Authorship:
     """Group every paper's authors into people, by the rules in this module's docstring; `rules`

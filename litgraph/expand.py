@@ -11,7 +11,7 @@ the picture stays centred on the seeds. The next level is chosen from what all t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from .model import Author, Corpus, Paper, PaperLinks, Problem, Trial, paper_node_id
 from .progress import Progress
@@ -105,9 +105,11 @@ def paper_from_citation(pmid: str, citation: str) -> Paper:
 
 
 def expand(corpus: Corpus, entrez: Entrez, limits: Limits = Limits(), progress: Progress | None = None,
-           sources: Sequence[CitationSource] = ()) -> Corpus:
+           sources: Sequence[CitationSource] = (),
+           records_in: Callable[[dict[str, Paper]], None] | None = None) -> Corpus:
     """Fetch the seeds and their neighbourhood into `corpus`, one level at a time, asking each of
-    `sources` for the links of every level.
+    `sources` for the links of every level. `records_in(papers)` is told once every paper's record
+    is in (the last level's efetch answers), while the links of that level may still be coming.
 
     A level's records and links are fetched together, in one wave of concurrent requests; the
     next level is chosen from the links once the wave is in. The last level's links only close
@@ -129,6 +131,9 @@ def expand(corpus: Corpus, entrez: Entrez, limits: Limits = Limits(), progress: 
         corpus.ids_asked += len(unfetched) + len(ids) * sum(1 for source_jobs in asked.values() if source_jobs)
         progress.wave(depth, limits.depth, len(jobs))
         reach: dict[str, set] | None = {} if depth < limits.depth else None  # None: the last level follows none
+        records_due = len(fetches) if reach is None and records_in else None
+        if records_due == 0:
+            records_in(corpus.papers)
         for result in entrez.run(jobs):
             if result.error:
                 corpus.problems.append(Problem(result.error.what, result.error.reason, result.ids, result.service))
@@ -136,6 +141,10 @@ def expand(corpus: Corpus, entrez: Entrez, limits: Limits = Limits(), progress: 
                 _store_papers(corpus, result.ids, result.records)
             else:
                 said += _store_links(corpus, by_name[result.utility], result.records, limits.links, reach)
+            if result.utility == "efetch" and records_due:
+                records_due -= 1
+                if not records_due:
+                    records_in(corpus.papers)
             progress.advance(len(corpus.papers))
         for source in sources:  # the records of the level are all in: what they say of their links
             found = [source.from_record(corpus.papers[node]) for node in level]

@@ -48,25 +48,27 @@ class Parts:
     investigators: list[Edge]  # trial -> author: a registry official matched to an author
 
 
-def build_graphs(corpus: Corpus, name: str = "") -> dict[str, nx.Graph]:
-    """Every graph of the contract, by name, with metrics on paper and author nodes."""
+def build_graphs(corpus: Corpus, name: str = "", authorship: Authorship | None = None) -> dict[str, nx.Graph]:
+    """Every graph of the contract, by name, with metrics on paper and author nodes. `authorship`
+    is `resolve_authors(corpus.papers)` when the caller has it already."""
     with collector_paused():
-        return _build_graphs(corpus, name)
+        return _build_graphs(corpus, name, authorship)
 
 
-def _build_graphs(corpus: Corpus, name: str) -> dict[str, nx.Graph]:
-    graphs, citations, measured_authors = _graphs_without_metrics(corpus)  # the parts they were made of are freed by now
+def _build_graphs(corpus: Corpus, name: str, authorship: Authorship | None) -> dict[str, nx.Graph]:
+    graphs, citations, measured_authors = _graphs_without_metrics(corpus, authorship)  # their parts are freed by now
     add_metrics(graphs, citations, measured_authors=measured_authors)
     for graph_name, graph in graphs.items():
         graph.graph.update(name=graph_name, title=f"{name} — {graph_name} graph" if name else f"{graph_name} graph")
     return graphs
 
 
-def _graphs_without_metrics(corpus: Corpus) -> tuple[dict[str, nx.Graph], Citations, Callable[[], tuple[dict, dict]]]:
+def _graphs_without_metrics(corpus: Corpus, authorship: Authorship | None = None
+                            ) -> tuple[dict[str, nx.Graph], Citations, Callable[[], tuple[dict, dict]]]:
     """The graphs, the paper graph's citations, and the author metrics: those are begun on another
     core as soon as the author graph is made (when it is large enough to be worth a process), while
     this one builds the other graphs and then the paper metrics."""
-    authorship = resolve_authors(corpus.papers)
+    authorship = resolve_authors(corpus.papers) if authorship is None else authorship
     parts = graph_parts(corpus, authorship)
     papers = paper_graph(parts)
     citations = Citations(parts.papers, ((u, v, data["sources"]) for u, v, kind, data in parts.links if kind == "cites"))

@@ -9,6 +9,7 @@ litgraph.api wires the two.
 from __future__ import annotations
 
 import re
+import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -19,9 +20,10 @@ import networkx as nx
 from .contract import LINK_TYPES
 from .expand import Limits, add_trial_publications, expand, search_trial_publications, seed_corpus
 from .sources.citations import DEFAULT_CITATIONS, SOURCES, CitationSource
+from .authors import Authorship, resolve_authors
 from .graphs import build_graphs
 from .memo import Memo, code_fingerprint
-from .model import Corpus, Trial, canonical_bytes
+from .model import Corpus, Paper, Trial, canonical_bytes
 from .progress import Progress
 from .report import examples
 from .sources.ctgov import UnknownTrial, fetch_study
@@ -31,6 +33,7 @@ from .sources.net import FetchError, Http
 
 # Graphs are remembered by the corpus they come from and the code that makes them.
 GRAPH_CODE = code_fingerprint()
+AHEAD_PAPERS = 1_000  # below this, resolving the authors takes less than a tenth of a second
 
 
 def limits(depth: int, max_papers: int, links: Iterable[str], citations: Iterable[str] = DEFAULT_CITATIONS,
@@ -55,12 +58,13 @@ def limits(depth: int, max_papers: int, links: Iterable[str], citations: Iterabl
 
 
 def gather(sources: Sources, query: str | None, limits: Limits, entrez: Entrez, say: Callable[[str], None],
-           citations: list[CitationSource], progress: Progress | None = None, registry: Callable | None = None) -> Corpus:
+           citations: list[CitationSource], progress: Progress | None = None, registry: Callable | None = None,
+           records_in: Callable[[dict[str, Paper]], None] | None = None) -> Corpus:
     """Everything the network (or the cache) has to say about the sources, as one Corpus, with
     the links `citations` know.
 
     `registry(sources, pool)` gives the trials and a message for each one it cannot; by default
-    ClinicalTrials.gov through `entrez`'s session."""
+    ClinicalTrials.gov through `entrez`'s session. `records_in` is litgraph.expand's."""
     for message in sources.warnings:
         say(message)
     # The registry records, the trials' [si] searches and the query need nothing from each other: one wave.
@@ -82,7 +86,7 @@ def gather(sources: Sources, query: str | None, limits: Limits, entrez: Entrez, 
     corpus = seed_corpus(trials, sources.pmids, sources.papers)
     corpus.add_wave({"ctgov": len(set(sources.nct_ids)), "esearch": len(trial_papers) + bool(query)})
     add_trial_publications(corpus, trial_papers)
-    expand(corpus, entrez, limits, progress, citations)
+    expand(corpus, entrez, limits, progress, citations, records_in)
     if corpus.missing and not trials and not sources.papers and set(corpus.missing) >= set(sources.pmids):
         plural = "s" if len(corpus.missing) > 1 else ""
         raise InputError(f"nothing to build: PubMed has no record of PMID{plural} {examples(corpus.missing)}")
@@ -116,10 +120,47 @@ def search(entrez: Entrez, query: str, max_papers: int, say: Callable[[str], Non
     return found.ids
 
 
-def graphs_of(corpus: Corpus, name: str, memo: Memo) -> dict[str, nx.Graph]:
-    """Every graph of the corpus, as remembered for the same corpus and code, or made now."""
+def graphs_of(corpus: Corpus, name: str, memo: Memo, ahead: AuthorsAhead | None = None) -> dict[str, nx.Graph]:
+    """Every graph of the corpus, as remembered for the same corpus and code, or made now (with
+    the authors `ahead` resolved, when it did)."""
     return memo.recall("graphs", [GRAPH_CODE, name.encode(), canonical_bytes(corpus)],
-                       lambda: build_graphs(corpus, name))
+                       lambda: build_graphs(corpus, name, ahead.authorship(corpus.papers) if ahead else None))
+
+
+class AuthorsAhead:
+    """Who is who, worked out in a thread while a build's last links arrive, when its CPU mostly
+    waits on the network: it needs only the papers' records, all in by then (see expand's
+    `records_in`). Only for builds that are fetching and large: a rebuild from the cache has its
+    graphs remembered, and its CPU is busy reading the cache."""
+
+    def __init__(self, fetching: Callable[[], bool]):
+        self._fetching = fetching
+        self._thread: threading.Thread | None = None
+        self._papers: dict[str, Paper] = {}
+        self._found: Authorship | None = None
+
+    def begin(self, papers: dict[str, Paper]) -> None:
+        if len(papers) < AHEAD_PAPERS or not self._fetching():
+            return
+        self._papers = dict(papers)
+        self._thread = threading.Thread(target=self._resolve, name="litgraph-authors", daemon=True)
+        self._thread.start()
+
+    def _resolve(self) -> None:
+        try:
+            self._found = resolve_authors(self._papers)
+        except Exception:  # resolved again by build_graphs, which raises it where it can be seen
+            self._found = None
+
+    def authorship(self, papers: dict[str, Paper]) -> Authorship | None:
+        """The authors resolved ahead, if they were, from these very papers (in whatever order
+        expand has put them since); else None."""
+        if self._thread is None:
+            return None
+        self._thread.join()
+        ahead = self._papers
+        same = len(papers) == len(ahead) and all(ahead.get(node) is paper for node, paper in papers.items())
+        return self._found.in_order_of(papers) if same and self._found else None
 
 
 def _fetch_trials(http: Http, sources: Sources, pool: ThreadPoolExecutor) -> tuple[list[Trial], list[str]]:

@@ -7,7 +7,8 @@ import pytest
 
 from conftest import settings_for
 from fake_ncbi import FakeNCBI
-from litgraph import build, graphs as graph_module
+from litgraph import build, graphs as graph_module, pipeline
+from litgraph.authors import resolve_authors
 from litgraph.graphs import build_graphs
 from litgraph.kinds import GRAPH_NAMES
 from litgraph.model import Author, Corpus, Paper, Trial, TrialReference
@@ -141,3 +142,36 @@ def test_author_metrics_computed_on_another_core_give_the_graphs_computed_here(s
         forked = build_graphs(served_corpus, "test")
         for name in GRAPH_NAMES:
             assert contents(forked[name]) == contents(here[name]), name
+
+
+def test_authors_resolved_while_the_last_links_arrive_give_the_graphs_resolved_after(two_trials, tmp_path,
+                                                                                      monkeypatch):
+    """A build that is fetching resolves who is who in a thread once the last level's records are
+    in, while that level's links still come: the graphs are those it would make after."""
+    ahead = []
+    authorship = pipeline.AuthorsAhead.authorship
+    monkeypatch.setattr(pipeline.AuthorsAhead, "authorship",
+                        lambda self, papers: ahead.append(authorship(self, papers)) or ahead[-1])
+    built = {}
+    with FakeNCBI(corpus=two_trials) as server:
+        for least in (10**9, 0):
+            monkeypatch.setattr(pipeline, "AHEAD_PAPERS", least)
+            settings = settings_for(server, tmp_path / str(least), rate=500.0)
+            built[least] = build(*two_trials.studies, depth=2, max_papers=400, settings=settings,
+                                 warn=lambda _: None).graphs
+    assert ahead[0] is None and ahead[1] is not None  # resolved after, then ahead
+    for name in GRAPH_NAMES:
+        assert contents(built[0][name]) == contents(built[10**9][name]), name
+
+
+def test_authors_resolved_ahead_are_used_only_for_the_papers_they_were_resolved_from(served_corpus, monkeypatch):
+    monkeypatch.setattr(pipeline, "AHEAD_PAPERS", 0)
+    papers = dict(served_corpus.papers)
+    ahead = pipeline.AuthorsAhead(fetching=lambda: True)
+    ahead.begin(papers)
+    changed = {**papers, next(iter(papers)): Paper(pmid="1")}
+    assert ahead.authorship(changed) is None
+    assert ahead.authorship(papers) == resolve_authors(papers)
+    idle = pipeline.AuthorsAhead(fetching=lambda: False)  # a rebuild from the cache: nothing begun
+    idle.begin(papers)
+    assert idle.authorship(papers) is None
