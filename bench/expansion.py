@@ -11,6 +11,7 @@ NCBI's 3 requests/second enforced and a simulated latency, and prints:
   - fetch wall time with iCite (the default sources) / without it (--citations elink,reference-list):
     iCite's requests should make the build no slower than its NCBI part; and the CPU time the
     client and the server spent on each build (they share this machine's cores);
+  - the cold build's whole process against its fetch phase: what is left after the last answer;
   - the warm rerun from the cache: network requests (must be 0), whole-process wall time and
     peak memory.
 
@@ -58,6 +59,7 @@ def expansion(size: int, latency: float, corpus, trial: str) -> dict:
         "per_pmid_client": requests["per_pmid_client"],
         "retries": requests["retries"],
         "fetch_seconds": cold["summary"]["seconds"]["fetch"],
+        "cold_wall": cold["wall"],
         "rate_bound_seconds": ncbi / RATE,
         "waves": requests["waves"],
         "dependency_bound_seconds": dependency_bound(requests["waves_by_call"], latency),
@@ -102,8 +104,9 @@ def main() -> None:
     print(f"\ncorpus {options.corpus:,} papers, trial {trial}, depth 2, server enforcing {RATE:g} requests/s\n")
     print("| papers | latency | requests (iCite's) | / minimum | per-PMID client / ours | retries "
           "| fetch wall / NCBI rate bound | / dependency bound (waves) | with iCite / without "
-          "| CPU, client + server: with iCite / without | warm: requests | warm: wall | warm: peak memory |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "| CPU, client + server: with iCite / without | cold: whole process / fetch "
+          "| warm: requests | warm: wall | warm: peak memory |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         print(f"| {row['papers']:,} | {row['latency']:g} s | {row['requests']} ({row['icite_requests']}) "
               f"| {row['requests'] / row['minimum']:.2f}x "
@@ -116,6 +119,7 @@ def main() -> None:
               f"{row['fetch_seconds'] / row['ncbi_alone_fetch_seconds']:.2f}x "
               f"| {' + '.join(f'{cpu:.0f}' for cpu in row['cpu'])} s / "
               f"{' + '.join(f'{cpu:.0f}' for cpu in row['ncbi_alone_cpu'])} s "
+              f"| {row['cold_wall']:.1f} s / {row['fetch_seconds']:.1f} s = {row['cold_wall'] / row['fetch_seconds']:.2f}x "
               f"| {row['warm_requests']} | {row['warm_wall']:.1f} s | {row['warm_peak_mb']:.0f} MB |")
     (RESULTS / "expansion.json").write_text(json.dumps(rows, indent=2))
 
