@@ -129,7 +129,7 @@ def test_a_rebuild_killed_while_writing_leaves_the_previous_set_whole(server, tw
                               "--format", "html,json,graphml,gexf")
     rebuild = subprocess.Popen(**larger, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
-    while not any(path.is_file() and path.stat().st_mtime_ns > written_at for path in tmp_path.rglob("out*/*")):
+    while not written_since(tmp_path, written_at):
         assert rebuild.poll() is None and time.monotonic() < deadline, "the rebuild ended before it was writing"
         time.sleep(0.005)
     rebuild.send_signal(signal.SIGKILL)
@@ -141,6 +141,14 @@ def test_a_rebuild_killed_while_writing_leaves_the_previous_set_whole(server, tw
     subprocess.run(**larger, check=True, capture_output=True, timeout=180)
     assert described(out) == {path.name for path in out.iterdir()} and "paper.gexf" in described(out)
     assert beside(out) == []  # the next build removed what the killed one left
+
+
+def written_since(folder: Path, since_ns: int) -> bool:
+    """Whether a file in out/ or a set being written beside it (out.partial-…) is newer than `since_ns`."""
+    try:
+        return any(path.is_file() and path.stat().st_mtime_ns > since_ns for path in folder.glob("out*/*"))
+    except FileNotFoundError:  # a folder the build removed or swapped in just then
+        return False
 
 
 def bad_out_folders(tmp_path: Path) -> list[tuple[Path, str]]:
