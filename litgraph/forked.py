@@ -16,11 +16,14 @@ Result = TypeVar("Result")
 
 
 class Forked(Generic[Result]):
-    """`function(*args)`, begun in a child process now; `result()` waits for it."""
+    """`function(*args)`, begun in a child process now; `result()` waits for it. With `fork`
+    false (work too small to be worth a process) it is done here, when `result()` is asked for."""
 
-    def __init__(self, function: Callable[..., Result], *args) -> None:
+    def __init__(self, function: Callable[..., Result], *args, fork: bool = True) -> None:
         self._work = lambda: function(*args)
         self._child = self._answer = None
+        if not fork:
+            return
         import multiprocessing  # here, not at the top: most builds never fork (small author graphs)
 
         if "fork" not in multiprocessing.get_all_start_methods() or (os.cpu_count() or 1) < 2:
@@ -46,7 +49,6 @@ class Forked(Generic[Result]):
             self._answer.close()
             self._child.join()
         return value if done else self._work()
-
 
     def cancel(self) -> None:
         """Stop the child, its result no longer wanted (the work it was doing failed here)."""

@@ -12,7 +12,6 @@ on paper and author nodes, come from `litgraph.analysis`.
 
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable, Iterable
@@ -73,8 +72,7 @@ def _graphs_without_metrics(corpus: Corpus, authorship: Authorship | None = None
     papers = paper_graph(parts)
     citations = Citations(parts.papers, ((u, v, data["sources"]) for u, v, kind, data in parts.links if kind == "cites"))
     authors, coauthors = coauthor_graph(authorship)
-    measured_authors = (Forked(author_metrics, authors, coauthors).result if len(authors) >= FORKED_AUTHORS
-                        else functools.partial(author_metrics, authors, coauthors))
+    measured_authors = Forked(author_metrics, authors, coauthors, fork=len(authors) >= FORKED_AUTHORS).result
     graphs = {
         "trial": trial_graph(parts),
         "paper": papers,

@@ -36,3 +36,8 @@ def test_a_child_no_longer_wanted_is_stopped():
     started = time.monotonic()
     work.cancel()
     assert time.monotonic() - started < 5
+
+
+def test_work_too_small_for_a_process_is_done_here_when_its_result_is_asked_for():
+    work = Forked(child_pid, fork=False)
+    assert work.result() == os.getpid()

@@ -105,25 +105,25 @@ def write_outputs(graphs: dict[str, nx.Graph], summary: dict[str, Any], folder: 
     token = secrets.token_hex(6)
     new = target.with_name(f"{target.name}{PARTIAL}{token}")
     new.mkdir()
-    aside = None
+    screening = None
     try:
         if target.is_dir():
             shutil.copymode(target, new)
-        aside = Forked(_saying, extra, new) if extra and extra_aside else None
-        names = _write_set(graphs, dict(summary), new, formats, aside or extra, progress or Progress(),
+        screening = Forked(_saying, extra, new, fork=extra_aside) if extra else None
+        names = _write_set(graphs, dict(summary), new, formats, screening, progress or Progress(),
                            say or logging.getLogger("litgraph").warning)
         _carry_over(target, new, set(names))
         _swap_in(new, target, target.with_name(f"{target.name}{REPLACED}{token}"))
     except BaseException:
-        if aside:
-            aside.cancel()
+        if screening:
+            screening.cancel()
         shutil.rmtree(new, ignore_errors=True)
         raise
     return [Path(folder) / name for name in names]
 
 
 def _write_set(graphs: dict[str, nx.Graph], summary: dict[str, Any], folder: Path, formats: tuple[str, ...],
-               extra: Extra | Forked | None, progress: Progress, say: Callable[[str], None]) -> list[str]:
+               screening: Forked | None, progress: Progress, say: Callable[[str], None]) -> list[str]:
     files: list[Path] = []
     shared = SharedWork()
     with collector_paused():
@@ -132,9 +132,9 @@ def _write_set(graphs: dict[str, nx.Graph], summary: dict[str, Any], folder: Pat
             item = PreparedGraph(graph, shared)
             files += write_pages(item, folder, name, formats)
             files += write_graph(item, folder, name, formats)
-    if extra:
+    if screening:
         progress.stage("writing the candidates for screening")
-        written, said = extra.result() if isinstance(extra, Forked) else _saying(extra, folder)
+        written, said = screening.result()
         files += written
         for message in said:
             say(message)
