@@ -14,7 +14,7 @@ from .collector import collector_paused
 from .contract import ALL_FORMATS, CITATIONS, DEFAULT_CITATIONS, INDEX, LINK_TYPES, SCREENING_FORMATS, SUMMARY, TOP_ROWS
 from .kinds import completeness_line
 from .progress import Progress, TerminalProgress
-from .settings import Settings
+from .settings import Settings, SettingsError
 from .sources.inputs import InputError
 from .terminal import terminal_text
 from .version import __version__
@@ -143,7 +143,7 @@ def _run(args: argparse.Namespace) -> int:
     try:
         commands = {"summary": run_summary, "bulk": run_bulk, "candidates": run_candidates, "diff": run_diff}
         return commands.get(args.command, run_build)(args)
-    except InputError as error:
+    except (InputError, SettingsError) as error:
         print(f"litgraph: error: {terminal_text(error)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -15,6 +15,10 @@ ICITE_URL = "https://icite.od.nih.gov/api"
 TOOL = "litgraph"
 
 
+class SettingsError(ValueError):
+    """A setting from the environment that cannot be used (reported in one line)."""
+
+
 @dataclass(frozen=True)
 class Service:
     """One remote service as the one HTTP session asks it: where, how fast, how many requests at
@@ -70,6 +74,8 @@ class Settings:
             "cache_dir": Path(env.get("LITGRAPH_CACHE_DIR", "cache")),
             "email": env.get("NCBI_EMAIL", ""),
             "api_key": env.get("NCBI_API_KEY", ""),
+            "rate": _rate(env, "LITGRAPH_RATE"),
+            "icite_rate": _rate(env, "LITGRAPH_ICITE_RATE"),
         }
         values.update({key: value for key, value in overrides.items() if value is not None})
         return cls(**values)
@@ -106,3 +112,18 @@ class Settings:
 
     def with_(self, **changes) -> "Settings":
         return replace(self, **changes)
+
+
+def _rate(env, name: str) -> float | None:
+    """A rate (requests per second) from the environment, or None when it is not set."""
+    text = env.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        rate = float(text)
+    except ValueError:
+        rate = 0.0
+    if not rate > 0:
+        raise SettingsError(f"{name} must be a number of requests per second above 0, not {text!r}")
+    return rate
+

@@ -26,7 +26,7 @@ def pytest_configure(config):
     loopback_guard.install()
     # Nothing a test starts may default to the real services or the user's cache and keys.
     for name in ("NCBI_API_KEY", "NCBI_EMAIL", "LITGRAPH_EUTILS_URL", "LITGRAPH_CTGOV_URL", "LITGRAPH_ICITE_URL",
-                 "LITGRAPH_CACHE_DIR"):
+                 "LITGRAPH_CACHE_DIR", "LITGRAPH_RATE", "LITGRAPH_ICITE_RATE"):
         os.environ.pop(name, None)
 
 

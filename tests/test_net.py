@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 
@@ -152,6 +153,27 @@ def test_requests_never_exceed_three_in_any_second_by_default(server, tmp_path, 
     arrivals = sorted(r.arrived for r in server.requests("efetch"))
     assert len(arrivals) == 12
     assert max(sum(1 for t in arrivals if start <= t < start + 1.0) for start in arrivals) <= 3
+
+
+def test_a_mirror_or_test_server_takes_its_rate_from_the_environment_but_ncbi_keeps_its_limit(monkeypatch):
+    monkeypatch.setenv("LITGRAPH_RATE", "40")
+    monkeypatch.setenv("LITGRAPH_ICITE_RATE", "9.5")
+    assert Settings.from_env().eutils_rate == 3.0  # NCBI's own servers: 3 a second without a key
+    mirror = Settings.from_env(eutils_url="http://127.0.0.1:9/eutils")
+    assert mirror.eutils_rate == 40.0 and mirror.services["icite"].rate == 9.5
+    monkeypatch.setenv("LITGRAPH_RATE", "1")
+    assert Settings.from_env().eutils_rate == 1.0  # lowering it is always allowed
+
+
+def test_a_rate_from_the_environment_that_is_not_a_positive_number_is_a_one_line_error(tmp_path):
+    import subprocess
+    import sys
+
+    env = {"PATH": os.environ["PATH"], "LITGRAPH_RATE": "fast", "LITGRAPH_CACHE_DIR": str(tmp_path / "cache")}
+    run = subprocess.run([sys.executable, "-m", "litgraph", "build", "12345678", "--offline"], cwd=tmp_path, env=env,
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2
+    assert run.stderr == "litgraph: error: LITGRAPH_RATE must be a number of requests per second above 0, not 'fast'\n"
 
 
 def test_builds_running_at_once_share_the_rate_since_ncbi_counts_per_address(tmp_path):
