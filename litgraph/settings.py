@@ -13,6 +13,7 @@ EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
 CTGOV_URL = "https://clinicaltrials.gov/api/v2"
 ICITE_URL = "https://icite.od.nih.gov/api"
 TOOL = "litgraph"
+MAX_IN_FLIGHT = 24
 
 
 class SettingsError(ValueError):
@@ -44,7 +45,8 @@ class Settings:
     rate: float | None = None
     ctgov_rate: float = 2.0
     # Concurrent requests per service; by default twice its rate plus one: enough for the rate to be
-    # reached while each answer takes up to two seconds to come (NCBI's limit is on requests a second).
+    # reached while each answer takes up to two seconds to come (NCBI's limit is on requests a second),
+    # and at most MAX_IN_FLIGHT, so a fast mirror is not sent hundreds of requests at once.
     in_flight: int | None = None
     connect_timeout: float = 10.0
     read_timeout: float = 60.0
@@ -77,8 +79,8 @@ class Settings:
             "rate": _rate(env, "LITGRAPH_RATE"),
             "icite_rate": _rate(env, "LITGRAPH_ICITE_RATE"),
         }
-        values.update({key: value for key, value in overrides.items() if value is not None})
-        return cls(**values)
+        values.update(overrides)
+        return cls(**{key: value for key, value in values.items() if value is not None})
 
     @property
     def eutils_rate(self) -> float:
@@ -97,7 +99,7 @@ class Settings:
         return self._in_flight(self.eutils_rate)
 
     def _in_flight(self, rate: float) -> int:
-        return self.in_flight or int(2 * rate) + 1
+        return self.in_flight or min(int(2 * rate) + 1, MAX_IN_FLIGHT)
 
     @property
     def services(self) -> dict[str, Service]:

@@ -156,11 +156,14 @@ def test_requests_never_exceed_three_in_any_second_by_default(server, tmp_path, 
 
 
 def test_a_mirror_or_test_server_takes_its_rate_from_the_environment_but_ncbi_keeps_its_limit(monkeypatch):
+    unset = Settings.from_env()
+    assert (unset.rate, unset.icite_rate) == (None, 3.0)
     monkeypatch.setenv("LITGRAPH_RATE", "40")
     monkeypatch.setenv("LITGRAPH_ICITE_RATE", "9.5")
     assert Settings.from_env().eutils_rate == 3.0  # NCBI's own servers: 3 a second without a key
     mirror = Settings.from_env(eutils_url="http://127.0.0.1:9/eutils")
     assert mirror.eutils_rate == 40.0 and mirror.services["icite"].rate == 9.5
+    assert mirror.services["eutils"].in_flight == 24  # twice the rate plus one, but not 81 at once
     monkeypatch.setenv("LITGRAPH_RATE", "1")
     assert Settings.from_env().eutils_rate == 1.0  # lowering it is always allowed
 
