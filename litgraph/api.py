@@ -34,6 +34,7 @@ from .sources.entrez import Entrez
 from .sources.inputs import InputError, read_sources
 from .sources.library import read_library
 from .sources.net import Http
+from .sources.readers import READ_ELSEWHERE_PAPERS, Readers
 from .updates import Changes, diff, mark_new
 
 log = logging.getLogger("litgraph")
@@ -139,6 +140,8 @@ def build(*inputs: str, query: str | None = None, depth: int = 1, max_papers: in
     def hold_cache_only(message: str) -> None:
         (held.append if message.endswith(CACHE_ONLY) else say)(message)
 
+    # forked before the cache is opened and any request thread started
+    readers = Readers(elsewhere=not settings.offline and limits.max_papers >= READ_ELSEWHERE_PAPERS)
     http = Http(settings, warn=hold_cache_only)
     memo = Memo(http.cache_dir / "derived.sqlite" if http.cache_dir else None, warn=http.warn)
     # Parsing, graph building and loading remembered graphs make millions of objects and keep
@@ -146,7 +149,7 @@ def build(*inputs: str, query: str | None = None, depth: int = 1, max_papers: in
     try:
         with collector_paused():
             started = time.perf_counter()
-            entrez = Entrez(http, settings, memo)
+            entrez = Entrez(http, settings, memo, readers)
             ahead = AuthorsAhead(lambda: http.counters.network > 0)
             corpus = gather(sources, query, limits, entrez, say, citation_sources(limits.citations, entrez), progress,
                             records_in=ahead.begin)
@@ -159,6 +162,7 @@ def build(*inputs: str, query: str | None = None, depth: int = 1, max_papers: in
             say(message)
         raise
     finally:
+        readers.close()
         memo.close()
         http.close()
     timings = {"fetch": round(fetched - started, 3), "graphs": round(time.perf_counter() - fetched, 3)}

@@ -60,16 +60,23 @@ class Memo:
 
     def recall(self, kind: str, key_parts: list[bytes], compute: Callable[[], T]) -> T:
         """`compute()`, or what it returned before for the same kind and key parts."""
-        digest = hashlib.blake2b(kind.encode(), digest_size=20)
-        for part in key_parts:
-            digest.update(hashlib.blake2b(part, digest_size=20).digest())  # parts cannot run into each other
-        key = digest.digest()
+        key = _key(kind, key_parts)
         blob = self._use(self._read, kind, key)
         if blob is not None:
-            return pickle.loads(zlib.decompress(blob))
+            return unpack(blob)
         value = compute()
-        self._use(self._store, kind, key, zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1))
+        self._use(self._store, kind, key, pack(value))
         return value
+
+    def recall_packed(self, kind: str, key_parts: list[bytes], compute_packed: Callable[[], bytes]) -> object:
+        """Like `recall`, for work done elsewhere (another process) that hands its result back
+        `pack`ed: what is stored is what came back, and this process only unpacks it."""
+        key = _key(kind, key_parts)
+        blob = self._use(self._read, kind, key)
+        if blob is None:
+            blob = compute_packed()
+            self._use(self._store, kind, key, blob)
+        return unpack(blob)
 
     def _read(self, kind: str, key: bytes) -> bytes | None:
         row = self._db.execute("SELECT value FROM memo WHERE key = ?", (key,)).fetchone()
@@ -122,6 +129,22 @@ class Memo:
 
     def close(self) -> None:
         self._db.close()
+
+
+def pack(value: object) -> bytes:
+    """A value as the memo stores it: pickled, then compressed (quickly: the cache is local)."""
+    return zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+
+def unpack(blob: bytes) -> object:
+    return pickle.loads(zlib.decompress(blob))
+
+
+def _key(kind: str, key_parts: list[bytes]) -> bytes:
+    digest = hashlib.blake2b(kind.encode(), digest_size=20)
+    for part in key_parts:
+        digest.update(hashlib.blake2b(part, digest_size=20).digest())  # parts cannot run into each other
+    return digest.digest()
 
 
 def _connect(path: Path | str) -> sqlite3.Connection:

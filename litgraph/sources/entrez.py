@@ -14,6 +14,7 @@ from .jobs import BatchResult, Job, batches, describe_batch, run_jobs
 from .net import FetchError, Http
 from ..memo import Memo, code_fingerprint
 from .pubmed import LinkSet, PubMedFormatError, SearchResult, is_pmid, parse_elink, parse_esearch, read_articles
+from .readers import Readers
 
 ESEARCH_CAP = 10_000  # PubMed's ESearch returns at most the first 10,000 ids of a query
 
@@ -27,13 +28,14 @@ PARSER_CODE = code_fingerprint()
 
 
 class Entrez:
-    def __init__(self, http: Http, settings: Settings, memo: Memo):
+    def __init__(self, http: Http, settings: Settings, memo: Memo, readers: Readers | None = None):
         self.http = http
         self.settings = settings
         self.memo = memo  # parsed answers: a warm rebuild finds its records without parsing XML
+        self.readers = readers or Readers(elsewhere=False)
 
     def _parsed(self, utility: str, body: bytes, parser: Callable[[bytes], list]) -> list:
-        return self.memo.recall("parsed", [PARSER_CODE, utility.encode(), body], lambda: parser(body))
+        return self.readers.recall(self.memo, "parsed", [PARSER_CODE, utility.encode(), body], parser, body)
 
     def _identity(self) -> list[tuple[str, str]]:
         identity = [("tool", self.settings.tool)]

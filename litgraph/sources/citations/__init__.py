@@ -18,7 +18,7 @@ from .reference_lists import ReferenceLists
 # name -> the source for a build, made from the build's E-utilities client (and through it, its session)
 SOURCES: dict[str, Callable[[Entrez], CitationSource]] = {
     "elink": ELinkCitations,
-    "icite": lambda entrez: ICiteCitations(entrez.http, entrez.settings, entrez.memo),
+    "icite": lambda entrez: ICiteCitations(entrez.http, entrez.settings, entrez.memo, entrez.readers),
     "reference-list": lambda entrez: ReferenceLists(),
 }
 

@@ -18,6 +18,7 @@ from ..entrez import sorted_ids
 from ..answers import AnswerFormatError, json_answer
 from ..jobs import Job, batches, describe_batch
 from ..net import Http
+from ..readers import Readers
 from .base import CitationSource
 
 
@@ -28,8 +29,9 @@ class ICiteFormatError(AnswerFormatError):
 class ICiteCitations(CitationSource):
     name = "icite"
 
-    def __init__(self, http: Http, settings: Settings, memo: Memo):
+    def __init__(self, http: Http, settings: Settings, memo: Memo, readers: Readers | None = None):
         self.http, self.settings, self.memo = http, settings, memo
+        self.readers = readers or Readers(elsewhere=False)
 
     def jobs(self, pmids: list[str]) -> list[Job]:
         return [Job(self.name, batch, self._fetch, self._links, service="icite")
@@ -39,7 +41,7 @@ class ICiteCitations(CitationSource):
         return self.http.request("icite", "pubs", {"pmids": ",".join(batch)}, what=describe_batch("icite", batch))
 
     def _links(self, body: bytes) -> list[PaperLinks]:
-        return self.memo.recall("parsed", [code_fingerprint(), b"icite", body], lambda: parse_icite(body))
+        return self.readers.recall(self.memo, "parsed", [code_fingerprint(), b"icite", body], parse_icite, body)
 
 
 def parse_icite(body: bytes) -> list[PaperLinks]:
