@@ -15,6 +15,14 @@ from typing import Callable, Generic, TypeVar
 Result = TypeVar("Result")
 
 
+def other_core() -> bool:
+    """True where work can be forked onto another core: fork exists and there are two cores or
+    more (on one, a child would only take turns with this process)."""
+    import multiprocessing  # here, not at the top: most builds never fork (small author graphs)
+
+    return "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) >= 2
+
+
 class Forked(Generic[Result]):
     """`function(*args)`, begun in a child process now; `result()` waits for it. With `fork`
     false (work too small to be worth a process) it is done here, when `result()` is asked for."""
@@ -24,10 +32,10 @@ class Forked(Generic[Result]):
         self._child = self._answer = None
         if not fork:
             return
-        import multiprocessing  # here, not at the top: most builds never fork (small author graphs)
+        if not other_core():
+            return
+        import multiprocessing
 
-        if "fork" not in multiprocessing.get_all_start_methods() or (os.cpu_count() or 1) < 2:
-            return  # one core: a child would only take turns with this process
         context = multiprocessing.get_context("fork")
         self._answer, sending = context.Pipe(duplex=False)
         self._child = context.Process(target=_answer_with, args=(sending, self._work), daemon=True)

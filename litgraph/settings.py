@@ -128,4 +128,3 @@ def _rate(env, name: str) -> float | None:
     if not rate > 0:
         raise SettingsError(f"{name} must be a number of requests per second above 0, not {text!r}")
     return rate
-

@@ -17,12 +17,12 @@ import corpus as corpus_gen
 from conftest import settings_for
 from fake_ncbi import FakeNCBI
 from litgraph import build
+from litgraph.forked import other_core
 from litgraph.memo import Memo
 from litgraph.sources.pubmed import PubMedFormatError, parse_elink, read_articles
 from litgraph.sources.readers import READ_ELSEWHERE_PAPERS, Readers
 
-pytestmark = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods() or (os.cpu_count() or 1) < 2,
-                                reason="answers are read in a worker only where fork is available, on 2+ cores")
+pytestmark = pytest.mark.skipif(not other_core(), reason="answers are read in a worker only where fork is available, on 2+ cores")
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ here, with the same result.
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING, Callable
 
+from ..forked import other_core
 from ..memo import pack
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ class Readers:
 
     def __init__(self, elsewhere: bool) -> None:
         self._pool: ProcessPoolExecutor | None = None
-        if elsewhere and (os.cpu_count() or 1) >= 2:
+        if elsewhere and other_core():
             self._pool = _worker()
 
     def recall(self, memo: Memo, kind: str, key_parts: list[bytes], parser: Callable[[bytes], list],
@@ -60,8 +60,6 @@ def _worker() -> ProcessPoolExecutor | None:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return None
     pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"), initializer=_end_with_parent)
     try:
         pool.submit(int).result()  # the executor forks its worker on the first task

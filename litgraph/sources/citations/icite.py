@@ -29,9 +29,8 @@ class ICiteFormatError(AnswerFormatError):
 class ICiteCitations(CitationSource):
     name = "icite"
 
-    def __init__(self, http: Http, settings: Settings, memo: Memo, readers: Readers | None = None):
-        self.http, self.settings, self.memo = http, settings, memo
-        self.readers = readers or Readers(elsewhere=False)
+    def __init__(self, http: Http, settings: Settings, memo: Memo, readers: Readers):
+        self.http, self.settings, self.memo, self.readers = http, settings, memo, readers
 
     def jobs(self, pmids: list[str]) -> list[Job]:
         return [Job(self.name, batch, self._fetch, self._links, service="icite")
