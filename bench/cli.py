@@ -4,7 +4,9 @@ default) in the same run, with `python -c pass` as the floor no command can go b
 
 The warm rebuild fetches the example once from the fake server (serving the real fixtures named
 by LITGRAPH_FIXTURES; without them the build has only the record), then builds it again from the
-cache. What is left is importing and the work itself.
+cache. What is left is importing and the work itself. Every process runs with Python's bytecode
+written and read (PYTHONDONTWRITEBYTECODE unset), as an installed litgraph has it: `pip install .`
+compiles it, and without it every run compiles litgraph's modules again.
 
     python bench/cli.py [--repeat 5] [--baseline main]
 """
@@ -26,9 +28,13 @@ EXAMPLE = ROOT / "examples" / "NCT01741857.txt"
 
 def seconds(command: list[str], env: dict[str, str], cwd: Path) -> float:
     started = time.perf_counter()
-    subprocess.run(command, check=True, env={**os.environ, **env}, cwd=cwd,
+    subprocess.run(command, check=True, env=environment(env), cwd=cwd,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - started
+
+
+def environment(env: dict[str, str]) -> dict[str, str]:
+    return {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"} | env
 
 
 def median_of(repeat: int, command: list[str], env: dict[str, str], cwd: Path) -> float:
@@ -47,13 +53,14 @@ def measure(name: str, code: Path | None, repeat: int, server_env: dict[str, str
     work = RESULTS / "cli" / name
     work.mkdir(parents=True, exist_ok=True)
     env = {**server_env, "LITGRAPH_CACHE_DIR": str(work / "cache")} | ({"PYTHONPATH": str(code)} if code else {})
-    found = subprocess.run([sys.executable, "-c", "import litgraph; print(litgraph.__file__)"], env={**os.environ, **env},
+    found = subprocess.run([sys.executable, "-c", "import litgraph; print(litgraph.__file__)"], env=environment(env),
                            cwd=work, check=True, capture_output=True, text=True).stdout.strip()
     if not Path(found).is_relative_to(code or ROOT):
         raise RuntimeError(f"{name} imported litgraph from {found}")
     litgraph = [sys.executable, "-m", "litgraph"]
     rebuild = litgraph + ["build", str(EXAMPLE), "--quiet", "--out", str(work / "out")]
-    seconds(rebuild, env, work)  # fills the cache
+    seconds(rebuild, env, work)  # fills the cache and writes the bytecode
+    seconds(litgraph + ["--help"], env, work)
     return {"help": median_of(repeat, litgraph + ["--help"], env, work),
             "rebuild": median_of(repeat, rebuild, env, work)}
 

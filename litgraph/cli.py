@@ -131,7 +131,28 @@ def add_candidates_parser(commands) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    return _main(parser().parse_args(argv))
+
+
+def command() -> None:
+    """The `litgraph` program (and `python -m litgraph`): `main`, then the process ends without
+    freeing the build one object at a time (a second after a 10,000-paper build): the operating
+    system takes its memory back at once. Everything was written and closed by then; what is
+    left is to flush what was printed."""
+    import logging
+
+    args = parser().parse_args()
+    code = _main(args)  # args still holds the build (run_build)
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except OSError:  # a reader gone (`litgraph ... | head`): nothing more to say to it
+            pass
+    os._exit(code)
+
+
+def _main(args: argparse.Namespace) -> int:
     # A command makes millions of objects and keeps nearly all of them: the cyclic collector stays
     # paused for the whole of it, not only in the library's heavy stages (2 s of a 10,000-paper
     # warm rerun), and resumes however main ends (litgraph.collector).
@@ -149,6 +170,9 @@ def _run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("litgraph: interrupted; what was fetched is in the cache", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # what reads the report stopped (`litgraph build ... | head`): the work is done
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so nothing fails flushing it later
+        return 0
     except Exception as error:  # one line, not a traceback; LITGRAPH_DEBUG=1 shows it
         if os.environ.get("LITGRAPH_DEBUG"):
             raise
@@ -178,6 +202,7 @@ def run_build(args: argparse.Namespace) -> int:
                    citations=_split(args.citations) if args.citations is not None else None, offline=args.offline,
                    email=args.email, api_key=args.api_key, settings=Settings.from_env(), warn=warn, progress=progress,
                    store=args.store, library=args.library)
+    args.built = result  # freed with args: for `command`, only by the process's end
     files = result.write(args.out, formats, progress)
     progress.clear()
     summary = read_summary(files[0].parent)

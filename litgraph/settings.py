@@ -66,6 +66,10 @@ class Settings:
     icite_batch: int = 200
     icite_cache_days: float = 30.0  # iCite is refreshed monthly
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.cache_dir, Path):  # a script's Settings(cache_dir="cache")
+            object.__setattr__(self, "cache_dir", Path(self.cache_dir))
+
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
         env = os.environ

@@ -302,3 +302,32 @@ def test_a_build_shows_any_of_its_graphs_in_a_notebook(tmp_path):
     result = build(str(EXAMPLE), offline=True, settings=Settings(cache_dir=tmp_path / "cache"))
     cell = result.show("trial", height=500)._repr_html_()
     assert cell.startswith("<iframe srcdoc=") and "height:500px" in cell and "NCT01741857" in cell
+
+
+def test_the_command_reports_in_full_and_leaves_its_files_whole(server, tmp_path):
+    """`litgraph` ends its process without freeing the build object by object: what it printed and
+    wrote is all there, and its exit status is the command's."""
+    out = tmp_path / "out"
+    run = subprocess.run([sys.executable, "-m", "litgraph", "build", str(EXAMPLE), "--out", str(out), "--format", "json"],
+                         cwd=tmp_path, env=env_for(server, tmp_path), capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines()[0].startswith("NCT01741857: 1 trial(s), 10 papers")
+    assert "Largest author communities (co-authorship)" in run.stdout  # the last of the tables, printed last
+    assert run.stdout.endswith("\n") and len(run.stdout.split("Largest author communities")[1].splitlines()) >= 3
+    assert read_json(out / "paper.json").number_of_nodes() >= 10
+    assert json.loads((out / "summary.json").read_text())["counts"]["papers"] >= 10
+
+
+def test_a_report_read_in_part_is_no_error(server, tmp_path):
+    """`litgraph build ... | head -1`: the reader leaves early; the build is done and says nothing of it."""
+    command = f"{sys.executable} -m litgraph build {EXAMPLE} --out out --format json | head -1"
+    run = subprocess.run(["bash", "-o", "pipefail", "-c", command], cwd=tmp_path, env=env_for(server, tmp_path),
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("NCT01741857: 1 trial(s)") and len(run.stdout.splitlines()) == 1
+    assert "error" not in run.stderr.lower()
+    assert (tmp_path / "out" / "summary.json").exists()
+
+
+def test_settings_take_the_cache_folder_as_a_string():
+    assert Settings(cache_dir="somewhere/cache").cache_dir == Path("somewhere/cache")
