@@ -21,7 +21,7 @@ import networkx as nx
 from .candidates import Candidate, Filters, Library, Screening, candidates_of, find_candidates, screen, snapshot
 from .collector import collector_paused
 from .expand import Limits
-from .memo import Memo
+from .memo import Memo, stores_done
 from .model import Corpus
 from .outputs import DEFAULT_ROOT, write_outputs
 from .outputs.screening import CHANGES, SNAPSHOT, earlier_build, read_json, write_candidates, write_screening
@@ -98,8 +98,10 @@ class Build:
         def screening_files(folder: Path, say: Callable[[str], None]) -> list[Path]:
             return write_screening(folder, self.name, document, screening, changes, new, say)
 
-        return write_outputs(self.graphs, self.summary(changes), target, tuple(formats), screening_files, progress,
-                             self.say, extra_aside=len(screening.candidates) >= ASIDE_CANDIDATES)
+        files = write_outputs(self.graphs, self.summary(changes), target, tuple(formats), screening_files, progress,
+                              self.say, extra_aside=len(screening.candidates) >= ASIDE_CANDIDATES)
+        stores_done()  # a large build's graphs are packed for the memo while its files are written
+        return files
 
 
 def build(*inputs: str, query: str | None = None, depth: int = 1, max_papers: int = 500,

@@ -136,13 +136,16 @@ def main(argv: list[str] | None = None) -> int:
 
 def command() -> None:
     """The `litgraph` program (and `python -m litgraph`): `main`, then the process ends without
-    freeing the build one object at a time (a second after a 10,000-paper build): the operating
-    system takes its memory back at once. Everything was written and closed by then; what is
-    left is to flush what was printed."""
+    freeing the build one object at a time (a second after a 10,000-paper build), nor letting the
+    cyclic collector look over it once more (most of another): the operating system takes its
+    memory back at once. Everything was written and closed by then; what is left is to flush what
+    was printed."""
+    import gc
     import logging
 
     args = parser().parse_args()
-    code = _main(args)  # args still holds the build (run_build)
+    gc.disable()  # for good: see `_main`
+    code = _run(args)  # args still holds the build (run_build)
     logging.shutdown()
     for stream in (sys.stdout, sys.stderr):
         try:

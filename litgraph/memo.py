@@ -26,6 +26,7 @@ KEEP = {"graphs": 8}  # entries kept per bulky kind; other kinds are small and k
 PACKAGE = Path(__file__).resolve().parent
 # Libraries whose versions shape what litgraph computes (parsing, graphs, metrics, layouts).
 SHAPING_LIBRARIES = ("networkx", "numpy", "lxml", "igraph", "orjson")
+_STORING: list[threading.Thread] = []  # the stores aside going on in this process
 
 
 @lru_cache(maxsize=None)
@@ -56,17 +57,46 @@ class Memo:
         self.path = path
         self._warn = warn or (lambda message: None)
         self._lock = threading.Lock()
+        stores_done()  # what an earlier build in this process stores aside is there to recall
         self._db = self._open()
 
-    def recall(self, kind: str, key_parts: list[bytes], compute: Callable[[], T]) -> T:
-        """`compute()`, or what it returned before for the same kind and key parts."""
+    def recall(self, kind: str, key_parts: list[bytes], compute: Callable[[], T], aside: bool = False) -> T:
+        """`compute()`, or what it returned before for the same kind and key parts. With `aside`,
+        what is computed is packed by a child process on the other core (litgraph.forked) while
+        this one goes on, and stored by a thread as soon as it is packed (see `stores_done`)."""
         key = _key(kind, key_parts)
         blob = self._use(self._read, kind, key)
         if blob is not None:
             return unpack(blob)
         value = compute()
-        self._use(self._store, kind, key, pack(value))
+        if aside and self.path is not None:
+            from .forked import Forked
+
+            storing = threading.Thread(target=self._store_packed, args=(kind, key, Forked(pack, value)),
+                                       name="litgraph-memo", daemon=True)
+            storing.start()
+            _STORING.append(storing)
+        else:
+            self._use(self._store, kind, key, pack(value))
         return value
+
+    def _store_packed(self, kind: str, key: bytes, packing) -> None:
+        """Store what the child packed (or this process, if it failed), through a connection of
+        its own: the child only packs, as SQLite's connections and locks cannot cross a fork, and
+        this one may be closed by now. A failure only loses the saving: the next build computes
+        it again."""
+        blob = packing.result()
+        path = self.path
+        if path is None:  # the file failed since: this run remembers in memory only
+            return
+        try:
+            db = _connect(path)
+            try:
+                _store_in(db, kind, key, blob)
+            finally:
+                db.close()
+        except (sqlite3.Error, OSError):
+            pass
 
     def recall_packed(self, kind: str, key_parts: list[bytes], compute_packed: Callable[[], bytes]) -> object:
         """Like `recall`, for work done elsewhere (another process) that hands its result back
@@ -86,12 +116,7 @@ class Memo:
         return row[0] if row else None
 
     def _store(self, kind: str, key: bytes, blob: bytes) -> None:
-        with self._db:
-            self._db.execute("INSERT OR REPLACE INTO memo VALUES (?, ?, ?, ?)", (key, kind, blob, time.time()))
-            if kind in KEEP:
-                self._db.execute("DELETE FROM memo WHERE kind = ? AND key NOT IN "
-                                 "(SELECT key FROM memo WHERE kind = ? ORDER BY used DESC LIMIT ?)",
-                                 (kind, kind, KEEP[kind]))
+        _store_in(self._db, kind, key, blob)
 
     def _use(self, operation: Callable[..., T], *args) -> T | None:
         """The operation's result; None, with the database replaced, when it fails mid-run."""
@@ -131,6 +156,12 @@ class Memo:
         self._db.close()
 
 
+def stores_done() -> None:
+    """Wait until every value stored aside (`Memo.recall(aside=True)`) in this process is stored."""
+    while _STORING:
+        _STORING.pop().join()
+
+
 def pack(value: object) -> bytes:
     """A value as the memo stores it: pickled, then compressed (quickly: the cache is local)."""
     return zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
@@ -145,6 +176,14 @@ def _key(kind: str, key_parts: list[bytes]) -> bytes:
     for part in key_parts:
         digest.update(hashlib.blake2b(part, digest_size=20).digest())  # parts cannot run into each other
     return digest.digest()
+
+
+def _store_in(db: sqlite3.Connection, kind: str, key: bytes, blob: bytes) -> None:
+    with db:
+        db.execute("INSERT OR REPLACE INTO memo VALUES (?, ?, ?, ?)", (key, kind, blob, time.time()))
+        if kind in KEEP:
+            db.execute("DELETE FROM memo WHERE kind = ? AND key NOT IN "
+                       "(SELECT key FROM memo WHERE kind = ? ORDER BY used DESC LIMIT ?)", (kind, kind, KEEP[kind]))
 
 
 def _connect(path: Path | str) -> sqlite3.Connection:

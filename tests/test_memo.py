@@ -3,6 +3,8 @@ the same answers always give the same files."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 import corpus as corpus_gen
@@ -89,3 +91,39 @@ def test_the_code_fingerprint_covers_every_module_of_the_package(tmp_path):
         target.write_bytes(original)
         code_fingerprint.cache_clear()
     assert code_fingerprint(copy) == before
+
+
+def test_a_value_stored_aside_is_packed_by_another_process_and_remembered(tmp_path, monkeypatch):
+    from litgraph import memo as memo_module
+    from litgraph.forked import other_core
+
+    packers = tmp_path / "packers"
+    packing = memo_module.pack
+
+    def pack_noting_the_process(value):
+        with packers.open("a") as file:
+            file.write(f"{os.getpid()}\n")
+        return packing(value)
+
+    monkeypatch.setattr(memo_module, "pack", pack_noting_the_process)
+    memo = Memo(tmp_path / "derived.sqlite")
+    value = memo.recall("graphs", [b"corpus"], lambda: {"papers": list(range(1000))}, aside=True)
+    memo.close()  # the store aside has a connection of its own
+    assert value == {"papers": list(range(1000))}
+    again = Memo(tmp_path / "derived.sqlite")  # waits for the store
+    assert again.recall("graphs", [b"corpus"], lambda: pytest.fail("computed again")) == value
+    if other_core():
+        assert packers.read_text().split() != [str(os.getpid())]
+
+
+def test_a_large_build_recalls_the_graphs_it_stored_aside(data, tmp_path, monkeypatch):
+    monkeypatch.setattr("litgraph.pipeline.STORE_ASIDE_PAPERS", range(100, 10**6))
+    nct = next(iter(data.studies))
+    with FakeNCBI(corpus=data) as server:
+        cold = build(nct, max_papers=150, settings=settings_for(server, tmp_path))
+        cold.write(tmp_path / "out", formats=("json",))
+        monkeypatch.setattr("litgraph.pipeline.build_graphs", lambda *args: pytest.fail("graphs built again"))
+        warm = build(nct, max_papers=150, settings=settings_for(server, tmp_path))
+    assert len(cold.corpus.papers) >= 100
+    for name, graph in cold.graphs.items():
+        assert list(warm.graphs[name].edges(data=True)) == list(graph.edges(data=True)), name
