@@ -19,12 +19,18 @@ from typing import Iterator
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
-    """Pause the collector for the block; it resumes (if it was on) and then looks over the new
-    objects once (0.4 s after building the graphs of 10,000 papers)."""
+    """Pause the collector for the block; it resumes (if it was on) with the objects the block
+    made among the oldest, where only a full collection looks at them (and frees any cycle among
+    them), instead of its next young collection looking over every one of them at once (0.3 s
+    after building the graphs of 10,000 papers). That move is a freeze and an unfreeze, which
+    splice lists; it is left out where objects are frozen already, as a forking server does."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
+            if not gc.get_freeze_count():
+                gc.freeze()
+                gc.unfreeze()  # what was frozen joins the oldest generation
             gc.enable()
