@@ -131,7 +131,10 @@ def expand(corpus: Corpus, entrez: Entrez, limits: Limits = Limits(), progress: 
         corpus.ids_asked += len(unfetched) + len(ids) * sum(1 for source_jobs in asked.values() if source_jobs)
         progress.wave(depth, limits.depth, len(jobs))
         reach: dict[str, set] | None = {} if depth < limits.depth else None  # None: the last level follows none
-        records_due = len(fetches) if reach is None and records_in else None
+        # The last level's records are every record the build will have: so are those of a level
+        # that leaves no room for another (seeds filling --max-papers)
+        last = reach is None or len(corpus.papers) >= limits.max_papers
+        records_due = len(fetches) if last and records_in else None
         if records_due == 0:
             records_in(corpus.papers)
         for result in entrez.run(jobs):

@@ -164,6 +164,22 @@ def test_authors_resolved_while_the_last_links_arrive_give_the_graphs_resolved_a
         assert contents(built[0][name]) == contents(built[10**9][name]), name
 
 
+def test_authors_are_resolved_ahead_when_the_seeds_fill_the_limit(two_trials, tmp_path, monkeypatch):
+    """Seeds that fill --max-papers leave no room for a next level: theirs is the last, however
+    deep the build was allowed to go."""
+    resolved_ahead = []
+    authorship = pipeline.AuthorsAhead.authorship
+    monkeypatch.setattr(pipeline.AuthorsAhead, "authorship",
+                        lambda self, papers: resolved_ahead.append(authorship(self, papers)) or resolved_ahead[-1])
+    monkeypatch.setattr(pipeline, "AHEAD_PAPERS", 0)
+    seeds = [str(pmid) for pmid in list(two_trials.papers)[:40]]
+    with FakeNCBI(corpus=two_trials) as server:
+        result = build(*seeds, depth=1, max_papers=len(seeds), settings=settings_for(server, tmp_path, rate=500.0),
+                       warn=lambda _: None)
+    assert len(result.corpus.papers) == len(seeds)
+    assert resolved_ahead and resolved_ahead[0] is not None
+
+
 def test_authors_resolved_ahead_are_used_only_for_the_papers_they_were_resolved_from(served_corpus, monkeypatch):
     monkeypatch.setattr(pipeline, "AHEAD_PAPERS", 0)
     papers = dict(served_corpus.papers)
