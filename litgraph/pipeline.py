@@ -36,8 +36,9 @@ GRAPH_CODE = code_fingerprint()
 AHEAD_PAPERS = 1_000  # below this, resolving the authors takes less than a tenth of a second
 # The graphs of this many papers are packed for the memo by a child process while this one writes
 # the files (pickling them takes a second at 10,000 papers). Smaller ones are packed here sooner
-# than a child starts; for larger ones the child would copy gigabytes of the pages it pickles
-# (it writes refcounts as it reads: 238 MB of pages at 10,000 papers).
+# than a child starts. Larger ones too: the child copies the pages it pickles, as it writes their
+# refcounts (238 MB at 10,000 papers, 1.4 GB at 100,000), and this process those it writes while
+# the child has them, which at 100,000 papers slowed it by most of what the child saved.
 STORE_ASIDE_PAPERS = range(2_000, 50_000)
 
 
