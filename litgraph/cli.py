@@ -152,6 +152,8 @@ def command() -> None:
             stream.flush()
         except OSError:  # a reader gone (`litgraph ... | head`): nothing more to say to it
             pass
+    if sys.gettrace() or sys.getprofile():  # coverage or a profiler writes its results at a normal exit
+        raise SystemExit(code)
     os._exit(code)
 
 

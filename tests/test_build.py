@@ -331,3 +331,13 @@ def test_a_report_read_in_part_is_no_error(server, tmp_path):
 
 def test_settings_take_the_cache_folder_as_a_string():
     assert Settings(cache_dir="somewhere/cache").cache_dir == Path("somewhere/cache")
+
+
+def test_a_profiled_command_ends_normally_so_the_profile_is_written(tmp_path):
+    profile = tmp_path / "build.prof"
+    run = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "litgraph", "build", str(EXAMPLE),
+                          "--offline", "--out", str(tmp_path / "out"), "--format", "json", "--quiet"],
+                         cwd=tmp_path, env={"LITGRAPH_CACHE_DIR": str(tmp_path / "cache"), "PYTHONPATH": str(GUARD_SITE)},
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert profile.stat().st_size > 0
