@@ -133,7 +133,7 @@ def expand(corpus: Corpus, entrez: Entrez, limits: Limits = Limits(), progress: 
         reach: dict[str, set] | None = {} if depth < limits.depth else None  # None: the last level follows none
         # The last level's records are every record the build will have: so are those of a level
         # that leaves no room for another (seeds filling --max-papers)
-        last = reach is None or len(corpus.papers) >= limits.max_papers
+        last = reach is None or not _room(corpus, limits.max_papers)
         records_due = len(fetches) if last and records_in else None
         if records_due == 0:
             records_in(corpus.papers)
@@ -225,8 +225,13 @@ def _add_citations(corpus: Corpus, said: list[tuple[CitationSource, PaperLinks]]
                 cites.setdefault((citing, node), set()).add(names.citedin_edge)
 
 
+def _room(corpus: Corpus, max_papers: int) -> int:
+    """How many more papers the build may take."""
+    return max(0, max_papers - len(corpus.papers))
+
+
 def _next_level(corpus: Corpus, reach: dict[str, set], max_papers: int) -> list[str]:
-    room = max(0, max_papers - len(corpus.papers))
+    room = _room(corpus, max_papers)
     candidates = [node for node in reach if node not in corpus.papers and node.startswith("pmid:")]
     candidates.sort(key=lambda node: (-len(reach[node]), int(node.removeprefix("pmid:"))))
     corpus.truncated += max(0, len(candidates) - room)
