@@ -74,6 +74,13 @@ def run_litgraph(args: list[str], env: dict[str, str], cwd: Path) -> dict:
             "summary": summary, "stderr": errors}
 
 
+def build_offers(option: str, env: dict[str, str]) -> bool:
+    """Whether the litgraph `env` runs has this option of `litgraph build` (a baseline may predate it)."""
+    usage = subprocess.run([sys.executable, "-m", "litgraph", "build", "--help"], env={**os.environ, **env},
+                           cwd=RESULTS, capture_output=True, text=True, check=True).stdout  # no litgraph/ there
+    return option in usage
+
+
 def built_corpus(folder: Path, max_papers: int, work: Path, seeds: list[str] | tuple = ()):
     """A trial's neighbourhood (depth 2) fetched from the fake server in this process: a litgraph
     Corpus; `seeds` are PMIDs that join the trial's references as seed papers."""

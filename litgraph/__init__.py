@@ -8,7 +8,8 @@ from importlib import import_module
 
 from .version import __version__
 
-_FRONT_DOOR = {"Build": ".api", "InputError": ".sources.inputs", "build": ".api", "Settings": ".settings"}
+_FRONT_DOOR = {"Build": ".api", "InputError": ".sources.inputs", "build": ".api", "Settings": ".settings",
+               "up_to_date": ".uptodate"}
 __all__ = [*sorted(_FRONT_DOOR), "__version__"]
 
 

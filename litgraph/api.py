@@ -21,9 +21,10 @@ import networkx as nx
 from .candidates import Candidate, Filters, Library, Screening, candidates_of, find_candidates, screen, snapshot
 from .collector import collector_paused
 from .expand import Limits
-from .memo import Memo, stores_done
+from .memo import MEMO_FILE, Memo, stores_done
 from .model import Corpus
-from .outputs import DEFAULT_ROOT, write_outputs
+from .contract import DEFAULT_ROOT
+from .outputs import write_outputs
 from .outputs.screening import CHANGES, SNAPSHOT, earlier_build, read_json, write_candidates, write_screening
 from .pipeline import AuthorsAhead, gather, graphs_of, limits as checked_limits, output_name
 from .progress import Progress
@@ -36,6 +37,7 @@ from .sources.library import read_library
 from .sources.net import Http
 from .sources.readers import READ_ELSEWHERE_PAPERS, Readers
 from .updates import Changes, diff, mark_new
+from .uptodate import Asked, MadeFrom, record
 
 log = logging.getLogger("litgraph")
 # From this many candidates their files are written on the other core while the graphs' are (a
@@ -58,6 +60,7 @@ class Build:
     timings: dict[str, float] = field(default_factory=dict)  # seconds spent fetching and building graphs
     library: Library | None = None  # the reviewer's records: candidates they hold are left out of the exports
     say: Callable[[str], None] = field(default=log.warning, repr=False)  # what writing has to say (a split file)
+    made_from: MadeFrom | None = field(default=None, repr=False)  # for a rerun to find its folder up to date
 
     @cached_property
     def candidates(self) -> list[Candidate]:
@@ -101,6 +104,8 @@ class Build:
         files = write_outputs(self.graphs, self.summary(changes), target, tuple(formats), screening_files, progress,
                               self.say, extra_aside=len(screening.candidates) >= ASIDE_CANDIDATES)
         stores_done()  # a large build's graphs are packed for the memo while its files are written
+        if self.made_from:
+            record(self.made_from, formats, folder, files)
         return files
 
 
@@ -135,7 +140,13 @@ def build(*inputs: str, query: str | None = None, depth: int = 1, max_papers: in
     limits = checked_limits(depth, max_papers, links, DEFAULT_CITATIONS if citations is None else citations)
     settings = (settings or Settings.from_env()).with_(offline=offline or (settings.offline if settings else False))
     settings = settings.with_(**{k: v for k, v in (("email", email), ("api_key", api_key)) if v})
-    say = warn or log.warning
+    said: list[str] = []  # said again by a rerun that finds the folder up to date
+
+    def say(message: str) -> None:
+        said.append(message)
+        (warn or log.warning)(message)
+
+    asked = Asked.of(inputs, query, depth, max_papers, links, citations, library, settings)
     sources = read_sources(inputs)
     held: list[str] = []  # services found unavailable: said at the end, with what the cache could not give
 
@@ -145,7 +156,7 @@ def build(*inputs: str, query: str | None = None, depth: int = 1, max_papers: in
     # forked before the cache is opened and any request thread started
     readers = Readers(elsewhere=not settings.offline and limits.max_papers >= READ_ELSEWHERE_PAPERS)
     http = Http(settings, warn=hold_cache_only)
-    memo = Memo(http.cache_dir / "derived.sqlite" if http.cache_dir else None, warn=http.warn)
+    memo = Memo(http.cache_dir / MEMO_FILE if http.cache_dir else None, warn=http.warn)
     # Parsing, graph building and loading remembered graphs make millions of objects and keep
     # them: see litgraph.collector.
     try:
@@ -176,6 +187,9 @@ def build(*inputs: str, query: str | None = None, depth: int = 1, max_papers: in
     for message in problem_warnings(corpus, held, {key: service.name for key, service in http.services.items()}):
         result.warnings.append(message)
         say(message)
+    if http.cache_dir is not None:
+        complete = not (corpus.problems or held or http.warnings)
+        result.made_from = MadeFrom(asked, http.answers, said, complete)
     return result
 
 

@@ -11,7 +11,8 @@ from pathlib import Path
 from .bulk.command import add_bulk_parser, run_bulk
 from .candidates import DIRECTIONS, Filters
 from .collector import collector_paused
-from .contract import ALL_FORMATS, CITATIONS, DEFAULT_CITATIONS, INDEX, LINK_TYPES, SCREENING_FORMATS, SUMMARY, TOP_ROWS
+from .contract import (ALL_FORMATS, CITATIONS, DEFAULT_CITATIONS, INDEX, LINK_TYPES, SCREENING_FORMATS, SUMMARY, TOP_ROWS,
+                       check_formats)
 from .kinds import completeness_line
 from .progress import Progress, TerminalProgress
 from .settings import Settings, SettingsError
@@ -89,6 +90,9 @@ def parser() -> argparse.ArgumentParser:
                      help="also write G.fragment.html per graph: a <div> with scoped styles to paste into a "
                           "report (G.html itself works in an <iframe>)")
     cmd.add_argument("--offline", action="store_true", help="use only the cache; list what is missing")
+    cmd.add_argument("--force", action="store_true",
+                     help="build and write again even when the output folder is up to date (the same build "
+                          "made it from answers still fresh in the cache, and its files are untouched)")
     cmd.add_argument("--email", help="your e-mail for NCBI (default $NCBI_EMAIL)")
     cmd.add_argument("--api-key", help="NCBI API key: 10 requests/s instead of 3 (default $NCBI_API_KEY)")
     cmd.add_argument("--quiet", action="store_true",
@@ -190,38 +194,69 @@ def _split(value: str) -> list[str]:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    from .analysis import format_tables
-    from .api import build
-    from .outputs import check_folder, check_formats
-    from .report import screening_text
-
     formats = check_formats(_split(args.format) + (["fragment"] if args.embed else []))
-    check_folder(args.out)  # before anything is fetched
     progress = TerminalProgress() if not args.quiet and sys.stderr.isatty() else Progress()
 
     def warn(message: str) -> None:
         progress.clear()
         print(f"litgraph: warning: {terminal_text(message)}", file=sys.stderr)
 
-    result = build(*args.sources, query=args.query, depth=args.depth, max_papers=args.max_papers, links=_split(args.links),
-                   citations=_split(args.citations) if args.citations is not None else None, offline=args.offline,
-                   email=args.email, api_key=args.api_key, settings=Settings.from_env(), warn=warn, progress=progress,
-                   store=args.store, library=args.library)
+    asked = dict(query=args.query, depth=args.depth, max_papers=args.max_papers, links=_split(args.links),
+                 citations=_split(args.citations) if args.citations is not None else None, library=args.library)
+    settings = Settings.from_env()
+    if args.store is None and not args.force:
+        from .uptodate import up_to_date
+
+        written = up_to_date(*args.sources, **asked, formats=formats, folder=args.out, settings=settings)
+        if written:
+            for message in written.said:
+                warn(message)
+            return _report(_shown(Path(written.folder)), args.quiet, files=None)
+    from .api import build
+    from .outputs import check_folder
+
+    check_folder(args.out)  # before anything is fetched
+    result = build(*args.sources, **asked, offline=args.offline, email=args.email, api_key=args.api_key,
+                   settings=settings, warn=warn, progress=progress, store=args.store)
     args.built = result  # freed with args: for `command`, only by the process's end
     files = result.write(args.out, formats, progress)
     progress.clear()
-    summary = read_summary(files[0].parent)
+    return _report(files[0].parent, args.quiet, files=files)
+
+
+def _shown(folder: Path) -> Path:
+    """The folder as the user would name it: below the working folder, relative to it."""
+    try:
+        return folder.relative_to(Path.cwd())
+    except ValueError:
+        return folder
+
+
+def _report(folder: Path, quiet: bool, files: list[Path] | None) -> int:
+    """What a build says at its end, from its folder: what it found, then the `files` it wrote, or,
+    when it found the folder up to date (None), that it wrote nothing."""
+    from .report import screening_text
+
+    summary = read_summary(folder)
     print(headline(summary))
     completeness = completeness_line(summary.get("citation_data", {}))
     if completeness:
         print(completeness)
     if "screening" in summary:
         print(screening_text(summary["screening"]))
-    if "changes" in summary:
-        print("\n".join(terminal_text(line) for line in changes_lines(files[0].parent)))
-    index = next(f for f in files if f.name == INDEX)
-    print(terminal_text(f"wrote {len(files)} files to {index.parent}/ — open {index}"))
-    if not args.quiet:
+    index = folder / INDEX
+    if files is None:
+        built = str(summary.get("created", ""))[:16].replace("T", " ")
+        print(terminal_text(f"{folder}/ is up to date: built {built} UTC by this litgraph from the same inputs and "
+                            f"answers still fresh in the cache; nothing fetched or written (--force builds it "
+                            f"again) — open {index}"))
+    else:
+        if "changes" in summary:
+            print("\n".join(terminal_text(line) for line in changes_lines(folder)))
+        print(terminal_text(f"wrote {len(files)} files to {folder}/ — open {index}"))
+    if not quiet:
+        from .analysis import format_tables
+
         print(f"\n{format_tables(summary['metrics'], BUILD_TABLE_ROWS)}")
     return 0
 

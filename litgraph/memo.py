@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import Callable, TypeVar
 
 T = TypeVar("T")
-KEEP = {"graphs": 8}  # entries kept per bulky kind; other kinds are small and kept
+KEEP = {"graphs": 8, "build": 64}  # entries kept per bulky or many kind, by last use; other kinds are all kept
 PACKAGE = Path(__file__).resolve().parent
+MEMO_FILE = "derived.sqlite"  # in the cache folder
 # Libraries whose versions shape what litgraph computes (parsing, graphs, metrics, layouts).
 SHAPING_LIBRARIES = ("networkx", "numpy", "lxml", "igraph", "orjson")
 _STORING: list[threading.Thread] = []  # the stores aside going on in this process
@@ -108,6 +109,17 @@ class Memo:
             self._use(self._store, kind, key, blob)
         return unpack(blob)
 
+    def find(self, kind: str, key_parts: list[bytes]) -> object | None:
+        """What was kept for the kind and key parts (`keep`), or None."""
+        blob = self._use(self._read, kind, _key(kind, key_parts))
+        return None if blob is None else unpack(blob)
+
+    def keep(self, kind: str, key_parts: list[bytes], value: object) -> None:
+        self._use(self._store, kind, _key(kind, key_parts), pack(value))
+
+    def drop(self, kind: str, key_parts: list[bytes]) -> None:
+        self._use(self._delete, _key(kind, key_parts))
+
     def _read(self, kind: str, key: bytes) -> bytes | None:
         row = self._db.execute("SELECT value FROM memo WHERE key = ?", (key,)).fetchone()
         if row and kind in KEEP:  # only the kept kinds are pruned by last use
@@ -117,6 +129,10 @@ class Memo:
 
     def _store(self, kind: str, key: bytes, blob: bytes) -> None:
         _store_in(self._db, kind, key, blob)
+
+    def _delete(self, key: bytes) -> None:
+        with self._db:
+            self._db.execute("DELETE FROM memo WHERE key = ?", (key,))
 
     def _use(self, operation: Callable[..., T], *args) -> T | None:
         """The operation's result; None, with the database replaced, when it fails mid-run."""

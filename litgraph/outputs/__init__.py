@@ -26,7 +26,7 @@ from typing import Any, Callable, Iterable
 import networkx as nx
 
 from ..collector import collector_paused
-from ..contract import ALL_FORMATS, INDEX, PAGE_FORMATS, SUMMARY
+from ..contract import DEFAULT_ROOT, INDEX, PAGE_FORMATS, SUMMARY, check_formats
 from ..forked import Forked
 from ..progress import Progress
 from ..sources.inputs import InputError
@@ -35,18 +35,8 @@ from .prepared import PreparedGraph, SharedWork
 
 
 PAGE_SUFFIXES = {"html": ".html", "fragment": ".fragment.html", "svg": ".svg"}
-DEFAULT_ROOT = Path("output")  # a build with no folder given goes to output/<its name>
 PARTIAL = ".partial-"  # <folder>.partial-<random>: the new set being written
 REPLACED = ".replaced-"  # <folder>.replaced-<random>: the old set, moved aside while the new one moves in
-
-
-def check_formats(formats: Iterable[str]) -> tuple[str, ...]:
-    formats = tuple(formats)
-    unknown = [fmt for fmt in formats if fmt not in ALL_FORMATS]
-    if unknown or not formats:
-        given = f"unknown format {unknown[0]!r}" if unknown else "no format given"
-        raise InputError(f"{given}: choose from {', '.join(ALL_FORMATS)}")
-    return formats
 
 
 def check_folder(folder: Path | None) -> None:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
@@ -353,6 +353,7 @@ class Http:
         self.settings = settings
         self.counters = Counters()
         self.warnings: list[str] = []
+        self.answers: dict[str, float | None] = {}  # cache key -> when it expires (Unix time; None: never)
         self._warn = warn or (lambda message: None)
         self._lock = threading.Lock()
         self.cache_dir = self._usable_cache_dir()  # None: this run caches in memory only
@@ -502,6 +503,7 @@ class Http:
                 target.reached = target.reached or not from_cache
                 status, reason = response.status_code, _status_problem(response)
                 if not reason:
+                    self._used(response)
                     return response.content
                 if from_cache:  # a bad answer stored by an older version: drop it and ask again
                     self.session.cache.delete(requests=[response.request])
@@ -523,6 +525,13 @@ class Http:
             else:
                 time.sleep(delay)
 
+    def _used(self, response) -> None:
+        """Note the answer a build is made from, by its key in the cache (none when it was not
+        cached: then no later build can know it would read the same)."""
+        expires = getattr(response, "expires", None)
+        with self._lock:
+            self.answers[getattr(response, "cache_key", None) or ""] = expires.timestamp() if expires else None
+
     def _delay(self, attempt: int) -> float:
         base = self.settings.backoff * (2 ** attempt)
         return base * (0.5 + random.random())  # jitter keeps parallel retries from lining up
@@ -535,6 +544,23 @@ class Http:
                 return
             service.down_reason = reason
         self.warn(f"{message}; building from the record and the cache")
+
+
+def held_in_cache(cache_dir: Path, keys: Iterable[str]) -> bool:
+    """Whether the HTTP cache in `cache_dir` holds an answer under each of these keys (its keys
+    only are read: no answer is unpacked)."""
+    path = cache_dir / HTTP_CACHE
+    if not path.is_file():
+        return False
+    try:
+        cache = SQLiteCache(path, wal=True)
+        try:
+            held = set(cache.responses.keys())
+        finally:
+            cache.close()
+    except (sqlite3.Error, OSError):
+        return False
+    return held.issuperset(keys)
 
 
 def _status_problem(response) -> str:
