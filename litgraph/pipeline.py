@@ -36,10 +36,14 @@ GRAPH_CODE = code_fingerprint()
 AHEAD_PAPERS = 1_000  # below this, resolving the authors takes less than a tenth of a second
 # The graphs of this many papers are packed for the memo by a child process while this one writes
 # the files (pickling them takes a second at 10,000 papers). Smaller ones are packed here sooner
-# than a child starts. Larger ones too: the child copies the pages it pickles, as it writes their
-# refcounts (238 MB at 10,000 papers, 1.4 GB at 100,000), and this process those it writes while
-# the child has them, which at 100,000 papers slowed it by most of what the child saved.
+# than a child starts. Larger ones are not remembered at all: a child would copy the pages it
+# pickles, as it writes their refcounts (1.4 GB at 100,000 papers), and this process those it
+# writes while the child has them, which slowed it by most of what the child saved; packed here,
+# they took a 100,000-paper build 12 s and its peak memory (the pickler's memo, 1 GB), for a
+# saving only a rebuild of the same corpus has, and a rerun of the same build needs no graphs
+# (litgraph.uptodate).
 STORE_ASIDE_PAPERS = range(2_000, 50_000)
+REMEMBERED_PAPERS = STORE_ASIDE_PAPERS.stop
 
 
 def limits(depth: int, max_papers: int, links: Iterable[str], citations: Iterable[str] = DEFAULT_CITATIONS,
@@ -128,9 +132,15 @@ def search(entrez: Entrez, query: str, max_papers: int, say: Callable[[str], Non
 
 def graphs_of(corpus: Corpus, name: str, memo: Memo, ahead: AuthorsAhead | None = None) -> dict[str, nx.Graph]:
     """Every graph of the corpus, as remembered for the same corpus and code, or made now (with
-    the authors `ahead` resolved, when it did; `litgraph.memo.stores_done()` waits for them to be remembered)."""
-    return memo.recall("graphs", [GRAPH_CODE, name.encode(), canonical_bytes(corpus)],
-                       lambda: build_graphs(corpus, name, ahead.authorship(corpus.papers) if ahead else None),
+    the authors `ahead` resolved, when it did) and remembered below REMEMBERED_PAPERS
+    (`litgraph.memo.stores_done()` waits for them to be)."""
+
+    def make() -> dict[str, nx.Graph]:
+        return build_graphs(corpus, name, ahead.authorship(corpus.papers) if ahead else None)
+
+    if len(corpus.papers) >= REMEMBERED_PAPERS:
+        return make()
+    return memo.recall("graphs", [GRAPH_CODE, name.encode(), canonical_bytes(corpus)], make,
                        aside=len(corpus.papers) in STORE_ASIDE_PAPERS)
 
 

@@ -127,3 +127,23 @@ def test_a_large_build_recalls_the_graphs_it_stored_aside(data, tmp_path, monkey
     assert len(cold.corpus.papers) >= 100
     for name, graph in cold.graphs.items():
         assert list(warm.graphs[name].edges(data=True)) == list(graph.edges(data=True)), name
+
+
+def test_the_graphs_of_the_largest_builds_are_made_each_time_not_packed_and_stored(data, tmp_path, monkeypatch):
+    import sqlite3
+
+    import litgraph.pipeline
+
+    monkeypatch.setattr("litgraph.pipeline.REMEMBERED_PAPERS", 100)
+    made = []
+    real = litgraph.pipeline.build_graphs
+    monkeypatch.setattr("litgraph.pipeline.build_graphs", lambda *args: made.append(1) or real(*args))
+    nct = next(iter(data.studies))
+    with FakeNCBI(corpus=data) as server:
+        cold = build(nct, max_papers=150, settings=settings_for(server, tmp_path))
+        warm = build(nct, max_papers=150, settings=settings_for(server, tmp_path))
+    assert len(made) == 2 and warm.requests["network"] == 0
+    stored = sqlite3.connect(tmp_path / "cache" / "derived.sqlite").execute("SELECT kind FROM memo").fetchall()
+    assert ("graphs",) not in stored and stored  # the parsed answers are remembered still
+    for name, graph in cold.graphs.items():
+        assert list(warm.graphs[name].edges(data=True)) == list(graph.edges(data=True)), name
