@@ -91,6 +91,7 @@ class Build:
         folder holding an earlier build also says what changed (changes.json, new-candidates.*,
         papers marked `new_since` in the graphs)."""
         target = Path(folder) if folder else DEFAULT_ROOT / self.name
+        formats = tuple(formats)
         document = snapshot(self.corpus, self.candidates)
         earlier = earlier_build(target)
         changes = diff(earlier[0], document, earlier[1]) if earlier else None
@@ -101,7 +102,7 @@ class Build:
         def screening_files(folder: Path, say: Callable[[str], None]) -> list[Path]:
             return write_screening(folder, self.name, document, screening, changes, new, say)
 
-        files = write_outputs(self.graphs, self.summary(changes), target, tuple(formats), screening_files, progress,
+        files = write_outputs(self.graphs, self.summary(changes), target, formats, screening_files, progress,
                               self.say, extra_aside=len(screening.candidates) >= ASIDE_CANDIDATES)
         stores_done()  # a large build's graphs are packed for the memo while its files are written
         if self.made_from:

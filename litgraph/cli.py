@@ -32,6 +32,9 @@ is read from its content: ClinicalTrials.gov v2 JSON (one study or a page of stu
 ClinicalTrials.gov XML, a record page saved as text, PubMed XML, a MEDLINE/.nbib export from
 PubMed, or a list of NCT ids and/or PMIDs. --query adds the papers a PubMed search finds.
 
+Asked again, the same build finds its folder up to date and writes nothing, while its files are
+untouched and every answer it was made from is still fresh in the cache (--force builds anyway).
+
 Example:
     litgraph build examples/NCT01741857.txt
     litgraph build NCT01741857 nct02149199 --depth 1 --max-papers 300 --format html,json,graphml

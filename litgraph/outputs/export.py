@@ -43,10 +43,11 @@ ENCODING_NOTE = "litgraph_encoding"  # GraphML graph attribute / GEXF meta descr
 
 # --- values ----------------------------------------------------------------------------------
 
-def _write_text(path: Path, *pieces: str) -> None:
+def _write_text(path: Path, text: str | Iterable[str]) -> None:
+    """The text, or its pieces as they come (a graph's node-link text, made while it is written)."""
     # a lone surrogate cannot be UTF-8; inside JSON strings "\udXXX" is its own escape
     with open(path, "w", encoding="utf-8", errors="backslashreplace", newline="") as handle:
-        for piece in pieces:
+        for piece in [text] if isinstance(text, str) else text:
             handle.write(piece)
 
 
@@ -54,7 +55,7 @@ def _write_text(path: Path, *pieces: str) -> None:
 
 def write_json(graph: nx.Graph | PreparedGraph, path: str | Path) -> list[Path]:
     """Compact node-link JSON, as `networkx.node_link_data(graph, edges="edges")` gives it."""
-    _write_text(path, *prepared(graph).node_link.document())
+    _write_text(path, prepared(graph).node_link.document())
     return [Path(path)]
 
 

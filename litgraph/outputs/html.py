@@ -199,7 +199,7 @@ def _whole_data(graph: PreparedGraph) -> Iterator[str]:
     or null when the first picture is the whole graph."""
     whole = graph.focus.shown == len(graph.attributes)
     yield "{" + graph.node_link.header + ',"nodes":['
-    for number, batch in enumerate(graph.node_link.node_batches):
+    for number, batch in enumerate(graph.node_link.node_batches()):
         yield ("," if number else "") + batch
     yield f'],"edges":{graph.edge_columns()},"radii":{_radii_text(graph.radii)},"sizes":{_sizes_text(graph)},'
     yield f'"order":{json_text(graph.focus.order.tolist())},'

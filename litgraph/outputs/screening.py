@@ -193,12 +193,15 @@ def _csv_row(candidate: Candidate) -> list:
 
 
 def write_document(document: dict, path: Path) -> list[Path]:
-    """A document as sorted, indented JSON: the same document gives the same bytes."""
+    """A document as sorted, indented JSON: the same document gives the same bytes. Written as
+    encoded, not copied into text and back (candidates.json of 100,000 papers is 117 MB)."""
     try:  # orjson: ten times json's indenting encoder, which is pure Python
-        text = orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode()
+        data = orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
     except (orjson.JSONEncodeError, TypeError):  # a lone surrogate from a bad record, an integer beyond 64 bits
-        text = json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True)
-    path.write_text(text + "\n", encoding="utf-8", errors="backslashreplace")
+        data = json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True).encode("utf-8", "backslashreplace")
+    with open(path, "wb") as handle:
+        handle.write(data)
+        handle.write(b"\n")
     return [path]
 
 
