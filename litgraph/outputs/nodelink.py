@@ -2,11 +2,10 @@
 
 The JSON file and the HTML page carry the same nodes, so a build encodes each node once
 (`NodeTexts`): a paper is a node of four graphs. Edges are text in G.json only (a page has them
-as columns), encoded as it is written. json's C
-encoder reads the graph's own attribute dicts: only the rare value it cannot write (a set, a
-numpy integer, an object) goes through `json_default`, and only a record or batch holding
-NaN, an infinity or a key JSON cannot have is converted by `plain` first. Edges are encoded
-in batches, which bounds the memory of the edge records built for it.
+as columns), encoded in batches as it is written, which bounds the memory of the edge records
+built for it. json's C encoder reads the graph's own attribute dicts: only the rare value it
+cannot write (a set, a numpy integer, an object) goes through `json_default`, and only a record
+or batch holding NaN, an infinity or a key JSON cannot have is converted by `plain` first.
 """
 
 from __future__ import annotations
