@@ -239,16 +239,20 @@ def _next_level(corpus: Corpus, reach: dict[str, set], max_papers: int) -> list[
 
 
 def _settle(corpus: Corpus) -> None:
-    """Drop links to papers beyond the limits, and put everything in a fixed order.
+    """Drop links to papers beyond the limits, and put everything in a fixed order; each link's
+    sources become one frozenset shared by every link with the same (a few kinds for millions of
+    links: 430 MB at 100,000 papers as a set each).
 
     Answers arrive in whatever order the network delivers them; sorting here makes the same
     answers give the same corpus, graphs and files, byte for byte.
     """
     papers = corpus.papers
     corpus.papers = dict(sorted(papers.items(), key=lambda item: (corpus.depth.get(item[0], 0), _node_order(item[0]))))
-    corpus.cites = {pair: corpus.cites[pair] for pair in sorted(corpus.cites) if pair[0] in papers and pair[1] in papers}
-    corpus.similar = {pair: corpus.similar[pair] for pair in sorted(corpus.similar)
-                      if pair[0] in papers and pair[1] in papers}
+    shared: dict[frozenset[str], frozenset[str]] = {}  # a link's sources, one set for each combination
+    for links in ("cites", "similar"):
+        held = getattr(corpus, links)
+        setattr(corpus, links, {pair: shared.setdefault(frozenset(held[pair]), frozenset(held[pair]))
+                                for pair in sorted(held) if pair[0] in papers and pair[1] in papers})
     corpus.missing.sort(key=int)
     corpus.problems.sort(key=lambda problem: (problem.what, problem.reason))
 

@@ -213,10 +213,10 @@ class Corpus:
 
     trials: dict[str, Trial] = field(default_factory=dict)
     papers: dict[str, Paper] = field(default_factory=dict)  # keyed by paper node id
-    # (citing node id, cited node id) -> sources that saw the citation
-    cites: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    # (citing node id, cited node id) -> sources that saw the citation (a frozenset once expanded)
+    cites: dict[tuple[str, str], set[str] | frozenset[str]] = field(default_factory=dict)
     # unordered pair (sorted) -> sources; PubMed "similar articles"
-    similar: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    similar: dict[tuple[str, str], set[str] | frozenset[str]] = field(default_factory=dict)
     depth: dict[str, int] = field(default_factory=dict)  # paper node id -> hops from the seeds
     seeds: set[str] = field(default_factory=set)  # paper node ids listed by a trial or the user
     # NCT id -> paper node ids whose PubMed record names the trial (DataBankList / [si] search)
@@ -247,7 +247,7 @@ class Corpus:
 
     def add_cite(self, citing: str, cited: str, source: str) -> None:
         if citing != cited:
-            self.cites.setdefault((citing, cited), set()).add(source)
+            _add_source(self.cites, (citing, cited), source)
 
     def add_trial_paper(self, nct_id: str, node: str) -> None:
         """PubMed says `node` reports the trial: its record carries the NCT number."""
@@ -256,7 +256,17 @@ class Corpus:
 
     def add_similar(self, a: str, b: str, source: str = "elink-similar") -> None:
         if a != b:
-            self.similar.setdefault(tuple(sorted((a, b))), set()).add(source)
+            _add_source(self.similar, tuple(sorted((a, b))), source)
+
+
+def _add_source(links: dict, pair: tuple[str, str], source: str) -> None:
+    """One more source of a link: its set grows, or, in an expanded corpus, its shared frozenset
+    is replaced."""
+    sources = links.setdefault(pair, set())
+    if isinstance(sources, frozenset):
+        links[pair] = sources | {source}
+    else:
+        sources.add(source)
 
 
 @dataclass(frozen=True)

@@ -341,3 +341,16 @@ def test_a_profiled_command_ends_normally_so_the_profile_is_written(tmp_path):
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     assert profile.stat().st_size > 0
+
+
+def test_an_expanded_corpus_keeps_one_sources_set_per_combination_and_still_takes_links(server, two_trials,
+                                                                                        tmp_path):
+    nct = next(iter(two_trials.studies))
+    corpus = build(nct, depth=1, max_papers=150, settings=settings_for(server, tmp_path)).corpus
+    combinations = set(corpus.cites.values())
+    assert len(corpus.cites) > 10 * len(combinations)
+    assert len({id(sources) for sources in corpus.cites.values()}) == len(combinations)  # shared, not copied
+    (citing, cited), sources = next(iter(corpus.cites.items()))
+    corpus.add_cite(citing, cited, "a-new-source")  # a script adding its own: only that link changes
+    assert corpus.cites[citing, cited] == sources | {"a-new-source"}
+    assert all("a-new-source" not in others for pair, others in corpus.cites.items() if pair != (citing, cited))
