@@ -92,7 +92,7 @@ def main() -> None:
     if options.baseline:
         new, old = results["litgraph"], results[options.baseline]
         print(f"\n--help {old['help'] / new['help']:.1f}x faster than {options.baseline}, "
-              f"warm rebuild {old['rebuild'] / new['rebuild']:.1f}x, rerun {old['rebuild'] / new['rerun']:.1f}x")
+              f"warm rebuild {old['rebuild'] / new['rebuild']:.1f}x, rerun {(old['rerun'] or old['rebuild']) / new['rerun']:.1f}x")
 
 
 if __name__ == "__main__":
