@@ -25,7 +25,9 @@ modularity as Louvain does, but its communities are always connected.
 from __future__ import annotations
 
 import math
+import os
 import random
+import sys
 import threading
 from collections import Counter, defaultdict
 from contextlib import contextmanager
@@ -227,7 +229,7 @@ class Network:
 
     def __init__(self, names: list, sources: np.ndarray, targets: np.ndarray, weights: np.ndarray | None = None,
                  directed: bool = False) -> None:
-        import igraph  # here, not at the top: a rebuild whose metrics are remembered never needs it
+        igraph = _igraph()
 
         self.names = names
         self.graph = igraph.Graph(n=len(names), edges=np.column_stack([sources, targets]).tolist(), directed=directed)
@@ -248,7 +250,7 @@ class Network:
 def seeded(seed: int) -> Iterator[None]:
     """igraph's random numbers drawn from `seed`, then from its default (Python's random module)
     again; one thread at a time, as igraph has one generator."""
-    import igraph
+    igraph = _igraph()
 
     with _IGRAPH_RANDOM:
         igraph.set_random_number_generator(random.Random(seed))
@@ -259,6 +261,24 @@ def seeded(seed: int) -> Iterator[None]:
 
 
 _IGRAPH_RANDOM = threading.Lock()
+
+
+def _igraph():
+    """igraph, imported here rather than at the top (a rebuild whose metrics are remembered never
+    needs it), with one OpenMP thread: its PageRank (PRPACK) sums in parallel, and with two threads
+    the same graph's ranks differed in their last digits from call to call, so the files did too.
+    OpenMP reads OMP_NUM_THREADS once, when igraph loads it; the environment is left as it was."""
+    if "igraph" not in sys.modules:
+        given = os.environ.get("OMP_NUM_THREADS")
+        os.environ["OMP_NUM_THREADS"] = "1"
+        try:
+            import igraph  # noqa: F401 - loaded for the line below
+        finally:
+            if given is None:
+                del os.environ["OMP_NUM_THREADS"]
+            else:
+                os.environ["OMP_NUM_THREADS"] = given
+    return sys.modules["igraph"]
 
 
 def pagerank(graph: nx.Graph, weight: str | None = None, alpha: float = 0.85) -> dict:
