@@ -260,13 +260,9 @@ class Corpus:
 
 
 def _add_source(links: dict, pair: tuple[str, str], source: str) -> None:
-    """One more source of a link: its set grows, or, in an expanded corpus, its shared frozenset
-    is replaced."""
-    sources = links.setdefault(pair, set())
-    if isinstance(sources, frozenset):
-        links[pair] = sources | {source}
-    else:
-        sources.add(source)
+    """One more source of a link, as a new set: an expanded corpus shares one frozenset between
+    the links with the same sources, so none is changed in place."""
+    links[pair] = links.get(pair, frozenset()) | {source}
 
 
 @dataclass(frozen=True)

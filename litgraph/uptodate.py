@@ -19,6 +19,7 @@ import hashlib
 import os
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
@@ -139,6 +140,12 @@ def _content(path: Path) -> bytes:
     """A digest of the file at `path`, or nothing when there is none (an id)."""
     if not path.is_file():
         return b""
+    status = os.stat(path)
+    return _digest(str(path.resolve()), status.st_size, status.st_mtime_ns)
+
+
+@lru_cache(maxsize=64)  # a command hashes its input files to ask, then its build to record: once each
+def _digest(path: str, size: int, modified_ns: int) -> bytes:
     digest = hashlib.blake2b(digest_size=20)
     with open(path, "rb") as file:
         for block in iter(lambda: file.read(1 << 20), b""):
