@@ -249,9 +249,13 @@ def _settle(corpus: Corpus) -> None:
     papers = corpus.papers
     corpus.papers = dict(sorted(papers.items(), key=lambda item: (corpus.depth.get(item[0], 0), _node_order(item[0]))))
     shared: dict[frozenset[str], frozenset[str]] = {}  # a link's sources, one set for each combination
+
+    def one_set(sources: frozenset[str]) -> frozenset[str]:
+        return shared.setdefault(sources, sources)
+
     for links in ("cites", "similar"):
         held = getattr(corpus, links)
-        setattr(corpus, links, {pair: shared.setdefault(frozenset(held[pair]), frozenset(held[pair]))
+        setattr(corpus, links, {pair: one_set(frozenset(held[pair]))
                                 for pair in sorted(held) if pair[0] in papers and pair[1] in papers})
     corpus.missing.sort(key=int)
     corpus.problems.sort(key=lambda problem: (problem.what, problem.reason))
