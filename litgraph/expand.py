@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
+from .heard import HeardLinks
 from .model import Author, Corpus, Paper, PaperLinks, Problem, Trial, paper_node_id
 from .progress import Progress
 from .sources.citations import DEFAULT_CITATIONS, CitationSource
@@ -118,7 +119,7 @@ def expand(corpus: Corpus, entrez: Entrez, limits: Limits = Limits(), progress: 
     """
     progress = progress or Progress()
     by_name = {source.name: source for source in sources}
-    said: list[tuple[CitationSource, PaperLinks]] = []
+    heard = HeardLinks()
     level = [node for node in sorted(corpus.seeds) if node.startswith("pmid:")]
     for depth in range(limits.depth + 1):
         ids = [node.removeprefix("pmid:") for node in level]
@@ -130,10 +131,10 @@ def expand(corpus: Corpus, entrez: Entrez, limits: Limits = Limits(), progress: 
             corpus.add_wave({"efetch": len(fetches), **{name: len(source_jobs) for name, source_jobs in asked.items()}})
         corpus.ids_asked += len(unfetched) + len(ids) * sum(1 for source_jobs in asked.values() if source_jobs)
         progress.wave(depth, limits.depth, len(jobs))
-        reach: dict[str, set] | None = {} if depth < limits.depth else None  # None: the last level follows none
+        heard.level_begins()
         # The last level's records are every record the build will have: so are those of a level
         # that leaves no room for another (seeds filling --max-papers)
-        last = reach is None or not _room(corpus, limits.max_papers)
+        last = depth == limits.depth or not _room(corpus, limits.max_papers)
         records_due = len(fetches) if last and records_in else None
         if records_due == 0:
             records_in(corpus.papers)
@@ -143,7 +144,7 @@ def expand(corpus: Corpus, entrez: Entrez, limits: Limits = Limits(), progress: 
             elif result.utility == "efetch":
                 _store_papers(corpus, result.ids, result.records)
             else:
-                said += _store_links(corpus, by_name[result.utility], result.records, limits.links, reach)
+                _store_links(corpus, by_name[result.utility], result.records, limits.links, heard)
             if result.utility == "efetch" and records_due:
                 records_due -= 1
                 if not records_due:
@@ -151,17 +152,18 @@ def expand(corpus: Corpus, entrez: Entrez, limits: Limits = Limits(), progress: 
             progress.advance(len(corpus.papers))
         for source in sources:  # the records of the level are all in: what they say of their links
             found = [source.from_record(corpus.papers[node]) for node in level]
-            said += _store_links(corpus, source, [links for links in found if links], limits.links, reach)
-        if reach is None:
+            _store_links(corpus, source, [links for links in found if links], limits.links, heard)
+        if depth == limits.depth:  # the last level's links only close the graph
             break
-        level = _next_level(corpus, reach, limits.max_papers)
+        level = _next_level(corpus, heard, limits)
         for node in level:
             corpus.depth[node] = depth + 1
             corpus.papers[node] = Paper(pmid=node.removeprefix("pmid:"))
         if not level:
             break
     progress.finish()
-    _add_citations(corpus, said)
+    for pair, sources in heard.citations(corpus.papers).items():
+        corpus.cites[pair] = corpus.cites[pair] | sources if pair in corpus.cites else sources
     _settle(corpus)
     return corpus
 
@@ -180,49 +182,27 @@ def _store_papers(corpus: Corpus, asked: list[str], papers: list[Paper]) -> None
 
 
 def _store_links(corpus: Corpus, source: CitationSource, found: list[PaperLinks], link_types: tuple[str, ...],
-                 reach: dict[str, set] | None) -> list[tuple[CitationSource, PaperLinks]]:
-    """Record what a source knows of each paper (which links it knows, what iCite says of it, its
-    similar articles); note in `reach`, for each paper reached through the link types followed,
-    which papers reach it. Returns what is left to add once the build's papers are known: the
-    citations."""
-    kept = []
+                 heard: HeardLinks) -> None:
+    """Record what a source knows of each paper: which links it knows, what iCite says of it, its
+    similar articles; its citations go to `heard`, to be added once the build's papers are known."""
+    names, similar = source.names, "similar" in link_types
     for links in found:
         node = paper_node_id(links.pmid)
         if links.error:
             corpus.problems.append(Problem(f"{source.name} PMID {links.pmid}", links.error, [links.pmid]))
             continue
-        kept.append((source, links))
-        names = source.names
-        known = {names.refs_data: links.references is not None, names.citedin_data: links.citing is not None}
-        if any(known.values()):
-            corpus.link_sources.setdefault(node, set()).update(name for name, said in known.items() if said)
+        heard.add(names, links, similar)
+        if links.references is not None or links.citing is not None:
+            known = corpus.link_sources.setdefault(node, set())
+            if links.references is not None:
+                known.add(names.refs_data)
+            if links.citing is not None:
+                known.add(names.citedin_data)
         if links.impact:
             corpus.impact[node] = links.impact
-        if "similar" in link_types:
+        if similar:
             for other in links.similar or ():
                 corpus.add_similar(node, paper_node_id(other))
-        for kind, pmids in (("refs", links.references), ("citedin", links.citing), ("similar", links.similar)):
-            if reach is not None and kind in link_types:
-                for pmid in pmids or ():
-                    reach.setdefault("pmid:" + pmid, set()).add(node)
-    return kept
-
-
-def _add_citations(corpus: Corpus, said: list[tuple[CitationSource, PaperLinks]]) -> None:
-    """The citations the sources know between two papers of the build, each edge naming the sources
-    that saw it. A famous paper has thousands of citing papers, so a large build hears of millions of
-    links, most to papers it does not hold: this loop is kept lean ("pmid:" + PMID is paper_node_id's)."""
-    held, cites = corpus.papers, corpus.cites
-    for source, links in said:
-        node, names = "pmid:" + links.pmid, source.names
-        for pmid in links.references or ():
-            cited = "pmid:" + pmid
-            if cited in held and cited != node:
-                cites.setdefault((node, cited), set()).add(names.refs_edge)
-        for pmid in links.citing or ():
-            citing = "pmid:" + pmid
-            if citing in held and citing != node:
-                cites.setdefault((citing, node), set()).add(names.citedin_edge)
 
 
 def _room(corpus: Corpus, max_papers: int) -> int:
@@ -230,12 +210,13 @@ def _room(corpus: Corpus, max_papers: int) -> int:
     return max(0, max_papers - len(corpus.papers))
 
 
-def _next_level(corpus: Corpus, reach: dict[str, set], max_papers: int) -> list[str]:
-    room = _room(corpus, max_papers)
-    candidates = [node for node in reach if node not in corpus.papers and node.startswith("pmid:")]
-    candidates.sort(key=lambda node: (-len(reach[node]), int(node.removeprefix("pmid:"))))
-    corpus.truncated += max(0, len(candidates) - room)
-    return candidates[:room]
+def _next_level(corpus: Corpus, heard: HeardLinks, limits: Limits) -> list[str]:
+    """The papers the level's followed links lead to that the build may still take: those led to
+    by the most of the level's papers first, then by PMID."""
+    room = _room(corpus, limits.max_papers)
+    reached = heard.reached(corpus.papers, limits.links)
+    corpus.truncated += max(0, len(reached) - room)
+    return [f"pmid:{pmid}" for pmid, _ in reached[:room]]
 
 
 def _settle(corpus: Corpus) -> None:
