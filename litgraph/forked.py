@@ -46,6 +46,10 @@ class Forked(Generic[Result]):
         finally:
             sending.close()
 
+    def ready(self) -> bool:
+        """True once `result()` would not wait for the child (done, or no child at all)."""
+        return self._child is None or self._answer.poll()
+
     def result(self) -> Result:
         if self._child is None:
             return self._work()

@@ -35,6 +35,11 @@ def contents(folder: Path) -> dict[str, str]:
             for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
+def but_when(folder: Path) -> dict[str, str]:
+    """`contents` but the two files that say when the set was written (summary.json, index.html)."""
+    return {name: digest for name, digest in contents(folder).items() if name not in ("summary.json", "index.html")}
+
+
 def described(folder: Path) -> set[str]:
     return set(json.loads((folder / "summary.json").read_text())["files"]) | {"summary.json"}
 
@@ -174,12 +179,11 @@ def test_the_screening_files_written_on_the_other_core_are_the_ones_written_here
     example.write(tmp_path / "here", formats=("json",))
     monkeypatch.setattr(api, "ASIDE_CANDIDATES", 0)  # the example's candidates are few: written aside all the same
     example.write(tmp_path / "aside", formats=("json",))
-    here, aside = contents(tmp_path / "here"), contents(tmp_path / "aside")
+    here = contents(tmp_path / "here")
     assert [name for name in here if name.startswith("candidates")] == ["candidates.csv", "candidates.html",
                                                                           "candidates.json", "candidates.nbib",
                                                                           "candidates.ris"]
-    assert {name: digest for name, digest in aside.items() if name != "summary.json"} == \
-        {name: digest for name, digest in here.items() if name != "summary.json"}
+    assert but_when(tmp_path / "aside") == but_when(tmp_path / "here")
     assert described(tmp_path / "aside") == described(tmp_path / "here")
 
 
@@ -197,3 +201,45 @@ def test_what_the_files_written_aside_say_is_said_by_the_build(example, tmp_path
     assert int((tmp_path / "out" / "aside.txt").read_text()) != os.getpid()
     assert said == ["aside.txt: split into 2 files"]
     assert "aside.txt" in described(tmp_path / "out")
+
+
+def test_the_graph_files_written_on_the_other_core_are_the_ones_written_here(example, tmp_path, monkeypatch):
+    """A large graph is laid out here and its files written by a child while the next graphs are
+    written here: byte for byte the files one process writes, listed in the same order."""
+    import litgraph.outputs as outputs
+    from litgraph.progress import Progress
+
+    class Stages(Progress):
+        def __init__(self):
+            self.said = []
+
+        def stage(self, what):
+            self.said.append(what)
+
+    example.write(tmp_path / "here", formats=("html", "json", "svg"))
+    monkeypatch.setattr(outputs, "ASIDE_NODES", 1)  # every graph is large enough; one child at a time
+    stages = Stages()
+    example.write(tmp_path / "aside", formats=("html", "json", "svg"), progress=stages)
+    assert stages.said[0].endswith("nodes) on the other core") and stages.said[0].startswith("writing the combined")
+    assert any("on the other core" not in stage for stage in stages.said if stage.startswith("writing the "))
+    assert but_when(tmp_path / "aside") == but_when(tmp_path / "here")
+    assert json.loads((tmp_path / "aside" / "summary.json").read_text())["files"] == \
+        json.loads((tmp_path / "here" / "summary.json").read_text())["files"]
+
+
+def test_a_graph_whose_child_fails_is_written_here(example, tmp_path, monkeypatch):
+    import litgraph.outputs as outputs
+
+    example.write(tmp_path / "here", formats=("json",))
+    monkeypatch.setattr(outputs, "ASIDE_NODES", 1)
+    parent = os.getpid()
+    write_graph = outputs.write_graph
+
+    def fails_in_a_child(*args):
+        if os.getpid() != parent:
+            raise OSError("no space left on device")
+        return write_graph(*args)
+
+    monkeypatch.setattr(outputs, "write_graph", fails_in_a_child)
+    example.write(tmp_path / "aside", formats=("json",))
+    assert but_when(tmp_path / "aside") == but_when(tmp_path / "here")

@@ -21,13 +21,13 @@ import shutil
 import tempfile
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 import networkx as nx
 
 from ..collector import collector_paused
 from ..contract import DEFAULT_ROOT, INDEX, PAGE_FORMATS, SUMMARY, check_formats
-from ..forked import Forked
+from ..forked import Forked, other_core
 from ..progress import Progress
 from ..sources.inputs import InputError
 from .export import write_graph
@@ -35,6 +35,9 @@ from .prepared import PreparedGraph, SharedWork
 
 
 PAGE_SUFFIXES = {"html": ".html", "fragment": ".fragment.html", "svg": ".svg"}
+# Graphs this large have their files written on the other core once laid out: a child costs a
+# fraction of a second to start, and writing a 100,000-node graph's page and JSON takes 15 s.
+ASIDE_NODES = 20_000
 PARTIAL = ".partial-"  # <folder>.partial-<random>: the new set being written
 REPLACED = ".replaced-"  # <folder>.replaced-<random>: the old set, moved aside while the new one moves in
 
@@ -114,14 +117,7 @@ def write_outputs(graphs: dict[str, nx.Graph], summary: dict[str, Any], folder: 
 
 def _write_set(graphs: dict[str, nx.Graph], summary: dict[str, Any], folder: Path, formats: tuple[str, ...],
                screening: Forked | None, progress: Progress, say: Callable[[str], None]) -> list[str]:
-    files: list[Path] = []
-    shared = SharedWork()
-    with collector_paused():
-        for number, (name, graph) in enumerate(_largest_first(graphs), 1):
-            progress.stage(f"writing the {name} graph ({number} of {len(graphs)}: {graph.number_of_nodes():,} nodes)")
-            item = PreparedGraph(graph, shared)
-            files += write_pages(item, folder, name, formats)
-            files += write_graph(item, folder, name, formats)
+    files = _write_graphs(graphs, folder, formats, progress)
     if screening:
         progress.stage("writing the candidates for screening")
         written, said = screening.result()
@@ -135,6 +131,47 @@ def _write_set(graphs: dict[str, nx.Graph], summary: dict[str, Any], folder: Pat
     summary["files"] = [file.name for file in files]
     (folder / SUMMARY).write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
     return summary["files"] + [SUMMARY]
+
+
+def _write_graphs(graphs: dict[str, nx.Graph], folder: Path, formats: tuple[str, ...], progress: Progress) -> list[Path]:
+    """Every graph's files, the largest graph first. A graph of ASIDE_NODES nodes or more is laid
+    out here (the graphs after it settle from its layout), then its files are written by a child
+    process on the other core (litgraph.forked) while this one goes on to the next graphs; one
+    such child at a time. The files are listed in the graphs' order whoever wrote them."""
+    written: dict[str, list[Path] | Forked] = {}
+    aside: Forked | None = None
+    shared = SharedWork()
+    try:
+        with collector_paused():
+            for number, (name, graph) in enumerate(_largest_first(graphs), 1):
+                item = PreparedGraph(graph, shared)
+                forking = (graph.number_of_nodes() >= ASIDE_NODES and (aside is None or aside.ready())
+                           and other_core())
+                beside = " on the other core" if forking else ""
+                progress.stage(f"writing the {name} graph ({number} of {len(graphs)}: "
+                               f"{graph.number_of_nodes():,} nodes){beside}")
+                if not forking:
+                    written[name] = _graph_files(item, folder, name, formats)
+                    continue
+                if any(fmt in formats for fmt in PAGE_FORMATS):
+                    item.positions  # noqa: B018 (laid out here, in the frame the next graphs share)
+                aside = written[name] = Forked(_graph_files, item, folder, name, formats)
+            for name, files in written.items():
+                if isinstance(files, Forked):
+                    if not files.ready():
+                        progress.stage(f"finishing the {name} graph's files")
+                    written[name] = files.result()
+    except BaseException:
+        for files in written.values():
+            if isinstance(files, Forked):
+                files.cancel()
+        raise
+    return [path for files in written.values() for path in files]
+
+
+def _graph_files(graph: PreparedGraph, folder: Path, name: str, formats: tuple[str, ...]) -> list[Path]:
+    """Every file of one graph in `formats`: its pages, then its data files."""
+    return write_pages(graph, folder, name, formats) + write_graph(graph, folder, name, formats)
 
 
 def _saying(extra: Extra, folder: Path) -> tuple[list[Path], list[str]]:
