@@ -58,12 +58,14 @@ class Server:
 
 
 def run_litgraph(args: list[str], env: dict[str, str], cwd: Path) -> dict:
-    """One `litgraph` process: its wall time, CPU time, peak memory, and the summary.json it wrote."""
+    """One `litgraph` process: its wall time, CPU time, peak memory (of its largest process, and of
+    it with its forked children: see TreeMemory), and the summary.json it wrote."""
     cwd.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-m", "litgraph", *args], cwd=cwd, env={**os.environ, **env},
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
+    with TreeMemory(process.pid) as tree:
+        _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started
     errors = process.stderr.read().decode()
     if os.waitstatus_to_exitcode(status) != 0:
@@ -71,7 +73,62 @@ def run_litgraph(args: list[str], env: dict[str, str], cwd: Path) -> dict:
     out = Path(args[args.index("--out") + 1]) if "--out" in args else None
     summary = json.loads(((cwd / out) if out else cwd).joinpath("summary.json").read_text())
     return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024,
-            "summary": summary, "stderr": errors}
+            "tree_peak_mb": tree.peak / 2**20, "summary": summary, "stderr": errors}
+
+
+class TreeMemory:
+    """The peak memory of a process and its descendants together, sampled every SAMPLE seconds as
+    the sum of their proportional set sizes (Linux's Pss: a page shared by n processes counts 1/n
+    in each), so a forked child's copy-on-write pages count once, and only once copied. The
+    largest process's resident size (ru_maxrss) leaves out what its children copied; their
+    resident sizes added would count the pages they share several times. 0 where /proc has no
+    smaps_rollup."""
+
+    SAMPLE = 0.5
+
+    def __init__(self, pid: int) -> None:
+        import threading
+
+        self.pid, self.peak = pid, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def __enter__(self) -> "TreeMemory":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _watch(self) -> None:
+        while not self._stop.wait(self.SAMPLE):
+            self.peak = max(self.peak, sum(map(_pss, _tree(self.pid))))
+
+
+def _tree(pid: int) -> list[int]:
+    """The process and its descendants, through /proc/<pid>/task/<tid>/children."""
+    found, waiting = [], [pid]
+    while waiting:
+        pid = waiting.pop()
+        found.append(pid)
+        for children in Path(f"/proc/{pid}/task").glob("*/children"):
+            try:
+                waiting += map(int, children.read_text().split())
+            except OSError:  # the task ended meanwhile
+                pass
+    return found
+
+
+def _pss(pid: int) -> int:
+    """Bytes: the process's proportional set size, 0 if it has ended."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
 
 
 def build_offers(option: str, env: dict[str, str]) -> bool:
