@@ -57,14 +57,15 @@ class Server:
         self.process.wait()
 
 
-def run_litgraph(args: list[str], env: dict[str, str], cwd: Path) -> dict:
+def run_litgraph(args: list[str], env: dict[str, str], cwd: Path, beside: tuple[int, ...] = ()) -> dict:
     """One `litgraph` process: its wall time, CPU time, peak memory (of its largest process, and of
-    it with its forked children: see TreeMemory), and the summary.json it wrote."""
+    it with its forked children: see MachineMemory, `beside` the processes left out of that), and
+    the summary.json it wrote."""
     cwd.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-m", "litgraph", *args], cwd=cwd, env={**os.environ, **env},
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    with TreeMemory(process.pid) as tree:
+    with MachineMemory(beside) as machine:
         _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started
     errors = process.stderr.read().decode()
@@ -73,27 +74,31 @@ def run_litgraph(args: list[str], env: dict[str, str], cwd: Path) -> dict:
     out = Path(args[args.index("--out") + 1]) if "--out" in args else None
     summary = json.loads(((cwd / out) if out else cwd).joinpath("summary.json").read_text())
     return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024,
-            "tree_peak_mb": tree.peak / 2**20, "summary": summary, "stderr": errors}
+            "machine_peak_mb": machine.peak / 2**20, "summary": summary, "stderr": errors}
 
 
-class TreeMemory:
-    """The peak memory of a process and its descendants together, sampled every SAMPLE seconds as
-    the sum of their proportional set sizes (Linux's Pss: a page shared by n processes counts 1/n
-    in each), so a forked child's copy-on-write pages count once, and only once copied. The
-    largest process's resident size (ru_maxrss) leaves out what its children copied; their
-    resident sizes added would count the pages they share several times. 0 where /proc has no
-    smaps_rollup."""
+class MachineMemory:
+    """The most memory the machine had in use at once, above what it had when the sampling began,
+    sampled every SAMPLE seconds from /proc/meminfo (MemTotal - MemAvailable), less the resident
+    size of the processes `beside` (the fake server): a build with its forked children, each page
+    counted once however many processes share it, and a child's copy-on-write copies counted once
+    copied. The largest process's resident size (ru_maxrss) leaves out what the children copy;
+    their resident sizes added would count shared pages several times; their proportional set
+    sizes would be exact, but reading them (smaps_rollup) stalls a large build's memory
+    management. Whatever else the machine starts meanwhile counts too: measure on a quiet one.
+    0 where /proc is missing."""
 
-    SAMPLE = 0.5
+    SAMPLE = 0.2
 
-    def __init__(self, pid: int) -> None:
+    def __init__(self, beside: tuple[int, ...] = ()) -> None:
         import threading
 
-        self.pid, self.peak = pid, 0
+        self.beside, self.peak = beside, 0
+        self._start = self._used()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, daemon=True)
 
-    def __enter__(self) -> "TreeMemory":
+    def __enter__(self) -> "MachineMemory":
         self._thread.start()
         return self
 
@@ -103,32 +108,22 @@ class TreeMemory:
 
     def _watch(self) -> None:
         while not self._stop.wait(self.SAMPLE):
-            self.peak = max(self.peak, sum(map(_pss, _tree(self.pid))))
+            self.peak = max(self.peak, self._used() - self._start)
+
+    def _used(self) -> int:
+        try:
+            info = dict(line.split(":", 1) for line in Path("/proc/meminfo").read_text().splitlines())
+            used = (int(info["MemTotal"].split()[0]) - int(info["MemAvailable"].split()[0])) * 1024
+            return used - sum(_resident(pid) for pid in self.beside)
+        except (OSError, KeyError, ValueError):
+            return 0
 
 
-def _tree(pid: int) -> list[int]:
-    """The process and its descendants, through /proc/<pid>/task/<tid>/children."""
-    found, waiting = [], [pid]
-    while waiting:
-        pid = waiting.pop()
-        found.append(pid)
-        for children in Path(f"/proc/{pid}/task").glob("*/children"):
-            try:
-                waiting += map(int, children.read_text().split())
-            except OSError:  # the task ended meanwhile
-                pass
-    return found
-
-
-def _pss(pid: int) -> int:
-    """Bytes: the process's proportional set size, 0 if it has ended."""
+def _resident(pid: int) -> int:
     try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, IndexError, ValueError):
+        return 0
 
 
 def build_offers(option: str, env: dict[str, str]) -> bool:
