@@ -162,8 +162,8 @@ def expand(corpus: Corpus, entrez: Entrez, limits: Limits = Limits(), progress: 
         if not level:
             break
     progress.finish()
-    for pair, sources in heard.citations(corpus.papers).items():
-        corpus.cites[pair] = corpus.cites[pair] | sources if pair in corpus.cites else sources
+    found = heard.citations(corpus.papers)  # joined with any the corpus came with
+    corpus.cites = found | {pair: found.get(pair, frozenset()) | sources for pair, sources in corpus.cites.items()}
     _settle(corpus)
     return corpus
 

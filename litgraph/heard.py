@@ -29,15 +29,14 @@ class _Runs:
     owners: np.ndarray  # per run: the paper whose list it is
     sizes: np.ndarray
     kinds: np.ndarray  # per run: its place in KINDS
-    names: np.ndarray  # per run: the place of its edge's source name in HeardLinks.names
+    names: np.ndarray  # per run: the code of its edge's source name (HeardLinks._codes)
 
 
 class HeardLinks:
     """Everything the citation sources said of papers' links in one build."""
 
     def __init__(self) -> None:
-        self.names: list[str] = []  # the edge source names heard (CitationNames.refs_edge...)
-        self._code: dict[str, int] = {}
+        self._codes: dict[str, int] = {}  # the edge source names heard (CitationNames.refs_edge...), in order
         self._done: list[_Runs] = []
         self._others: list[str] = []
         self._owners: list[str] = []
@@ -56,16 +55,9 @@ class HeardLinks:
                 self._owners.append(links.pmid)
                 self._sizes.append(len(pmids))
                 self._kinds.append(kind)
-                self._names.append(0 if name is None else self._code_of(name))
+                self._names.append(0 if name is None else self._codes.setdefault(name, len(self._codes)))
         if len(self._others) >= FLUSH:
             self._flush()
-
-    def _code_of(self, name: str) -> int:
-        code = self._code.get(name)
-        if code is None:
-            code = self._code[name] = len(self.names)
-            self.names.append(name)
-        return code
 
     def level_begins(self) -> None:
         """What is heard from now on is the next level's: `reached` looks at it alone."""
@@ -81,12 +73,10 @@ class HeardLinks:
         followed = np.isin(runs.kinds, [KINDS.index(kind) for kind in kinds if kind in KINDS])
         followed[:self._level] = False
         owners, others = _expanded(runs, followed)
-        outside = (others != NOT_A_PMID) & ~_within(others, _held_pmids(held))
+        outside = (others != NOT_A_PMID) & ~np.isin(others, _held_pmids(held))
         others, owners = others[outside], owners[outside]
         order, first = _distinct_pairs(others, owners)  # a paper leading to another twice leads there once
-        others = others[order][first]
-        starts = np.flatnonzero(np.r_[True, others[1:] != others[:-1]]) if len(others) else np.zeros(0, dtype=np.int64)
-        pmids, counts = others[starts], np.diff(np.r_[starts, len(others)])
+        pmids, counts = np.unique(others[order][first], return_counts=True)
         ranked = np.lexsort((pmids, -counts))
         return list(zip(pmids[ranked].tolist(), counts[ranked].tolist()))
 
@@ -98,7 +88,7 @@ class HeardLinks:
         runs = _joined(self._done)
         citing, cited, bits = _citations_in(runs)
         pmids = _held_pmids(held)
-        kept = _within(citing, pmids) & _within(cited, pmids) & (citing != cited)
+        kept = np.isin(citing, pmids) & np.isin(cited, pmids) & (citing != cited)
         citing, cited = np.searchsorted(pmids, citing[kept]), np.searchsorted(pmids, cited[kept])
         bits = bits[kept]
         labels = [f"pmid:{pmid}" for pmid in pmids.tolist()]
@@ -109,7 +99,7 @@ class HeardLinks:
         citing, cited, bits = citing[order], cited[order], bits[order]
         starts = np.flatnonzero(first)
         masks = np.bitwise_or.reduceat(bits, starts) if len(starts) else bits
-        sets = {mask: frozenset(name for code, name in enumerate(self.names) if mask >> code & 1)
+        sets = {mask: frozenset(name for name, code in self._codes.items() if mask >> code & 1)
                 for mask in np.unique(masks).tolist()}
         return dict(zip(zip(nodes[citing[starts]].tolist(), nodes[cited[starts]].tolist()),
                         map(sets.__getitem__, masks.tolist())))
@@ -166,10 +156,3 @@ def _distinct_pairs(first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, 
 def _held_pmids(held: dict) -> np.ndarray:
     """The PMIDs of the papers held, sorted (papers known only by a citation have none)."""
     return np.array(sorted({int(node[5:]) for node in held if node.startswith("pmid:")}), dtype=np.int64)
-
-
-def _within(values: np.ndarray, sorted_values: np.ndarray) -> np.ndarray:
-    if not len(sorted_values):
-        return np.zeros(len(values), dtype=bool)
-    places = np.minimum(np.searchsorted(sorted_values, values), len(sorted_values) - 1)
-    return sorted_values[places] == values

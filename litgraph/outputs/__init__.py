@@ -139,14 +139,13 @@ def _write_graphs(graphs: dict[str, nx.Graph], folder: Path, formats: tuple[str,
     process on the other core (litgraph.forked) while this one goes on to the next graphs; one
     such child at a time. The files are listed in the graphs' order whoever wrote them."""
     written: dict[str, list[Path] | Forked] = {}
-    aside: Forked | None = None
     shared = SharedWork()
     try:
         with collector_paused():
             for number, (name, graph) in enumerate(_largest_first(graphs), 1):
                 item = PreparedGraph(graph, shared)
-                forking = (graph.number_of_nodes() >= ASIDE_NODES and (aside is None or aside.ready())
-                           and other_core())
+                forking = (graph.number_of_nodes() >= ASIDE_NODES and other_core()
+                           and all(files.ready() for files in written.values() if isinstance(files, Forked)))
                 beside = " on the other core" if forking else ""
                 progress.stage(f"writing the {name} graph ({number} of {len(graphs)}: "
                                f"{graph.number_of_nodes():,} nodes){beside}")
@@ -155,7 +154,7 @@ def _write_graphs(graphs: dict[str, nx.Graph], folder: Path, formats: tuple[str,
                     continue
                 if any(fmt in formats for fmt in PAGE_FORMATS):
                     item.positions  # noqa: B018 (laid out here, in the frame the next graphs share)
-                aside = written[name] = Forked(_graph_files, item, folder, name, formats)
+                written[name] = Forked(_graph_files, item, folder, name, formats)
             for name, files in written.items():
                 if isinstance(files, Forked):
                     if not files.ready():
