@@ -73,7 +73,7 @@ class HeardLinks:
         followed = np.isin(runs.kinds, [KINDS.index(kind) for kind in kinds if kind in KINDS])
         followed[:self._level] = False
         owners, others = _expanded(runs, followed)
-        outside = (others != NOT_A_PMID) & ~np.isin(others, _held_pmids(held))
+        outside = (others != NOT_A_PMID) & ~_within(others, _held_pmids(held))
         others, owners = others[outside], owners[outside]
         order, first = _distinct_pairs(others, owners)  # a paper leading to another twice leads there once
         pmids, counts = np.unique(others[order][first], return_counts=True)
@@ -88,7 +88,7 @@ class HeardLinks:
         runs = _joined(self._done)
         citing, cited, bits = _citations_in(runs)
         pmids = _held_pmids(held)
-        kept = np.isin(citing, pmids) & np.isin(cited, pmids) & (citing != cited)
+        kept = _within(citing, pmids) & _within(cited, pmids) & (citing != cited)
         citing, cited = np.searchsorted(pmids, citing[kept]), np.searchsorted(pmids, cited[kept])
         bits = bits[kept]
         labels = [f"pmid:{pmid}" for pmid in pmids.tolist()]
@@ -156,3 +156,13 @@ def _distinct_pairs(first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, 
 def _held_pmids(held: dict) -> np.ndarray:
     """The PMIDs of the papers held, sorted (papers known only by a citation have none)."""
     return np.array(sorted({int(node[5:]) for node in held if node.startswith("pmid:")}), dtype=np.int64)
+
+
+def _within(values: np.ndarray, sorted_values: np.ndarray) -> np.ndarray:
+    """np.isin(values, sorted_values) for sorted, distinct `sorted_values`, by binary search:
+    twice as fast as np.isin's sorting for millions of PMIDs against 100,000, and with none of
+    the memory its table takes over a range of PMIDs."""
+    if not len(sorted_values):
+        return np.zeros(len(values), dtype=bool)
+    places = np.minimum(np.searchsorted(sorted_values, values), len(sorted_values) - 1)
+    return sorted_values[places] == values
