@@ -10,8 +10,8 @@ the build with its forked children: the machine's memory in use less the fake se
 _harness.MachineMemory), its fetch phase, the rerun (which finds its folder up to date), the warm
 rebuild from the cache (--force; a litgraph without --force rebuilds on every rerun), and the
 focused first picture of combined.html in headless Chromium (from navigation start, the page's
-readyAt). Issue 12 asks for
-the 100,000-paper build under 120 s and 6 GB, its warm rerun under 20 s.
+readyAt). Issue 12 asks for the 100,000-paper build under 120 s and 6 GB, its warm rerun under
+20 s.
 
     python bench/scale.py [--builds trial,seeded] [--baseline REV]
 """
