@@ -223,13 +223,12 @@ def normalise_orcid(text: str) -> str:
     return "-".join(digits[i:i + 4] for i in range(0, 16, 4))
 
 
-_REFERENCE_PMIDS = etree.XPath(".//Reference/ArticleIdList/ArticleId[@IdType='pubmed']/text()")
+# Texts as plain strings: lxml's "smart" ones each keep a link to their element, which costs.
+_REFERENCE_PMIDS = etree.XPath(".//Reference/ArticleIdList/ArticleId[@IdType='pubmed']/text()", smart_strings=False)
 
 
 def _reference_pmids(container) -> list[str]:
-    if container is None:
-        return []
-    return [pmid.strip() for pmid in _REFERENCE_PMIDS(container) if is_pmid(pmid.strip())]
+    return [] if container is None else _pmids_of(_REFERENCE_PMIDS(container))
 
 
 def _article_ids(container) -> dict[str, str]:
@@ -348,11 +347,11 @@ def parse_elink(data: bytes) -> list[LinkSet]:
     """One LinkSet per input PMID (ELink called with repeated id=)."""
     sets = []
     for node in _root(data, "eLinkResult").findall("LinkSet"):
-        ids = _pmids(node.findall("IdList/Id"))
+        ids = _pmids_of(_ID_LIST(node))
         links = {}
         for database in node.findall("LinkSetDb"):
             name = (database.findtext("LinkName") or "").strip()
-            links[name] = _pmids(database.findall("Link/Id"))
+            links[name] = _pmids_of(_LINKED_IDS(database))
         error = inline_text(node.find("ERROR"))
         if len(ids) > 1:  # a comma-joined id list merges the links: nobody can say whose they are
             links, error = {}, error or "links of several ids merged into one LinkSet"
@@ -366,12 +365,19 @@ def parse_esearch(data: bytes) -> SearchResult:
     warnings = [f"{w.tag}: {inline_text(w)}" for w in root.findall("WarningList/*")]
     return SearchResult(
         count=int(root.findtext("Count") or 0),
-        ids=_pmids(root.findall("IdList/Id")),
+        ids=_pmids_of(_ID_LIST(root)),
         errors=errors,
         warnings=warnings,
     )
 
 
-def _pmids(elements) -> list[str]:
+# An ELink answer lists tens of thousands of ids: read as text by XPath, with no element made for each.
+_ID_LIST = etree.XPath("IdList/Id/text()", smart_strings=False)
+_LINKED_IDS = etree.XPath("Link/Id/text()", smart_strings=False)
+
+
+def _pmids_of(texts: list[str]) -> list[str]:
     """The PMIDs an answer lists; anything else in their place is not a PMID and is left out."""
-    return [pmid for pmid in ((element.text or "").strip() for element in elements) if is_pmid(pmid)]
+    if is_pmid("".join(texts)):  # all digits, no spaces (XPath gives no empty texts): as they are
+        return texts
+    return [pmid for pmid in map(str.strip, texts) if is_pmid(pmid)]
