@@ -99,23 +99,21 @@ class Memo:
         except (sqlite3.Error, OSError):
             pass
 
-    def recall_packed(self, kind: str, key_parts: list[bytes], compute_packed: Callable[[], bytes]) -> object:
-        """Like `recall`, for work done elsewhere (another process) that hands its result back
-        `pack`ed: what is stored is what came back, and this process only unpacks it."""
-        key = _key(kind, key_parts)
-        blob = self._use(self._read, kind, key)
-        if blob is None:
-            blob = compute_packed()
-            self._use(self._store, kind, key, blob)
-        return unpack(blob)
+    def find_packed(self, kind: str, key_parts: list[bytes]) -> bytes | None:
+        """What was kept for the kind and key parts, still packed (see `pack`), or None."""
+        return self._use(self._read, kind, _key(kind, key_parts))
+
+    def keep_packed(self, kind: str, key_parts: list[bytes], blob: bytes) -> None:
+        """Keep what was packed elsewhere (another process): it is stored as it came back."""
+        self._use(self._store, kind, _key(kind, key_parts), blob)
 
     def find(self, kind: str, key_parts: list[bytes]) -> object | None:
         """What was kept for the kind and key parts (`keep`), or None."""
-        blob = self._use(self._read, kind, _key(kind, key_parts))
+        blob = self.find_packed(kind, key_parts)
         return None if blob is None else unpack(blob)
 
     def keep(self, kind: str, key_parts: list[bytes], value: object) -> None:
-        self._use(self._store, kind, _key(kind, key_parts), pack(value))
+        self.keep_packed(kind, key_parts, pack(value))
 
     def drop(self, kind: str, key_parts: list[bytes]) -> None:
         self._use(self._delete, _key(kind, key_parts))

@@ -9,7 +9,9 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+from concurrent.futures import wait
 
 import pytest
 
@@ -20,7 +22,7 @@ from litgraph import build
 from litgraph.forked import other_core
 from litgraph.memo import Memo
 from litgraph.sources.pubmed import PubMedFormatError, parse_elink, read_articles
-from litgraph.sources.readers import READ_ELSEWHERE_PAPERS, Readers
+from litgraph.sources.readers import READ_AHEAD, READ_ELSEWHERE_PAPERS, Readers
 
 pytestmark = pytest.mark.skipif(not other_core(), reason="answers are read in a worker only where fork is available, on 2+ cores")
 
@@ -44,6 +46,41 @@ def test_records_read_in_the_worker_are_the_ones_read_here_and_are_remembered(re
     readers.close()  # remembered: no worker, no parser is needed again
     assert Readers(elsewhere=False).recall(memo, "parsed", [b"efetch", body], lambda _: pytest.fail("parsed"), body) \
         == elsewhere
+
+
+def test_answers_are_read_by_the_worker_as_they_are_handed_over_not_when_the_build_asks(readers, fixtures_dir):
+    body = efetch_answer(fixtures_dir)
+    readings = [readers.begin(Memo(None), "parsed", [b"efetch", str(number).encode()], read_articles, body)
+                for number in range(3)]
+    wait([reading.pending for reading in readings], timeout=30)
+    assert all(reading.pending.done() for reading in readings)  # read ahead: nobody has asked yet
+    assert [reading.records() for reading in readings] == [read_articles(body)] * 3
+
+
+def wait_for_file(body: bytes) -> list:
+    """A parser that reads nothing until the file named by `body` exists."""
+    while not os.path.exists(body.decode()):
+        time.sleep(0.01)
+    return []
+
+
+def test_a_request_thread_waits_before_handing_over_more_answers_than_the_worker_has_room_for(readers, tmp_path):
+    go = tmp_path / "go"
+    begun: list = []
+
+    def hand_over(number: int) -> None:
+        begun.append(readers.begin(Memo(None), "parsed", [str(number).encode()], wait_for_file, str(go).encode()))
+
+    threads = [threading.Thread(target=hand_over, args=(number,)) for number in range(READ_AHEAD + 1)]
+    for thread in threads[:READ_AHEAD]:
+        thread.start()
+        thread.join(10)
+    threads[-1].start()
+    threads[-1].join(0.5)
+    assert len(begun) == READ_AHEAD and threads[-1].is_alive()  # one too many: it waits
+    go.touch()
+    threads[-1].join(30)
+    assert len(begun) == READ_AHEAD + 1 and [reading.records() for reading in begun] == [[]] * (READ_AHEAD + 1)
 
 
 def test_an_answer_the_worker_cannot_read_raises_the_error_it_would_raise_here(readers, tmp_path):
@@ -88,8 +125,8 @@ def test_a_build_reading_in_a_worker_gives_the_graphs_a_build_reading_here_does(
     data = corpus_gen.generate(400, seed=13, n_trials=1)
     nct = next(iter(data.studies))
     built, packed = {}, []
-    recall_packed = Memo.recall_packed
-    monkeypatch.setattr(Memo, "recall_packed", lambda memo, kind, *rest: packed.append(kind) or recall_packed(memo, kind, *rest))
+    keep_packed = Memo.keep_packed
+    monkeypatch.setattr(Memo, "keep_packed", lambda memo, kind, *rest: packed.append(kind) or keep_packed(memo, kind, *rest))
     for where, threshold in (("elsewhere", READ_ELSEWHERE_PAPERS), ("here", 10 ** 9)):
         monkeypatch.setattr("litgraph.api.READ_ELSEWHERE_PAPERS", threshold)
         with FakeNCBI(corpus=data) as server:

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Iterator
 
-from ..model import Paper
 from ..settings import Settings
 from .jobs import BatchResult, Job, batches, describe_batch, run_jobs
 from .net import FetchError, Http
 from ..memo import Memo, code_fingerprint
-from .pubmed import LinkSet, PubMedFormatError, SearchResult, is_pmid, parse_elink, parse_esearch, read_articles
-from .readers import Readers
+from .pubmed import PubMedFormatError, SearchResult, is_pmid, parse_elink, parse_esearch, read_articles
+from .readers import Readers, Reading
 
 ESEARCH_CAP = 10_000  # PubMed's ESearch returns at most the first 10,000 ids of a query
 
@@ -34,8 +33,9 @@ class Entrez:
         self.memo = memo  # parsed answers: a warm rebuild finds its records without parsing XML
         self.readers = readers or Readers(elsewhere=False)
 
-    def _parsed(self, utility: str, body: bytes, parser: Callable[[bytes], list]) -> list:
-        return self.readers.recall(self.memo, "parsed", [PARSER_CODE, utility.encode(), body], parser, body)
+    def _begun(self, utility: str, body: bytes, parser: Callable[[bytes], list]) -> Reading:
+        """The reading of an answer, begun by the request thread that fetched it (see litgraph.sources.readers)."""
+        return self.readers.begin(self.memo, "parsed", [PARSER_CODE, utility.encode(), body], parser, body)
 
     def _identity(self) -> list[tuple[str, str]]:
         identity = [("tool", self.settings.tool)]
@@ -53,15 +53,13 @@ class Entrez:
 
     def efetch_jobs(self, pmids: Iterable[str]) -> list[Job]:
         """PubMed records for the ids, in batches; ids PubMed does not return are simply absent."""
-        return [Job("efetch", batch, self._efetch, self._papers)
+        return [Job("efetch", batch, self._efetch, Reading.records)
                 for batch in batches(sorted_ids(pmids), self.settings.efetch_batch)]
 
-    def _efetch(self, batch: list[str]) -> bytes:
+    def _efetch(self, batch: list[str]) -> Reading:
         params = [("db", "pubmed"), ("retmode", "xml"), ("id", ",".join(batch))]
-        return self._call("efetch", params, describe_batch("efetch", batch), len(batch))
-
-    def _papers(self, body: bytes) -> list[Paper]:
-        return self._parsed("efetch", body, read_articles)
+        return self._begun("efetch", self._call("efetch", params, describe_batch("efetch", batch), len(batch)),
+                           read_articles)
 
     def elink_jobs(self, pmids: Iterable[str]) -> list[Job]:
         """One LinkSet per PMID with every pubmed->pubmed link type (refs, citedin, similar...).
@@ -69,15 +67,13 @@ class Entrez:
         Repeated `id=` keeps each paper's links apart; leaving out `linkname` gets all link
         types in one answer instead of one request per type.
         """
-        return [Job("elink", batch, self._elink, self._link_sets)
+        return [Job("elink", batch, self._elink, Reading.records)
                 for batch in batches(sorted_ids(pmids), self.settings.elink_batch)]
 
-    def _elink(self, batch: list[str]) -> bytes:
+    def _elink(self, batch: list[str]) -> Reading:
         params = [("dbfrom", "pubmed"), ("db", "pubmed"), ("cmd", "neighbor")] + [("id", i) for i in batch]
-        return self._call("elink", params, describe_batch("elink", batch), len(batch), self.settings.links_cache_days)
-
-    def _link_sets(self, body: bytes) -> list[LinkSet]:
-        return self._parsed("elink", body, parse_elink)
+        body = self._call("elink", params, describe_batch("elink", batch), len(batch), self.settings.links_cache_days)
+        return self._begun("elink", body, parse_elink)
 
     def efetch(self, pmids: Iterable[str]) -> Iterator[BatchResult]:
         return self.run(self.efetch_jobs(pmids))

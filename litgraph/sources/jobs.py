@@ -29,9 +29,10 @@ class BatchResult:
 @dataclass
 class Job:
     """One request to make: a call, its ids, how to fetch its answer (the network's part, done on a
-    request thread) and how to read it (the CPU's part, done by the thread taking the results, so a
-    request thread is free for the next request as soon as its answer is in), and the service it
-    is sent to (whose limit and concurrency it waits for)."""
+    request thread, which may hand the answer to a reader in another process: see
+    litgraph.sources.readers) and how to read it (the CPU's part, done by the thread taking the
+    results, so a request thread is free for the next request as soon as its answer is in), and the
+    service it is sent to (whose limit and concurrency it waits for)."""
 
     utility: str
     ids: list[str]

@@ -18,7 +18,7 @@ from ..entrez import sorted_ids
 from ..answers import AnswerFormatError, json_answer
 from ..jobs import Job, batches, describe_batch
 from ..net import Http
-from ..readers import Readers
+from ..readers import Readers, Reading
 from .base import CitationSource
 
 
@@ -33,14 +33,13 @@ class ICiteCitations(CitationSource):
         self.http, self.settings, self.memo, self.readers = http, settings, memo, readers
 
     def jobs(self, pmids: list[str]) -> list[Job]:
-        return [Job(self.name, batch, self._fetch, self._links, service="icite")
+        return [Job(self.name, batch, self._fetch, Reading.records, service="icite")
                 for batch in batches(sorted_ids(pmids), self.settings.icite_batch)]
 
-    def _fetch(self, batch: list[str]) -> bytes:
-        return self.http.request("icite", "pubs", {"pmids": ",".join(batch)}, what=describe_batch("icite", batch))
-
-    def _links(self, body: bytes) -> list[PaperLinks]:
-        return self.readers.recall(self.memo, "parsed", [code_fingerprint(), b"icite", body], parse_icite, body)
+    def _fetch(self, batch: list[str]) -> Reading:
+        """The answer, its reading begun on this (request) thread (see litgraph.sources.readers)."""
+        body = self.http.request("icite", "pubs", {"pmids": ",".join(batch)}, what=describe_batch("icite", batch))
+        return self.readers.begin(self.memo, "parsed", [code_fingerprint(), b"icite", body], parse_icite, body)
 
 
 def parse_icite(body: bytes) -> list[PaperLinks]:
