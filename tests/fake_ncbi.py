@@ -413,8 +413,14 @@ class DataStore:
 
     def icite_knows_references(self, pmid: int) -> bool:
         """NIH-OCC has the paper's references: from PMC, or (for a share of the rest) Crossref and text mining."""
-        return self.full_citations or bool(self.corpus.index.cards[pmid].pmcid) or \
-            _share(pmid, "icite-refs") < ICITE_REFERENCES_BEYOND_PMC
+        return self.full_citations or pmid in self._icite_referenced
+
+    @functools.cached_property
+    def _icite_referenced(self) -> set[int]:
+        """The corpus papers whose references NIH-OCC has, drawn once: every iCite record asks it of
+        each of its citing papers, thousands for a famous paper."""
+        return {pmid for pmid, card in self.corpus.index.cards.items()
+                if card.pmcid or _share(pmid, "icite-refs") < ICITE_REFERENCES_BEYOND_PMC}
 
     def _icite_record(self, pmid: int) -> dict:
         """A corpus paper's record with the real record's keys, in its order (a key the real record
