@@ -55,18 +55,18 @@ def build_graphs(corpus: Corpus, name: str = "", authorship: Authorship | None =
 
 
 def _build_graphs(corpus: Corpus, name: str, authorship: Authorship | None) -> dict[str, nx.Graph]:
-    graphs, citations, measured_authors = _graphs_without_metrics(corpus, authorship)  # their parts are freed by now
-    add_metrics(graphs, citations, measured_authors=measured_authors)
+    graphs, citations, coauthors, measured_authors = _graphs_without_metrics(corpus, authorship)  # parts freed by now
+    add_metrics(graphs, citations, coauthors, measured_authors)
     for graph_name, graph in graphs.items():
         graph.graph.update(name=graph_name, title=f"{name} — {graph_name} graph" if name else f"{graph_name} graph")
     return graphs
 
 
 def _graphs_without_metrics(corpus: Corpus, authorship: Authorship | None = None
-                            ) -> tuple[dict[str, nx.Graph], Citations, Callable[[], tuple[dict, dict]]]:
-    """The graphs, the paper graph's citations, and the author metrics: those are begun on another
-    core as soon as the author graph is made (when it is large enough to be worth a process), while
-    this one builds the other graphs and then the paper metrics."""
+                            ) -> tuple[dict[str, nx.Graph], Citations, Network, Callable[[], tuple[dict, dict]]]:
+    """The graphs, the paper graph's citations, the author graph as a Network, and the author
+    metrics: those are begun on another core as soon as the author graph is made (when it is large
+    enough to be worth a process), while this one builds the other graphs and then the paper metrics."""
     authorship = resolve_authors(corpus.papers) if authorship is None else authorship
     parts = graph_parts(corpus, authorship)
     papers = paper_graph(parts)
@@ -82,7 +82,7 @@ def _graphs_without_metrics(corpus: Corpus, authorship: Authorship | None = None
         "coupling": coupling_graph(papers, citations=citations),
         "mesh": mesh_graph(papers),
     }
-    return graphs, citations, measured_authors
+    return graphs, citations, coauthors, measured_authors
 
 
 def graph_parts(corpus: Corpus, authorship: Authorship) -> Parts:
