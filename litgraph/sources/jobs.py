@@ -84,7 +84,8 @@ def run_jobs(jobs: list[Job], settings: Settings) -> Iterator[BatchResult]:
                  for service, count in Counter(job.service for job in jobs).items()}
         asked = {pools[job.service].submit(job.fetched): job for job in jobs}
         for future in as_completed(asked):
-            yield asked[future].finish(future.result())
+            # let go of each answer once read: a wave's raw answers add up to gigabytes at 100,000 papers
+            yield asked.pop(future).finish(future.result())
 
 
 def describe_batch(utility: str, batch: list[str]) -> str:
