@@ -83,6 +83,17 @@ def test_a_request_thread_waits_before_handing_over_more_answers_than_the_worker
     assert len(begun) == READ_AHEAD + 1 and [reading.records() for reading in begun] == [[]] * (READ_AHEAD + 1)
 
 
+def test_answers_still_waiting_when_the_worker_is_shut_down_are_read_here(readers, fixtures_dir, tmp_path):
+    go = tmp_path / "go"
+    busy = readers.begin(Memo(None), "parsed", [b"busy"], wait_for_file, str(go).encode())
+    body = efetch_answer(fixtures_dir)
+    waiting = [readers.begin(Memo(None), "parsed", [str(number).encode()], read_articles, body) for number in range(3)]
+    threading.Timer(0.5, go.touch).start()
+    readers.close()  # cancels what the worker has not begun
+    assert any(reading.pending.cancelled() for reading in waiting)
+    assert busy.records() == [] and [reading.records() for reading in waiting] == [read_articles(body)] * 3
+
+
 def test_an_answer_the_worker_cannot_read_raises_the_error_it_would_raise_here(readers, tmp_path):
     with pytest.raises(PubMedFormatError) as here:
         parse_elink(b"<eLinkResult><LinkSet>")

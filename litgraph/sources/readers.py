@@ -85,11 +85,12 @@ class Reading:
         if self.packed is not None:
             return unpack(self.packed)
         if self.pending is not None:
+            from concurrent.futures import CancelledError
             from concurrent.futures.process import BrokenProcessPool
 
             try:
                 packed = self.pending.result()
-            except BrokenProcessPool:  # the worker died (out of memory?): the rest is read here
+            except (BrokenProcessPool, CancelledError):  # the worker died (out of memory?): the rest is read here
                 self.readers.close()
             else:
                 self.memo.keep_packed(self.kind, self.key_parts, packed)
