@@ -378,6 +378,4 @@ _LINKED_IDS = etree.XPath("Link/Id/text()", smart_strings=False)
 
 def _pmids_of(texts: list[str]) -> list[str]:
     """The PMIDs an answer lists; anything else in their place is not a PMID and is left out."""
-    if is_pmid("".join(texts)):  # all digits, no spaces (XPath gives no empty texts): as they are
-        return texts
     return [pmid for pmid in map(str.strip, texts) if is_pmid(pmid)]
