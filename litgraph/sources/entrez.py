@@ -6,12 +6,12 @@ running batches concurrently in jobs.py.
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, Iterator
+from typing import Iterable, Iterator
 
 from ..settings import Settings
 from .jobs import BatchResult, Job, batches, describe_batch, run_jobs
 from .net import FetchError, Http
-from ..memo import Memo, code_fingerprint
+from ..memo import Memo
 from .pubmed import PubMedFormatError, SearchResult, is_pmid, parse_elink, parse_esearch, read_articles
 from .readers import Readers, Reading
 
@@ -23,19 +23,12 @@ def sorted_ids(ids: Iterable[str]) -> list[str]:
     return sorted({str(i).strip() for i in ids if is_pmid(str(i).strip())}, key=int)
 
 
-PARSER_CODE = code_fingerprint()
-
-
 class Entrez:
     def __init__(self, http: Http, settings: Settings, memo: Memo, readers: Readers | None = None):
         self.http = http
         self.settings = settings
         self.memo = memo  # parsed answers: a warm rebuild finds its records without parsing XML
         self.readers = readers or Readers(elsewhere=False)
-
-    def _begun(self, utility: str, body: bytes, parser: Callable[[bytes], list]) -> Reading:
-        """The reading of an answer, begun by the request thread that fetched it (see litgraph.sources.readers)."""
-        return self.readers.begin(self.memo, "parsed", [PARSER_CODE, utility.encode(), body], parser, body)
 
     def _identity(self) -> list[tuple[str, str]]:
         identity = [("tool", self.settings.tool)]
@@ -58,8 +51,8 @@ class Entrez:
 
     def _efetch(self, batch: list[str]) -> Reading:
         params = [("db", "pubmed"), ("retmode", "xml"), ("id", ",".join(batch))]
-        return self._begun("efetch", self._call("efetch", params, describe_batch("efetch", batch), len(batch)),
-                           read_articles)
+        body = self._call("efetch", params, describe_batch("efetch", batch), len(batch))
+        return self.readers.begin_answer(self.memo, "efetch", read_articles, body)
 
     def elink_jobs(self, pmids: Iterable[str]) -> list[Job]:
         """One LinkSet per PMID with every pubmed->pubmed link type (refs, citedin, similar...).
@@ -73,7 +66,7 @@ class Entrez:
     def _elink(self, batch: list[str]) -> Reading:
         params = [("dbfrom", "pubmed"), ("db", "pubmed"), ("cmd", "neighbor")] + [("id", i) for i in batch]
         body = self._call("elink", params, describe_batch("elink", batch), len(batch), self.settings.links_cache_days)
-        return self._begun("elink", body, parse_elink)
+        return self.readers.begin_answer(self.memo, "elink", parse_elink, body)
 
     def efetch(self, pmids: Iterable[str]) -> Iterator[BatchResult]:
         return self.run(self.efetch_jobs(pmids))

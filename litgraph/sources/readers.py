@@ -16,7 +16,7 @@ import threading
 from typing import TYPE_CHECKING, Callable
 
 from ..forked import other_core
-from ..memo import pack, unpack
+from ..memo import code_fingerprint, pack, unpack
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -57,6 +57,11 @@ class Readers:
             else:
                 reading.pending.add_done_callback(lambda _: self._room.release())
         return reading
+
+    def begin_answer(self, memo: Memo, call: str, parser: Callable[[bytes], list], body: bytes) -> Reading:
+        """`begin` for a service's answer to `call` (efetch, elink, icite): remembered by the code
+        that reads it, the call and the answer's bytes."""
+        return self.begin(memo, "parsed", [code_fingerprint(), call.encode(), body], parser, body)
 
     def recall(self, memo: Memo, kind: str, key_parts: list[bytes], parser: Callable[[bytes], list],
                body: bytes) -> list:

@@ -11,7 +11,7 @@ clinical articles), `citation_count`, `relative_citation_ratio`, `nih_percentile
 
 from __future__ import annotations
 
-from ...memo import Memo, code_fingerprint
+from ...memo import Memo
 from ...model import Impact, PaperLinks
 from ...settings import Settings
 from ..entrez import sorted_ids
@@ -39,7 +39,7 @@ class ICiteCitations(CitationSource):
     def _fetch(self, batch: list[str]) -> Reading:
         """The answer, its reading begun on this (request) thread (see litgraph.sources.readers)."""
         body = self.http.request("icite", "pubs", {"pmids": ",".join(batch)}, what=describe_batch("icite", batch))
-        return self.readers.begin(self.memo, "parsed", [code_fingerprint(), b"icite", body], parse_icite, body)
+        return self.readers.begin_answer(self.memo, "icite", parse_icite, body)
 
 
 def parse_icite(body: bytes) -> list[PaperLinks]:
