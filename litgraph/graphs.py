@@ -77,7 +77,7 @@ def _graphs_without_metrics(corpus: Corpus, authorship: Authorship | None = None
         "trial": trial_graph(parts),
         "paper": papers,
         "author": authors,
-        "combined": combined_graph(parts),
+        "combined": combined_graph(parts, last=True),  # the last made from the parts
         "cocitation": cocitation_graph(papers, citations=citations),
         "coupling": coupling_graph(papers, citations=citations),
         "mesh": mesh_graph(papers),
@@ -314,20 +314,24 @@ def _authorships(authorship: Authorship, people: np.ndarray, bits: SourceBits) -
     return np.repeat(np.arange(len(sizes)), sizes), authors, np.repeat(sources, sizes)
 
 
-def combined_graph(parts: Parts) -> nx.MultiDiGraph:
+def combined_graph(parts: Parts, last: bool = False) -> nx.MultiDiGraph:
+    """Every node and edge of `parts`. When `last` (no graph is made from `parts` after it), the
+    graph keeps the parts' own attribute dicts as its edges' rather than copies: 2 million fewer
+    dicts at 100,000 papers, about 400 MB and 2 s."""
     graph = nx.MultiDiGraph()
     for nodes in (parts.papers, parts.trials, parts.people):
         graph.add_nodes_from(nodes.items())
     for edges in (parts.links, parts.references, parts.investigators, parts.authored):
-        add_edges(graph, edges)
+        add_edges(graph, edges, keep=last)
     return graph
 
 
-def add_edges(graph: nx.MultiDiGraph, edges: Iterable[Edge]) -> None:
+def add_edges(graph: nx.MultiDiGraph, edges: Iterable[Edge], keep: bool = False) -> None:
     """`graph.add_edges_from(edges)`, written into networkx's adjacency directly where both ends are
     nodes already: one dict of keys per node pair, shared by the successor and predecessor dicts,
-    and a dict of attributes per edge. add_edges_from goes through add_edge and two views an edge,
-    which took most of the time graphs of 100,000 edges took to build."""
+    and a dict of attributes per edge (with `keep`, the edge's own dict: the caller hands it over).
+    add_edges_from goes through add_edge and two views an edge, which took most of the time graphs
+    of 100,000 edges took to build."""
     successors, predecessors = graph._succ, graph._pred
     for u, v, key, attributes in edges:
         if u not in successors or v not in successors:
@@ -336,4 +340,8 @@ def add_edges(graph: nx.MultiDiGraph, edges: Iterable[Edge]) -> None:
         keys = successors[u].get(v)
         if keys is None:
             keys = successors[u][v] = predecessors[v][u] = {}
-        keys.setdefault(key, {}).update(attributes)
+        known = keys.get(key)
+        if known is None:
+            keys[key] = attributes if keep else attributes.copy()
+        else:
+            known.update(attributes)

@@ -64,6 +64,17 @@ def test_the_combined_graph_links_authors_to_papers_but_not_to_each_other(graphs
     assert set(combined) == set(graphs["trial"]) | set(graphs["paper"]) | set(graphs["author"])
 
 
+def test_each_graph_has_edge_attributes_of_its_own():
+    """The combined graph keeps the attribute dicts its parts were made with: no other graph may
+    hold them, or a script marking an edge in one graph would mark it in another."""
+    graphs = build_graphs(trial_corpus(), "test")
+    for u, v, key, data in graphs["combined"].edges(keys=True, data=True):
+        data["marked"] = True
+        for name in ("paper", "trial"):
+            if graphs[name].has_edge(u, v, key):
+                assert "marked" not in graphs[name].edges[u, v, key], (name, u, v, key)
+
+
 def test_an_empty_corpus_gives_every_graph_empty():
     graphs = build_graphs(Corpus())
     assert all(graph.number_of_nodes() == 0 for graph in graphs.values()) and set(graphs) == set(GRAPH_NAMES)
@@ -119,7 +130,7 @@ def contents(graph) -> tuple:
 
 def test_edges_written_into_the_adjacency_make_the_graphs_networkx_s_add_edges_from_makes(served_corpus, monkeypatch):
     fast = build_graphs(served_corpus, "test")
-    monkeypatch.setattr(graph_module, "add_edges", lambda graph, edges: graph.add_edges_from(edges))
+    monkeypatch.setattr(graph_module, "add_edges", lambda graph, edges, keep=False: graph.add_edges_from(edges))
     reference = build_graphs(served_corpus, "test")
     assert fast["combined"].number_of_edges() > 1000
     for name in GRAPH_NAMES:
