@@ -317,7 +317,7 @@ def _authorships(authorship: Authorship, people: np.ndarray, bits: SourceBits) -
 def combined_graph(parts: Parts, last: bool = False) -> nx.MultiDiGraph:
     """Every node and edge of `parts`. When `last` (no graph is made from `parts` after it), the
     graph keeps the parts' own attribute dicts as its edges' rather than copies: 2 million fewer
-    dicts at 100,000 papers, about 400 MB and 2 s."""
+    dicts at 100,000 papers, 400 MB less at the graphs' peak (bench/graphs.py; no faster)."""
     graph = nx.MultiDiGraph()
     for nodes in (parts.papers, parts.trials, parts.people):
         graph.add_nodes_from(nodes.items())
