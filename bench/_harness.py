@@ -36,11 +36,12 @@ def first_trial(folder: Path) -> str:
 class Server:
     """tests/fake_ncbi.py in a child process, so it does not share the client's interpreter."""
 
-    def __init__(self, corpus: Path, rate_limit: int | None = 3, latency: float = 0.0, full_citations: bool = False):
+    def __init__(self, corpus: Path, rate_limit: int | None = 3, latency: float = 0.0, full_citations: bool = False,
+                 rendered: bool = False):
         limit = ["--rate-limit", str(rate_limit)] if rate_limit is not None else []  # None: no limit
         self.process = subprocess.Popen(
             [sys.executable, str(TESTS / "fake_ncbi.py"), "--corpus", str(corpus), "--port", "0",
-             *limit, "--latency", str(latency)] + ["--full-citations"] * full_citations,
+             *limit, "--latency", str(latency)] + ["--full-citations"] * full_citations + ["--rendered"] * rendered,
             stdout=subprocess.PIPE, text=True)
         self.env = dict(line.strip().split("=", 1) for line in (self.process.stdout.readline() for _ in range(3)))
 

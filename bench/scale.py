@@ -1,6 +1,7 @@
 """Whole builds at scale: `litgraph build` as a user runs it, default formats (html, json), against
-the fake server answering at once with no rate limit (and the client told so by LITGRAPH_RATE), so
-what is measured is litgraph's own work.
+the fake server answering at once with no rate limit (and the client told so by LITGRAPH_RATE), its
+answers rendered ahead (`--rendered`: otherwise rendering them takes as much of the two shared cores
+as the client's reading), so what is measured is litgraph's own work.
 
 Two builds of the generated 100,000-paper corpus:
   - its first trial to --depth 2 --max-papers 100000 (the trial's neighbourhood: 16,502 papers);
@@ -48,7 +49,7 @@ def builds(corpus: Path, work: Path) -> dict[str, list[str]]:
 def measure(name: str, args: list[str], corpus: Path, env: dict[str, str]) -> dict:
     work = RESULTS / "runs" / f"scale-{name}"
     shutil.rmtree(work, ignore_errors=True)
-    with Server(corpus, rate_limit=None) as server:
+    with Server(corpus, rate_limit=None, rendered=True) as server:
         env = {**env, **server.env, **UNLIMITED, "LITGRAPH_CACHE_DIR": str(work / "cache")}
         server_pid = (server.process.pid,)
         cold = run_litgraph(args, env, work, server_pid)

@@ -3,7 +3,8 @@
 Every answer has the shape of a real one (root element, DOCTYPE, nesting, attribute names), modelled
 on the recorded responses in shared/fixtures. It serves three kinds of data:
 
-* a synthetic corpus from `corpus.py`, rendered to PubMed XML on the fly;
+* a synthetic corpus from `corpus.py`, rendered to PubMed XML on the fly (or, for benchmarks, once
+  ahead into a file beside the corpus: `RenderedAnswers`);
 * real fixture files: PubmedArticleSet files split into their articles byte for byte, eLinkResult
   files indexed by input id, v2 study JSON by nctId;
 * whatever a test adds (`add_article_xml`, `add_links`, `add_study`, `add_search`);
@@ -37,13 +38,16 @@ LITGRAPH_EUTILS_URL=..., LITGRAPH_CTGOV_URL=... and LITGRAPH_ICITE_URL=... and s
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import gc
 import hashlib
+import itertools
 import json
 import os
 import re
 import signal
+import sqlite3
 import sys
 import threading
 import time
@@ -168,10 +172,10 @@ class ArticleRenderer:
 
     def __init__(self, corpus: corpus_model.Corpus) -> None:
         self.corpus = corpus
-        self.xml = functools.lru_cache(maxsize=8192)(self._render)  # ~8 kB each: repeats are cheap, memory bounded
+        self.xml = functools.lru_cache(maxsize=8192)(self.render)  # ~8 kB each: repeats are cheap, memory bounded
         self._references: dict[int, str] = {}  # <Reference> per cited PMID; well-cited papers recur constantly
 
-    def _render(self, pmid: int) -> bytes:
+    def render(self, pmid: int) -> bytes:
         paper = self.corpus.papers[pmid]
         return "".join((
             "<PubmedArticle>", self._medline_citation(paper), self._pubmed_data(paper), "</PubmedArticle>",
@@ -374,12 +378,19 @@ class DataStore:
         self.extra_databank: dict[str, set[int]] = defaultdict(set)
         self.searches: dict[str, list[int]] = {}
         self.studies: dict[str, dict] = dict(corpus.studies) if corpus else {}
+        self.rendered: RenderedAnswers | None = None  # the corpus's answers rendered ahead, if asked for
 
     def article(self, pmid: int) -> bytes | None:
         raw = self.raw_articles.get(pmid)
         if raw is None and self.corpus and pmid in self.corpus.papers:
-            return self.renderer.xml(pmid)
+            return self.rendered.article(pmid) if self.rendered else self.renderer.xml(pmid)
         return raw
+
+    def rendered_linkset(self, pmid: int) -> str | None:
+        """The one-id LinkSet with every link type rendered ahead, if it is and no test changed its links."""
+        if self.rendered is None or pmid in self.extra_links:
+            return None
+        return self.rendered.linkset(pmid)
 
     def links(self, pmid: int) -> dict[str, list[int]]:
         """Link name -> linked PMIDs, as NCBI would list them for this one input id."""
@@ -400,6 +411,13 @@ class DataStore:
         if citers:  # "cited in PMC articles": only citing papers in PMC count
             found["pubmed_pubmed_citedin"] = citers
         return found
+
+    def icite_json(self, pmid: int) -> bytes | None:
+        """iCite's record of a PMID as its answer writes it (compact JSON), or None."""
+        if self.rendered and pmid not in self.icite_records:
+            return self.rendered.icite(pmid)
+        record = self.icite_record(pmid)
+        return None if record is None else json.dumps(record, separators=(",", ":")).encode()
 
     def icite_record(self, pmid: int) -> dict | None:
         """iCite's record of a PMID: a real one, or one made for a corpus paper iCite holds."""
@@ -516,6 +534,79 @@ class DataStore:
                     self.add_article_xml(data)
                 elif root == b"eLinkResult":
                     self.add_linksets_xml(data)
+
+
+class RenderedAnswers:
+    """Every corpus paper's EFetch record, one-id LinkSet and iCite record, rendered once and kept in
+    SQLite beside the corpus (`--rendered`), so that serving one is a look-up.
+
+    Rendered on demand, a 100,000-paper build's answers cost the server about 45 s of CPU, as much as
+    the client spends reading them, on the two cores the two share: a benchmark then times the fake
+    as much as litgraph. The file is named by a fingerprint of this code, the corpus and the options,
+    so changing any of them renders the answers again; each is the same bytes rendering would give.
+    """
+
+    BATCH = 2000
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()  # a connection per serving thread
+
+    @classmethod
+    def of(cls, store: DataStore, folder: Path) -> RenderedAnswers:
+        """The store's answers, rendered now if no file of this fingerprint is in `folder`."""
+        path = folder / f"answers-{_answers_fingerprint(store, folder)}.sqlite"
+        if not path.exists():
+            for stale in folder.glob("answers-*"):  # older fingerprints, drafts of killed renderings
+                stale.unlink()
+            _render_answers(store, path)
+        return cls(path)
+
+    def _row(self, pmid: int) -> tuple | None:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = self._local.db = sqlite3.connect(f"file:{self.path}?immutable=1", uri=True)
+        return db.execute("SELECT article, linkset, icite FROM answers WHERE pmid = ?", (pmid,)).fetchone()
+
+    def article(self, pmid: int) -> bytes | None:
+        row = self._row(pmid)
+        return row and row[0]
+
+    def linkset(self, pmid: int) -> str | None:
+        row = self._row(pmid)
+        return row and row[1]
+
+    def icite(self, pmid: int) -> bytes | None:
+        row = self._row(pmid)
+        return row and row[2]
+
+
+def _answers_fingerprint(store: DataStore, folder: Path) -> str:
+    digest = hashlib.blake2b(digest_size=8)
+    for code in (Path(__file__), Path(corpus_model.__file__)):
+        digest.update(code.read_bytes())
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and not path.name.startswith("answers-"):
+            stat = path.stat()
+            digest.update(f"{path.relative_to(folder)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    template = list(store.icite_template) if store.icite_template else None
+    digest.update(json.dumps([store.full_citations, template]).encode())
+    return digest.hexdigest()
+
+
+def _render_answers(store: DataStore, path: Path) -> None:
+    """Render every corpus paper's answers into `path`, written aside and moved in when complete."""
+    draft = path.with_suffix(".draft")
+    draft.unlink(missing_ok=True)
+    with contextlib.closing(sqlite3.connect(draft)) as db:
+        db.execute("CREATE TABLE answers (pmid INTEGER PRIMARY KEY, article BLOB, linkset TEXT, icite BLOB)")
+        rows = ((pmid, store.renderer.render(pmid), linkset_xml(store, [pmid], None),
+                 store.icite_json(pmid) if store.icite_template else None)
+                for pmid in store.corpus.papers)
+        while batch := list(itertools.islice(rows, RenderedAnswers.BATCH)):
+            db.executemany("INSERT INTO answers VALUES (?, ?, ?, ?)", batch)
+        db.commit()
+    draft.replace(path)
 
 
 def _share(pmid: int, salt: str) -> float:
@@ -685,17 +776,9 @@ class EUtilities:
         return _xml_reply(f"{ELINK_PROLOG}<eLinkResult>\n{linksets}</eLinkResult>\n")
 
     def _linkset(self, ids: list[int], linkname: str | None) -> str:
-        """One <LinkSet>: per input when id= repeats; several inputs merged when comma-joined (NCBI does)."""
-        merged: dict[str, list[int]] = {}
-        for pmid in ids:
-            for name, links in self.store.links(pmid).items():
-                if linkname in (None, name):
-                    merged.setdefault(name, []).extend(links)
-        if len(ids) > 1:
-            merged = {name: sorted(set(links), reverse=True) for name, links in merged.items()}
-        id_list = "".join(f"\t\t<Id>{pmid}</Id>\n" for pmid in ids)
-        databases = "".join(_linkset_db(name, merged[name]) for name in sorted(merged) if merged[name])
-        return f"<LinkSet>\n\t<DbFrom>pubmed</DbFrom>\n\t<IdList>\n{id_list}\t</IdList>\n{databases}</LinkSet>\n"
+        """One <LinkSet> for the ids: the one rendered ahead for a single id asking every link type."""
+        rendered = self.store.rendered_linkset(ids[0]) if len(ids) == 1 and linkname is None else None
+        return rendered or linkset_xml(self.store, ids, linkname)
 
     # --- ESearch ----------------------------------------------------------------------------
 
@@ -750,6 +833,21 @@ class EUtilities:
                           f"\t<WebEnv>{webenv}</WebEnv>\n{error_lines}</ePostResult>\n")
 
 
+def linkset_xml(store: DataStore, ids: list[int], linkname: str | None) -> str:
+    """One <LinkSet>, rendered from the links: per input when id= repeats; several inputs merged when
+    comma-joined (NCBI does)."""
+    merged: dict[str, list[int]] = {}
+    for pmid in ids:
+        for name, links in store.links(pmid).items():
+            if linkname in (None, name):
+                merged.setdefault(name, []).extend(links)
+    if len(ids) > 1:
+        merged = {name: sorted(set(links), reverse=True) for name, links in merged.items()}
+    id_list = "".join(f"\t\t<Id>{pmid}</Id>\n" for pmid in ids)
+    databases = "".join(_linkset_db(name, merged[name]) for name in sorted(merged) if merged[name])
+    return f"<LinkSet>\n\t<DbFrom>pubmed</DbFrom>\n\t<IdList>\n{id_list}\t</IdList>\n{databases}</LinkSet>\n"
+
+
 def _linkset_db(name: str, links: list[int]) -> str:
     entries = "".join(f"\t\t<Link>\n\t\t\t<Id>{pmid}</Id>\n\t\t</Link>\n" for pmid in links)
     return f"\t<LinkSetDb>\n\t\t<DbTo>pubmed</DbTo>\n\t\t<LinkName>{name}</LinkName>\n{entries}\t</LinkSetDb>\n"
@@ -788,8 +886,8 @@ def icite_reply(store: DataStore, params: Params) -> Reply:
     if store.icite_template is None:
         return _text_reply(501, f"fake_ncbi has no real iCite record to shape answers on ({ICITE_FIXTURE} in "
                                 "LITGRAPH_FIXTURES)")
-    records = [record for record in map(store.icite_record, pmids) if record is not None]
-    return Reply(200, "application/json", json.dumps({"data": records}, separators=(",", ":")).encode())
+    records = [record for record in map(store.icite_json, pmids) if record is not None]
+    return Reply(200, "application/json", b'{"data":[' + b",".join(records) + b"]}")  # as json.dumps writes it
 
 
 def study_reply(store: DataStore, requested: str) -> Reply:
@@ -891,10 +989,15 @@ class FakeNCBI:
 
     def __init__(self, corpus: corpus_model.Corpus | str | Path | None = None, fixtures: Iterable[str | Path] = (),
                  rate_limit: int | None = None, latency: float = 0.0, key_rate_limit: int = 10,
-                 host: str = "127.0.0.1", port: int = 0, full_citations: bool = False) -> None:
-        if isinstance(corpus, (str, Path)):
-            corpus = corpus_model.load(corpus)
+                 host: str = "127.0.0.1", port: int = 0, full_citations: bool = False, rendered: bool = False) -> None:
+        folder = Path(corpus) if isinstance(corpus, (str, Path)) else None
+        if folder:
+            corpus = corpus_model.load(folder)
         self.store = DataStore(corpus, real_icite_record(), full_citations)
+        if rendered:
+            if folder is None:
+                raise ValueError("rendered answers are kept beside a corpus folder: give the corpus as a path")
+            self.store.rendered = RenderedAnswers.of(self.store, folder)
         self.store.load_fixtures(fixtures)
         self.eutilities = EUtilities(self.store, History())
         self.rate_limit = rate_limit  # None: no enforcement
@@ -1163,9 +1266,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--latency", type=float, default=0.0, help="seconds added to every answer")
     parser.add_argument("--full-citations", action="store_true",
                         help="ELink and iCite know every paper's references, as if all were in PMC")
+    parser.add_argument("--rendered", action="store_true",
+                        help="serve the corpus's answers rendered ahead, once, into a file in its folder (benchmarks)")
     args = parser.parse_args(argv)
     server = FakeNCBI(corpus=args.corpus, fixtures=args.fixtures, rate_limit=args.rate_limit, latency=args.latency,
-                      host=args.host, port=args.port, full_citations=args.full_citations)
+                      host=args.host, port=args.port, full_citations=args.full_citations, rendered=args.rendered)
     gc.freeze()  # the loaded corpus lives forever: keep the cycle collector from rescanning it (~20% of render time)
     print(f"LITGRAPH_EUTILS_URL={server.eutils_url}\nLITGRAPH_CTGOV_URL={server.ctgov_url}\n"
           f"LITGRAPH_ICITE_URL={server.icite_url}", flush=True)

@@ -527,6 +527,37 @@ def test_command_line_generator_and_server(tmp_path):
         process.wait(timeout=5)
 
 
+@pytest.fixture(scope="module")
+def corpus_folder(tmp_path_factory, small) -> Path:
+    return small.write(tmp_path_factory.mktemp("corpus"))
+
+
+def test_answers_rendered_ahead_are_the_bytes_rendering_on_demand_gives(corpus_folder, small):
+    ids = sorted(small.papers)[:150] + [99999999]
+    asks = [("efetch", {"id": ",".join(map(str, ids))}),
+            ("elink", {"dbfrom": "pubmed", "id": [str(pmid) for pmid in ids]}),  # one LinkSet each
+            ("elink", {"dbfrom": "pubmed", "id": ",".join(map(str, ids[:20]))}),  # merged
+            ("elink", {"dbfrom": "pubmed", "id": ids[0], "linkname": "pubmed_pubmed_citedin"})]
+    with FakeNCBI(corpus=corpus_folder) as on_demand, FakeNCBI(corpus=corpus_folder, rendered=True) as ahead:
+        for name, params in asks:
+            assert eutil(ahead, name, **params).content == eutil(on_demand, name, **params).content
+        assert icite(ahead, ids).content == icite(on_demand, ids).content
+        assert ahead.store.renderer.xml.cache_info().misses == 0  # looked up, not rendered
+        ahead.add_links(ids[0], refs=[2, 1])  # what a test adds still counts
+        [answer] = linksets(eutil(ahead, "elink", dbfrom="pubmed", id=ids[0]).content)
+        assert answer["links"]["pubmed_pubmed_refs"] == [2, 1]
+
+
+def test_answers_are_rendered_again_when_the_corpus_changes(corpus_folder):
+    with FakeNCBI(corpus=corpus_folder, rendered=True):
+        [before] = corpus_folder.glob("answers-*.sqlite")
+    manifest = corpus_folder / "manifest.json"
+    manifest.write_text(manifest.read_text() + "\n")
+    with FakeNCBI(corpus=corpus_folder, rendered=True):
+        [after] = corpus_folder.glob("answers-*.sqlite")
+    assert after != before  # and the stale one is gone
+
+
 def test_bench_scripts_can_import_the_server_by_path():
     spec = importlib.util.spec_from_file_location("fake_ncbi_by_path", TESTS / "fake_ncbi.py")
     module = sys.modules[spec.name] = importlib.util.module_from_spec(spec)  # dataclasses look themselves up
