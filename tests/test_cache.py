@@ -3,9 +3,12 @@ loses an answer without saying so."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
+import sqlite3
 import time
+import zlib
 
 from conftest import settings_for, start_build, wait_for_completed
 from fake_ncbi import FakeNCBI
@@ -52,6 +55,21 @@ def test_a_corrupt_http_cache_is_moved_aside_named_and_started_afresh(two_trials
         f"{http_cache} is unreadable (file is not a database): moved to {aside.name}; a new HTTP cache is started"]
     assert rebuilt.requests["network"] == cold.requests["network"]  # everything fetched again, nothing lost
     assert build_trial(two_trials, settings).requests["network"] == 0  # and cached again
+
+
+def test_answers_are_cached_compressed_and_a_cache_of_earlier_versions_is_still_read(two_trials, trials_server,
+                                                                                      tmp_path):
+    settings = settings_for(trials_server, tmp_path)
+    cold = build_trial(two_trials, settings)
+    with contextlib.closing(sqlite3.connect(settings.cache_dir / "http_cache.sqlite")) as db:
+        stored = db.execute("SELECT key, value FROM responses").fetchall()
+        assert len(stored) == cold.requests["network"] and all(zlib.decompress(value) for _, value in stored)
+        with db:  # each answer as earlier versions stored it: the pickle, uncompressed
+            db.executemany("UPDATE responses SET value = ? WHERE key = ?",
+                           [(zlib.decompress(value), key) for key, value in stored])
+    rebuilt = build_trial(two_trials, settings)
+    assert rebuilt.requests["network"] == 0
+    assert list(rebuilt.graphs["combined"].edges(data=True)) == list(cold.graphs["combined"].edges(data=True))
 
 
 def test_an_unusable_cache_folder_means_one_warning_and_a_build_without_a_cache(two_trials, trials_server, tmp_path):
