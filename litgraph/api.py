@@ -164,9 +164,10 @@ def build(*inputs: str, query: str | None = None, depth: int = 1, max_papers: in
         with collector_paused():
             started = time.perf_counter()
             entrez = Entrez(http, settings, memo, readers)
-            ahead = AuthorsAhead(lambda: http.counters.network > 0)
+            ahead = AuthorsAhead(lambda: http.counters.network > 0, readers)
             corpus = gather(sources, query, limits, entrez, say, citation_sources(limits.citations, entrez), progress,
                             records_in=ahead.begin)
+            readers.close()  # once who is who is resolved: the workers' memory goes to the graphs
             fetched = time.perf_counter()
             name = output_name(corpus, sources, query)
             (progress or Progress()).stage(f"building the graphs of {len(corpus.papers):,} papers and their metrics")

@@ -11,6 +11,7 @@ recently used entries.
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 import sqlite3
 import threading
@@ -28,6 +29,7 @@ MEMO_FILE = "derived.sqlite"  # in the cache folder
 # Libraries whose versions shape what litgraph computes (parsing, graphs, metrics, layouts).
 SHAPING_LIBRARIES = ("networkx", "numpy", "lxml", "igraph", "orjson")
 _STORING: list[threading.Thread] = []  # the stores aside going on in this process
+_OWN_CONNECTIONS: dict[tuple[int, Path], sqlite3.Connection] = {}  # see keep_in
 
 
 @lru_cache(maxsize=None)
@@ -65,7 +67,7 @@ class Memo:
         """`compute()`, or what it returned before for the same kind and key parts. With `aside`,
         what is computed is packed by a child process on the other core (litgraph.forked) while
         this one goes on, and stored by a thread as soon as it is packed (see `stores_done`)."""
-        key = _key(kind, key_parts)
+        key = memo_key(kind, key_parts)
         blob = self._use(self._read, kind, key)
         if blob is not None:
             return unpack(blob)
@@ -99,24 +101,24 @@ class Memo:
         except (sqlite3.Error, OSError):
             pass
 
-    def find_packed(self, kind: str, key_parts: list[bytes]) -> bytes | None:
-        """What was kept for the kind and key parts, still packed (see `pack`), or None."""
-        return self._use(self._read, kind, _key(kind, key_parts))
+    def find_packed(self, kind: str, key: bytes) -> bytes | None:
+        """What was kept under the key (`memo_key`), still packed (see `pack`), or None."""
+        return self._use(self._read, kind, key)
 
-    def keep_packed(self, kind: str, key_parts: list[bytes], blob: bytes) -> None:
+    def keep_packed(self, kind: str, key: bytes, blob: bytes) -> None:
         """Keep what was packed elsewhere (another process): it is stored as it came back."""
-        self._use(self._store, kind, _key(kind, key_parts), blob)
+        self._use(self._store, kind, key, blob)
 
     def find(self, kind: str, key_parts: list[bytes]) -> object | None:
         """What was kept for the kind and key parts (`keep`), or None."""
-        blob = self.find_packed(kind, key_parts)
+        blob = self.find_packed(kind, memo_key(kind, key_parts))
         return None if blob is None else unpack(blob)
 
     def keep(self, kind: str, key_parts: list[bytes], value: object) -> None:
-        self.keep_packed(kind, key_parts, pack(value))
+        self.keep_packed(kind, memo_key(kind, key_parts), pack(value))
 
     def drop(self, kind: str, key_parts: list[bytes]) -> None:
-        self._use(self._delete, _key(kind, key_parts))
+        self._use(self._delete, memo_key(kind, key_parts))
 
     def _read(self, kind: str, key: bytes) -> bytes | None:
         row = self._db.execute("SELECT value FROM memo WHERE key = ?", (key,)).fetchone()
@@ -185,7 +187,21 @@ def unpack(blob: bytes) -> object:
     return pickle.loads(zlib.decompress(blob))
 
 
-def _key(kind: str, key_parts: list[bytes]) -> bytes:
+def keep_in(path: Path, kind: str, key: bytes, blob: bytes) -> bool:
+    """Store a packed value in the memo file at `path` from a process of litgraph's own (the reader
+    worker), through a connection of that process's, kept for its next stores. False when it
+    could not: the value is then only not remembered by this store."""
+    place = (os.getpid(), path)  # a connection never crosses a fork
+    try:
+        db = _OWN_CONNECTIONS.get(place) or _OWN_CONNECTIONS.setdefault(place, _connect(path))
+        _store_in(db, kind, key, blob)
+    except (sqlite3.Error, OSError):
+        return False
+    return True
+
+
+def memo_key(kind: str, key_parts: list[bytes]) -> bytes:
+    """The key a value is kept under: a digest of its kind and key parts."""
     digest = hashlib.blake2b(kind.encode(), digest_size=20)
     for part in key_parts:
         digest.update(hashlib.blake2b(part, digest_size=20).digest())  # parts cannot run into each other

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from typing import Callable, Iterable
 
@@ -23,13 +23,14 @@ from .sources.citations import DEFAULT_CITATIONS, SOURCES, CitationSource
 from .authors import Authorship, resolve_authors
 from .graphs import build_graphs
 from .memo import Memo, code_fingerprint
-from .model import Corpus, Paper, Trial, canonical_bytes
+from .model import Author, Corpus, Paper, Trial, canonical_bytes
 from .progress import Progress
 from .report import examples
 from .sources.ctgov import UnknownTrial, fetch_study
 from .sources.entrez import ESEARCH_CAP, Entrez
 from .sources.inputs import InputError, Sources
 from .sources.net import FetchError, Http
+from .sources.readers import Readers
 
 # Graphs are remembered by the corpus they come from and the code that makes them.
 GRAPH_CODE = code_fingerprint()
@@ -145,14 +146,17 @@ def graphs_of(corpus: Corpus, name: str, memo: Memo, ahead: AuthorsAhead | None 
 
 
 class AuthorsAhead:
-    """Who is who, worked out in a thread while a build's last links arrive, when its CPU mostly
-    waits on the network: it needs only the papers' records, all in by then (see expand's
-    `records_in`). Only for builds that are fetching and large: a rebuild from the cache has its
-    graphs remembered, and its CPU is busy reading the cache."""
+    """Who is who, worked out while a build's last links arrive, when its CPU mostly waits on the
+    network: it needs only the papers' records, all in by then (see expand's `records_in`). In the
+    reader worker on the other core when the build has one (this process is busy taking in the
+    links then), else in a thread. Only for builds that are fetching and large: a rebuild from the
+    cache has its graphs remembered, and its CPU is busy reading the cache."""
 
-    def __init__(self, fetching: Callable[[], bool]):
+    def __init__(self, fetching: Callable[[], bool], readers: Readers | None = None):
         self._fetching = fetching
+        self._readers = readers
         self._thread: threading.Thread | None = None
+        self._pending: Future | None = None
         self._papers: dict[str, Paper] = {}
         self._found: Authorship | None = None
 
@@ -160,8 +164,11 @@ class AuthorsAhead:
         if len(papers) < AHEAD_PAPERS or not self._fetching():
             return
         self._papers = dict(papers)
-        self._thread = threading.Thread(target=self._resolve, name="litgraph-authors", daemon=True)
-        self._thread.start()
+        bylines = [(node, paper.authors, paper.fetched) for node, paper in papers.items()]  # all it reads
+        self._pending = self._readers.elsewhere(resolve_bylines, bylines) if self._readers else None
+        if self._pending is None:
+            self._thread = threading.Thread(target=self._resolve, name="litgraph-authors", daemon=True)
+            self._thread.start()
 
     def _resolve(self) -> None:
         try:
@@ -172,12 +179,25 @@ class AuthorsAhead:
     def authorship(self, papers: dict[str, Paper]) -> Authorship | None:
         """The authors resolved ahead, if they were, from these very papers (in whatever order
         expand has put them since); else None."""
-        if self._thread is None:
+        if self._pending is not None:
+            try:
+                self._found = self._pending.result()
+            except Exception:  # the worker died, or resolving failed: build_graphs resolves again
+                self._found = None
+        elif self._thread is not None:
+            self._thread.join()
+        else:
             return None
-        self._thread.join()
         ahead = self._papers
         same = len(papers) == len(ahead) and all(ahead.get(node) is paper for node, paper in papers.items())
         return self._found.in_order_of(papers) if same and self._found else None
+
+
+def resolve_bylines(bylines: list[tuple[str, list[Author], bool]]) -> Authorship:
+    """`resolve_authors` of papers given as (node id, authors, fetched): all it reads of them, so
+    that a worker process is handed a few megabytes rather than every record whole."""
+    return resolve_authors({node: Paper(pmid=node.removeprefix("pmid:"), authors=authors, fetched=fetched)
+                            for node, authors, fetched in bylines})
 
 
 def _fetch_trials(http: Http, sources: Sources, pool: ThreadPoolExecutor) -> tuple[list[Trial], list[str]]:

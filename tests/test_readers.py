@@ -1,12 +1,14 @@
-"""Large builds read their answers in a worker process on the machine's other core: the records are
-the ones this process would read, remembered the same way, and a worker that dies or outlives
+"""Large builds read their answers in worker processes on the machine's other cores: the records
+are the ones this process would read, remembered the same way, and a worker that dies or outlives
 its build changes nothing."""
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -20,9 +22,9 @@ from conftest import settings_for
 from fake_ncbi import FakeNCBI
 from litgraph import build
 from litgraph.forked import other_core
-from litgraph.memo import Memo
+from litgraph.memo import MEMO_FILE, Memo
 from litgraph.sources.pubmed import PubMedFormatError, parse_elink, read_articles
-from litgraph.sources.readers import READ_AHEAD, READ_ELSEWHERE_PAPERS, Readers
+from litgraph.sources.readers import READ_AHEAD, READ_ELSEWHERE_PAPERS, READ_WORKERS, Readers
 
 pytestmark = pytest.mark.skipif(not other_core(), reason="answers are read in a worker only where fork is available, on 2+ cores")
 
@@ -83,15 +85,29 @@ def test_a_request_thread_waits_before_handing_over_more_answers_than_the_worker
     assert len(begun) == READ_AHEAD + 1 and [reading.records() for reading in begun] == [[]] * (READ_AHEAD + 1)
 
 
-def test_answers_still_waiting_when_the_worker_is_shut_down_are_read_here(readers, fixtures_dir, tmp_path):
+def test_answers_still_waiting_when_the_workers_are_shut_down_are_read_here(readers, fixtures_dir, tmp_path):
     go = tmp_path / "go"
-    busy = readers.begin(Memo(None), "parsed", [b"busy"], wait_for_file, str(go).encode())
+    busy = [readers.begin(Memo(None), "parsed", [b"busy", bytes([number])], wait_for_file, str(go).encode())
+            for number in range(READ_WORKERS)]
     body = efetch_answer(fixtures_dir)
-    waiting = [readers.begin(Memo(None), "parsed", [str(number).encode()], read_articles, body) for number in range(3)]
+    waiting = [readers.begin(Memo(None), "parsed", [str(number).encode()], read_articles, body)
+               for number in range(READ_AHEAD - READ_WORKERS)]  # more than the executor queues up
     threading.Timer(0.5, go.touch).start()
-    readers.close()  # cancels what the worker has not begun
+    readers.close()  # cancels what the workers have not begun
     assert any(reading.pending.cancelled() for reading in waiting)
-    assert busy.records() == [] and [reading.records() for reading in waiting] == [read_articles(body)] * 3
+    assert [reading.records() for reading in busy] == [[]] * READ_WORKERS
+    assert [reading.records() for reading in waiting] == [read_articles(body)] * len(waiting)
+
+
+def test_one_worker_goes_on_reading_while_the_other_does_other_work(readers, fixtures_dir, tmp_path):
+    go = tmp_path / "go"
+    other = readers.elsewhere(wait_for_file, str(go).encode())
+    body = efetch_answer(fixtures_dir)
+    reading = readers.begin(Memo(None), "parsed", [b"efetch"], read_articles, body)
+    wait([reading.pending], timeout=30)
+    assert reading.pending.done() and not other.done()
+    go.touch()
+    assert other.result(timeout=30) == [] and reading.records() == read_articles(body)
 
 
 def test_an_answer_the_worker_cannot_read_raises_the_error_it_would_raise_here(readers, tmp_path):
@@ -102,26 +118,28 @@ def test_an_answer_the_worker_cannot_read_raises_the_error_it_would_raise_here(r
     assert str(elsewhere.value) == str(here.value)
 
 
-def test_when_the_worker_dies_the_answers_are_read_here(readers, fixtures_dir):
-    (worker,) = multiprocessing.active_children()
+def test_when_a_worker_dies_the_answers_are_read_here(readers, fixtures_dir):
+    worker, _ = multiprocessing.active_children()
     os.kill(worker.pid, signal.SIGKILL)
     worker.join(5)
     body = efetch_answer(fixtures_dir)
     assert readers.recall(Memo(None), "parsed", [b"efetch"], read_articles, body) == read_articles(body)
 
 
-def test_the_worker_ends_with_a_build_killed_outright():
+def test_the_workers_end_with_a_build_killed_outright():
     program = ("import multiprocessing, time\nfrom litgraph.sources.readers import Readers\n"
-               "readers = Readers(elsewhere=True)\nprint(multiprocessing.active_children()[0].pid, flush=True)\n"
-               "time.sleep(60)\n")
+               "readers = Readers(elsewhere=True)\n"
+               "print(*[worker.pid for worker in multiprocessing.active_children()], flush=True)\ntime.sleep(60)\n")
     build_process = subprocess.Popen([sys.executable, "-c", program], stdout=subprocess.PIPE, text=True)
-    worker = int(build_process.stdout.readline())
+    workers = [int(pid) for pid in build_process.stdout.readline().split()]
     build_process.kill()
     build_process.wait()
     deadline = time.monotonic() + 10
-    while os.path.exists(f"/proc/{worker}") and "Z" not in _state(worker):
-        assert time.monotonic() < deadline, "the worker outlived its build"
-        time.sleep(0.05)
+    assert len(workers) == READ_WORKERS
+    for worker in workers:
+        while os.path.exists(f"/proc/{worker}") and "Z" not in _state(worker):
+            assert time.monotonic() < deadline, "a worker outlived its build"
+            time.sleep(0.05)
 
 
 def _state(pid: int) -> str:
@@ -133,18 +151,34 @@ def _state(pid: int) -> str:
 
 
 def test_a_build_reading_in_a_worker_gives_the_graphs_a_build_reading_here_does(tmp_path, monkeypatch):
+    """The worker also resolves who is who while the last links come (see pipeline.AuthorsAhead)."""
     data = corpus_gen.generate(400, seed=13, n_trials=1)
     nct = next(iter(data.studies))
-    built, packed = {}, []
+    built, kept_by_build, remembered, handed = {}, [], {}, []
     keep_packed = Memo.keep_packed
-    monkeypatch.setattr(Memo, "keep_packed", lambda memo, kind, *rest: packed.append(kind) or keep_packed(memo, kind, *rest))
+    monkeypatch.setattr(Memo, "keep_packed", lambda memo, *args: kept_by_build.append(args[0]) or keep_packed(memo, *args))
+    elsewhere = Readers.elsewhere
+
+    def hand_over(readers, work, *args):
+        begun = elsewhere(readers, work, *args)
+        handed.extend([work.__name__] if begun else [])
+        return begun
+
+    monkeypatch.setattr(Readers, "elsewhere", hand_over)
+    monkeypatch.setattr("litgraph.pipeline.AHEAD_PAPERS", 0)
     for where, threshold in (("elsewhere", READ_ELSEWHERE_PAPERS), ("here", 10 ** 9)):
         monkeypatch.setattr("litgraph.api.READ_ELSEWHERE_PAPERS", threshold)
         with FakeNCBI(corpus=data) as server:
             built[where] = build(nct, depth=2, max_papers=READ_ELSEWHERE_PAPERS,
                                  settings=settings_for(server, tmp_path / where, efetch_batch=40))
+        with contextlib.closing(sqlite3.connect(tmp_path / where / "cache" / MEMO_FILE)) as db:
+            remembered[where] = db.execute("SELECT count(*) FROM memo WHERE kind = 'parsed'").fetchone()[0]
+        remembered[where, "by the build's process"] = kept_by_build.count("parsed")
+        kept_by_build.clear()
     answers = sum(wave.get(call, 0) for wave in built["here"].requests["waves_by_call"] for call in ("efetch", "elink", "icite"))
-    assert len(packed) == answers > 0  # each answer read in the worker, in the first build only
+    assert remembered == {"elsewhere": answers, ("elsewhere", "by the build's process"): 0,  # the worker kept them
+                          "here": answers, ("here", "by the build's process"): answers} and answers > 0
+    assert handed == ["resolve_bylines"]  # by the worker; in a thread in the build reading here
     assert not multiprocessing.active_children()  # its worker was shut down
     for name, graph in built["here"].graphs.items():
         assert list(built["elsewhere"].graphs[name].nodes(data=True)) == list(graph.nodes(data=True)), name
