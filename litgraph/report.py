@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import datetime, timezone
+from itertools import chain
 from typing import Iterable, Protocol
 
 import networkx as nx
@@ -103,6 +104,12 @@ def citation_data(corpus: Corpus, sources: Iterable[str]) -> dict:
                                     if CITATION_SOURCES[name].citedin_data})}
 
 
+def _edge_kinds(graph: nx.MultiDiGraph) -> Counter:
+    """How many edges of each kind: the keys of a multigraph of the contract, which are the kinds,
+    counted from its adjacency (2 million edges through networkx's edge view took 2.5 s)."""
+    return Counter(chain.from_iterable(keys for neighbours in graph._succ.values() for keys in neighbours.values()))
+
+
 def summarise(result: BuildRecord, screening: Screening | None = None, changes: Changes | None = None) -> dict:
     corpus = result.corpus
     papers = corpus.papers
@@ -126,7 +133,7 @@ def summarise(result: BuildRecord, screening: Screening | None = None, changes: 
             "papers_fetched": len(fetched),
             "seed_papers": len(corpus.seeds),
             "authors": result.graphs["author"].number_of_nodes(),
-            "edges": dict(sorted(Counter(kind for *_, kind in combined.edges(data="kind")).items())),
+            "edges": dict(sorted(_edge_kinds(combined).items())),
             "left_out_by_max_papers": corpus.truncated,
         },
         "graphs": {name: {"nodes": g.number_of_nodes(), "edges": g.number_of_edges(),

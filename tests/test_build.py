@@ -6,6 +6,7 @@ import gc
 import json
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import networkx as nx
@@ -62,6 +63,7 @@ def test_an_nct_id_becomes_every_output_file_with_the_full_graph(server, two_tri
     assert authors and all(combined.out_degree(a) >= 1 for a in authors)
     summary = json.loads((out / "summary.json").read_text())
     assert summary["counts"]["papers"] == 100 and summary["not_fetched"] == []
+    assert summary["counts"]["edges"] == dict(sorted(Counter(kind for *_, kind in combined.edges(data="kind")).items()))
     assert set(summary["files"]) >= {"combined.html", "paper.graphml", "author.gexf", "trial.nodes.csv"}
 
 
