@@ -1,6 +1,7 @@
 """Work on another core: a forked child gives the result the work gives here, and the parent raises
 what the work raises. (test_graphs holds the graphs to be the same with author metrics forked.)"""
 
+import multiprocessing
 import os
 import time
 
@@ -36,6 +37,15 @@ def test_a_child_no_longer_wanted_is_stopped():
     started = time.monotonic()
     work.cancel()
     assert time.monotonic() - started < 5
+
+
+def test_a_child_ends_once_it_has_answered_not_when_the_answer_is_asked_for():
+    work = Forked(bytes, 10_000_000)  # far more than a pipe holds: the child waits until it is read
+    deadline = time.monotonic() + 30
+    while multiprocessing.active_children() or not work.ready():  # ended, its answer in, unasked
+        assert time.monotonic() < deadline, "the child waited for its answer to be asked for"
+        time.sleep(0.05)
+    assert work.result() == bytes(10_000_000)
 
 
 def test_work_too_small_for_a_process_is_done_here_when_its_result_is_asked_for():
