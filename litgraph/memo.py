@@ -188,9 +188,9 @@ def unpack(blob: bytes) -> object:
 
 
 def keep_in(path: Path, kind: str, key: bytes, blob: bytes) -> bool:
-    """Store a packed value in the memo file at `path` from a process of litgraph's own (the reader
+    """Store a packed value in the memo file at `path` from a process of litgraph's own (a reader
     worker), through a connection of that process's, kept for its next stores. False when it
-    could not: the value is then only not remembered by this store."""
+    could not (the caller may then keep the value through its `Memo`)."""
     place = (os.getpid(), path)  # a connection never crosses a fork
     try:
         db = _OWN_CONNECTIONS.get(place) or _OWN_CONNECTIONS.setdefault(place, _connect(path))

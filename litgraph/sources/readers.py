@@ -8,7 +8,7 @@ memo file themselves, so this process only unpacks them. Each answer is handed o
 request thread that fetched it, as soon as it is in, so the workers read the next answers while
 the build takes in the last one's records. There are two: one goes on reading while the other
 does other work the build hands over (`Readers.elsewhere`: who is who, while the last links come),
-and together they read as fast as this process takes the records in. Where fork is not available,
+so that both cores stay busy to the end of the fetch. Where fork is not available,
 on one core, or when a worker dies, answers are read here, with the same result.
 """
 
