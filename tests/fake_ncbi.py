@@ -562,23 +562,22 @@ class RenderedAnswers:
             _render_answers(store, path)
         return cls(path)
 
-    def _row(self, pmid: int) -> tuple | None:
+    def _value(self, column: str, pmid: int) -> bytes | str | None:
+        """One answer of one paper, read alone (an iCite record without the 8 kB article beside it)."""
         db = getattr(self._local, "db", None)
         if db is None:
             db = self._local.db = sqlite3.connect(f"file:{self.path}?immutable=1", uri=True)
-        return db.execute("SELECT article, linkset, icite FROM answers WHERE pmid = ?", (pmid,)).fetchone()
-
-    def article(self, pmid: int) -> bytes | None:
-        row = self._row(pmid)
+        row = db.execute(f"SELECT {column} FROM answers WHERE pmid = ?", (pmid,)).fetchone()
         return row and row[0]
 
+    def article(self, pmid: int) -> bytes | None:
+        return self._value("article", pmid)
+
     def linkset(self, pmid: int) -> str | None:
-        row = self._row(pmid)
-        return row and row[1]
+        return self._value("linkset", pmid)
 
     def icite(self, pmid: int) -> bytes | None:
-        row = self._row(pmid)
-        return row and row[2]
+        return self._value("icite", pmid)
 
 
 def _answers_fingerprint(store: DataStore, folder: Path) -> str:
