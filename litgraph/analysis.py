@@ -328,26 +328,21 @@ def _communities(network: Network) -> np.ndarray:
 
 def add_metrics(graphs: dict[str, nx.Graph], citations: Citations | None = None,
                 coauthors: Network | None = None,
-                measured_authors: Callable[[], tuple[dict, dict]] | None = None) -> None:
+                measured_authors: Callable[[], tuple[dict, dict]] | None = None,
+                measured_papers: dict[str, dict] | None = None) -> None:
     """Compute paper and author metrics and set them on those nodes in every graph holding them.
 
     `citations` are the paper graph's and `coauthors` the author graph's (weighted), when the
     caller has them already; `measured_authors` gives `author_metrics`'s answer when the caller
-    had it computed elsewhere (on another core, while it built the other graphs).
+    had it computed elsewhere (on another core, while it built the other graphs), and
+    `measured_papers` is `paper_metrics`'s when the caller has it already.
     """
-    citations = citations or Citations.of(graphs["paper"])
-    papers = citations.names.tolist()
-    paper_rank = _pagerank(Network(papers, citations.citing, citations.cited, directed=True))
-    paper_community = _communities(Network(papers, *citations.linked_pairs()))
-    cited_by = np.bincount(citations.cited, minlength=len(papers))
-    values = {node: {"cited_by": count, "pagerank": rank, "community": community}
-              for node, count, rank, community in zip(papers, cited_by.tolist(), paper_rank.tolist(),
-                                                      paper_community.tolist())}
+    values = measured_papers if measured_papers is not None else paper_metrics(citations or Citations.of(graphs["paper"]))
     authors = graphs["author"]
     coauthors = coauthors or Network.of(authors, "weight")
     author_values, method = measured_authors() if measured_authors else author_metrics(authors, coauthors)
-    values.update({node: {"pagerank": rank, **author_values[node]}
-                   for node, rank in zip(coauthors.names, _pagerank(coauthors).tolist())})
+    values = values | {node: {"pagerank": rank, **author_values[node]}
+                       for node, rank in zip(coauthors.names, _pagerank(coauthors).tolist())}
     authors.graph["betweenness"] = method
     for graph in graphs.values():
         for node, attributes in graph.nodes(data=True):
@@ -355,6 +350,17 @@ def add_metrics(graphs: dict[str, nx.Graph], citations: Citations | None = None,
     topics = community_topics(graphs)
     for graph in graphs.values():
         graph.graph["community_topics"] = topics
+
+
+def paper_metrics(citations: Citations) -> dict[str, dict]:
+    """Each paper's `cited_by`, `pagerank` and `community`, by node, from the paper graph's citations."""
+    papers = citations.names.tolist()
+    paper_rank = _pagerank(Network(papers, citations.citing, citations.cited, directed=True))
+    paper_community = _communities(Network(papers, *citations.linked_pairs()))
+    cited_by = np.bincount(citations.cited, minlength=len(papers))
+    return {node: {"cited_by": count, "pagerank": rank, "community": community}
+            for node, count, rank, community in zip(papers, cited_by.tolist(), paper_rank.tolist(),
+                                                    paper_community.tolist())}
 
 
 def author_metrics(authors: nx.Graph, coauthors: Network) -> tuple[dict[str, dict], dict]:

@@ -13,13 +13,13 @@ on paper and author nodes, come from `litgraph.analysis`.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 import networkx as nx
 import numpy as np
 
-from .analysis import Citations, Network, SourceBits, add_metrics, author_metrics, cocitation_graph, coupling_graph, linked_pairs, mesh_graph
+from .analysis import Citations, Network, SourceBits, add_metrics, author_metrics, cocitation_graph, coupling_graph, linked_pairs, mesh_graph, paper_metrics
 from .authors import Authorship, resolve_authors
 from .collector import collector_paused
 from .forked import Forked
@@ -30,6 +30,7 @@ Edge = tuple[str, str, str, dict]  # (u, v, kind, attributes): kind is also the 
 # Author graphs from this size have their metrics computed on another core (litgraph.forked): below
 # it a child process costs more than it saves.
 FORKED_AUTHORS = 2_000
+FORKED_RESOLVING = 2_000  # papers from which who is who is resolved on another core (litgraph.forked)
 IMPACT_ATTRIBUTES = ("citation_count", "rcr", "nih_percentile", "apt", "is_clinical", "cited_by_clinical")
 
 
@@ -40,11 +41,11 @@ class Parts:
 
     papers: dict[str, dict]  # paper node id -> attributes
     trials: dict[str, dict]  # trial node id -> attributes
-    people: dict[str, dict]  # author node id -> attributes
     links: list[Edge]  # cites, then similar
     references: list[Edge]  # trial -> paper, by reference kind
-    authored: list[Edge]  # author -> paper
-    investigators: list[Edge]  # trial -> author: a registry official matched to an author
+    people: dict[str, dict] = field(default_factory=dict)  # author node id -> attributes
+    authored: list[Edge] = field(default_factory=list)  # author -> paper
+    investigators: list[Edge] = field(default_factory=list)  # trial -> author: a registry official matched to an author
 
 
 def build_graphs(corpus: Corpus, name: str = "", authorship: Authorship | None = None) -> dict[str, nx.Graph]:
@@ -55,22 +56,29 @@ def build_graphs(corpus: Corpus, name: str = "", authorship: Authorship | None =
 
 
 def _build_graphs(corpus: Corpus, name: str, authorship: Authorship | None) -> dict[str, nx.Graph]:
-    graphs, citations, coauthors, measured_authors = _graphs_without_metrics(corpus, authorship)  # parts freed by now
-    add_metrics(graphs, citations, coauthors, measured_authors)
+    graphs, citations, coauthors, measured = _graphs_without_metrics(corpus, authorship)  # parts freed by now
+    add_metrics(graphs, citations, coauthors, *measured)
     for graph_name, graph in graphs.items():
         graph.graph.update(name=graph_name, title=f"{name} — {graph_name} graph" if name else f"{graph_name} graph")
     return graphs
 
 
 def _graphs_without_metrics(corpus: Corpus, authorship: Authorship | None = None
-                            ) -> tuple[dict[str, nx.Graph], Citations, Network, Callable[[], tuple[dict, dict]]]:
-    """The graphs, the paper graph's citations, the author graph as a Network, and the author
-    metrics: those are begun on another core as soon as the author graph is made (when it is large
-    enough to be worth a process), while this one builds the other graphs and then the paper metrics."""
-    authorship = resolve_authors(corpus.papers) if authorship is None else authorship
-    parts = graph_parts(corpus, authorship)
+                            ) -> tuple[dict[str, nx.Graph], Citations, Network, tuple[Callable[[], tuple[dict, dict]], dict]]:
+    """The graphs, the paper graph's citations, the author graph as a Network, and the author and
+    paper metrics. Work is done on the other core twice, when the build is large enough to be worth
+    a process: who is who (unless the caller has it) while this core builds what needs no authors,
+    the paper graph, those made from it and the paper metrics; then the author metrics, begun as
+    soon as the author graph is made, while this core builds the rest."""
+    resolving = None if authorship is not None else Forked(resolve_authors, corpus.papers, fork=len(corpus.papers) >= FORKED_RESOLVING)
+    parts = graph_parts(corpus)
     papers = paper_graph(parts)
     citations = Citations(parts.papers, ((u, v, data["sources"]) for u, v, kind, data in parts.links if kind == "cites"))
+    of_papers = {"cocitation": cocitation_graph(papers, citations=citations),
+                 "coupling": coupling_graph(papers, citations=citations), "mesh": mesh_graph(papers)}
+    measured_papers = paper_metrics(citations)
+    authorship = resolving.result() if resolving is not None else authorship
+    add_authors(parts, corpus, authorship)
     authors, coauthors = coauthor_graph(authorship)
     measured_authors = Forked(author_metrics, authors, coauthors, fork=len(authors) >= FORKED_AUTHORS).result
     graphs = {
@@ -78,31 +86,36 @@ def _graphs_without_metrics(corpus: Corpus, authorship: Authorship | None = None
         "paper": papers,
         "author": authors,
         "combined": combined_graph(parts, last=True),  # the last made from the parts
-        "cocitation": cocitation_graph(papers, citations=citations),
-        "coupling": coupling_graph(papers, citations=citations),
-        "mesh": mesh_graph(papers),
+        **of_papers,
     }
-    return graphs, citations, coauthors, measured_authors
+    return graphs, citations, coauthors, (measured_authors, measured_papers)
 
 
-def graph_parts(corpus: Corpus, authorship: Authorship) -> Parts:
-    references = reference_edges(corpus)
-    papers = {node: paper_attributes(corpus, node, paper, authorship.bylines[node]) for node, paper in corpus.papers.items()}
+def graph_parts(corpus: Corpus) -> Parts:
+    """The papers, trials and their links; the authors come with `add_authors`."""
+    papers = {node: paper_attributes(corpus, node, paper) for node, paper in corpus.papers.items()}
     distinguish_labels(papers, _paper_suffix, lambda item: (str(item[1]["title"] or item[1]["citation"]).casefold(), item[0]))
-    distinguish_labels(authorship.people, lambda label, number: f" [{number + 1}]", lambda item: (-item[1]["papers"], item[0]))
     return Parts(
         papers=papers,
         trials={trial.node_id: trial_attributes(trial) for trial in corpus.trials.values()},
-        people=authorship.people,
         links=[(citing, cited, "cites", {"kind": "cites", "sources": sorted(sources)})
                for (citing, cited), sources in corpus.cites.items()]
         + [(a, b, "similar", {"kind": "similar", "sources": sorted(sources)}) for (a, b), sources in corpus.similar.items()],
-        references=references,
-        authored=[(author, paper, "authored", {"kind": "authored", "position": position,
-                                                "sources": [authorship.sources[paper]]})
-                  for paper, byline in authorship.bylines.items() for position, author in enumerate(byline, start=1)],
-        investigators=investigator_edges(corpus, authorship, references),
+        references=reference_edges(corpus),
     )
+
+
+def add_authors(parts: Parts, corpus: Corpus, authorship: Authorship) -> None:
+    """The people, their `authored` and `investigator` edges, and each paper's `author_ids`: filled
+    into the list its attributes hold, which every graph made from them already shares."""
+    for node, attributes in parts.papers.items():
+        attributes["author_ids"].extend(authorship.bylines[node])
+    distinguish_labels(authorship.people, lambda label, number: f" [{number + 1}]", lambda item: (-item[1]["papers"], item[0]))
+    parts.people = authorship.people
+    parts.authored = [(author, paper, "authored", {"kind": "authored", "position": position,
+                                                   "sources": [authorship.sources[paper]]})
+                      for paper, byline in authorship.bylines.items() for position, author in enumerate(byline, start=1)]
+    parts.investigators = investigator_edges(corpus, authorship, parts.references)
 
 
 def investigator_edges(corpus: Corpus, authorship: Authorship, references: list[Edge]) -> list[Edge]:
@@ -159,7 +172,8 @@ def reference_edges(corpus: Corpus) -> list[Edge]:
     return [(trial, paper, kind, {"kind": kind, "sources": sources}) for (trial, paper, kind), sources in edges.items()]
 
 
-def paper_attributes(corpus: Corpus, node: str, paper: Paper, author_ids: list[str]) -> dict:
+def paper_attributes(corpus: Corpus, node: str, paper: Paper) -> dict:
+    """The paper's node attributes; its `author_ids` are filled in by `add_authors`."""
     named = paper.named_authors
     return {
         "type": "paper",
@@ -172,7 +186,7 @@ def paper_attributes(corpus: Corpus, node: str, paper: Paper, author_ids: list[s
         "pmcid": paper.pmcid,
         "authors": [author.display_name for author in named],
         "author_names": [author.sort_name for author in named],
-        "author_ids": list(author_ids),
+        "author_ids": [],
         "mesh": list(paper.mesh),
         "publication_types": list(paper.publication_types),
         "retracted": paper.retracted,
@@ -266,9 +280,10 @@ def trial_graph(parts: Parts) -> nx.MultiDiGraph:
     reach: dict[str, set[str]] = defaultdict(set)  # author -> the trials whose papers they wrote
     widest: dict[str, int] = defaultdict(int)  # author -> the most trials one of their papers is listed by
     for author, paper, _, _ in parts.authored:
-        trials = trials_of.get(paper, set())
-        reach[author] |= trials
-        widest[author] = max(widest[author], len(trials))
+        trials = trials_of.get(paper)
+        if trials:  # most papers of a large build are in no trial's list (1.8 s at 100,000 papers)
+            reach[author] |= trials
+            widest[author] = max(widest[author], len(trials))
     # An author of one shared paper adds nothing the paper does not show: only papers of their
     # own in different trials make them a link between trials.
     linking = {author for author, trials in reach.items() if len(trials) > widest[author]}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import networkx as nx
 import pytest
 
@@ -153,6 +155,29 @@ def test_author_metrics_computed_on_another_core_give_the_graphs_computed_here(s
         forked = build_graphs(served_corpus, "test")
         for name in GRAPH_NAMES:
             assert contents(forked[name]) == contents(here[name]), name
+
+
+def test_authors_resolved_on_another_core_reach_every_graph_built_meanwhile(served_corpus, monkeypatch):
+    """Who is who is worked out in a child process while this one builds the paper graph and the
+    graphs made from it; each paper's author ids, known only then, are in all of them."""
+    monkeypatch.setattr(graph_module, "FORKED_RESOLVING", 10**9)
+    here = build_graphs(served_corpus, "test")
+    parent = os.getpid()
+
+    def resolved_elsewhere(papers):
+        assert os.getpid() != parent, "resolved in the build's own process"
+        return resolve_authors(papers)
+
+    monkeypatch.setattr(graph_module, "resolve_authors", resolved_elsewhere)
+    monkeypatch.setattr(graph_module, "FORKED_RESOLVING", 0)
+    forked = build_graphs(served_corpus, "test")
+    for name in GRAPH_NAMES:
+        assert contents(forked[name]) == contents(here[name]), name
+    bylines = resolve_authors(served_corpus.papers).bylines
+    for name in ("paper", "cocitation", "coupling", "combined", "trial"):
+        papers = [(node, data) for node, data in forked[name].nodes(data=True) if data["type"] == "paper"]
+        assert papers and all(data["author_ids"] == bylines[node] for node, data in papers), name
+    assert sum(map(len, bylines.values())) > 1000
 
 
 def test_authors_resolved_while_the_last_links_arrive_give_the_graphs_resolved_after(two_trials, tmp_path,
