@@ -40,7 +40,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable, Collection, Hashable, Iterable, Mapping
+from typing import Callable, ClassVar, Collection, Hashable, Iterable, Mapping
 
 from .model import Author, Paper, author_key, fold, initials_fit, is_initial
 
@@ -65,8 +65,22 @@ class Mention:
     full_name: tuple[str, str] | None  # (surname, given names) without separators; None for initials only
     initials: str  # folded, "jy"
     display_name: str
+    citation_name: str
     coauthors: frozenset[CoauthorForm]
     affiliations: frozenset[str]  # folded
+    node: str = ""  # the author node id, once resolved
+
+    # A mention reads as the person of that one mention, so that it is weighed against people
+    # without a Person made for it (most initials-only records join someone at once).
+    @property
+    def mentions(self) -> tuple[Mention]:
+        return (self,)
+
+    @property
+    def papers(self) -> tuple[str]:
+        return (self.paper,)
+
+    evidence: ClassVar[frozenset[str]] = frozenset()
 
 
 @dataclass(eq=False, slots=True)
@@ -94,17 +108,20 @@ class Person:
         self.affiliations |= mention.affiliations
         self.initials.add(mention.initials)
 
-    def absorb(self, other: Person, reasons: Iterable[str]) -> None:
+    def absorb(self, other: Person | Mention, reasons: Iterable[str]) -> None:
         for mention in other.mentions:
             self.add(mention)
         self.evidence |= other.evidence | set(reasons)
 
     def join(self, mention: Mention) -> None:
-        """absorb(Person.of(mention), evidence_with(mention)), without making that person."""
-        self.evidence |= set(self.evidence_with(mention))
+        """absorb(mention, evidence_with(mention)), the evidence named but not counted."""
+        if not self.coauthors.isdisjoint(mention.coauthors):
+            self.evidence.add("coauthors")
+        if not self.affiliations.isdisjoint(mention.affiliations):
+            self.evidence.add("affiliation")
         self.add(mention)
 
-    def accepts(self, other: Person) -> bool:
+    def accepts(self, other: Person | Mention) -> bool:
         """Never two authors of one paper in one person."""
         return self.papers.isdisjoint(other.papers)
 
@@ -164,13 +181,15 @@ def resolve_authors(papers: Mapping[str, Paper], rules: Collection[str] = RULES)
     people = _Resolver(rules).resolve(mentions)
     names = {person: _usual_name(person) for person in people}
     ids = _node_ids(people, names)
-    places: dict[str, list[tuple[int, str]]] = {node: [] for node in papers}
     for node_id, person in ids.items():
         for mention in person.mentions:
-            places[mention.paper].append((mention.position, node_id))
+            mention.node = node_id
+    bylines: dict[str, list[str]] = {node: [] for node in papers}
+    for mention in mentions:  # paper by paper, each in byline order
+        bylines[mention.paper].append(mention.node)
     return Authorship(
         people={node_id: _attributes(person, names[person]) for node_id, person in ids.items()},
-        bylines={node: [node_id for _, node_id in sorted(byline)] for node, byline in places.items()},
+        bylines=bylines,
         sources={node: "pubmed" if paper.fetched else "registry" for node, paper in papers.items()},
     )
 
@@ -178,20 +197,28 @@ def resolve_authors(papers: Mapping[str, Paper], rules: Collection[str] = RULES)
 def _mentions(node: str, paper: Paper, coauthor_initials: int | None = None) -> list[Mention]:
     """The paper's authors; co-authors as surname + their first `coauthor_initials` initials (None: all)."""
     authors = paper.named_authors
-    names = [_folded_name(author.last_name, author.fore_name, author.initials) for author in authors]
-    forms = frozenset((surname, initials[:coauthor_initials]) for (surname, _, initials), author in zip(names, authors)
+    names = [_name_forms(author.last_name, author.fore_name, author.initials, author.collective) for author in authors]
+    forms = frozenset((surname, initials[:coauthor_initials]) for (surname, _, initials, _, _), author in zip(names, authors)
                       if not author.collective)  # a group shared by two papers says nothing of who wrote them
     return [Mention(node, position, author, surname, (surname, given) if given else None, initials,
-                    author.display_name, coauthors=forms - {(surname, initials[:coauthor_initials])},
-                    affiliations=frozenset(fold(text) for text in author.affiliations if text))
-            for position, (author, (surname, given, initials)) in enumerate(zip(authors, names), start=1)]
+                    display_name, citation_name, coauthors=forms - {(surname, initials[:coauthor_initials])},
+                    affiliations=frozenset(_folded_affiliation(text) for text in author.affiliations if text))
+            for position, (author, (surname, given, initials, display_name, citation_name))
+            in enumerate(zip(authors, names), start=1)]
 
 
 @lru_cache(maxsize=1 << 16)  # the same names recur across a build's papers
-def _folded_name(last_name: str, fore_name: str, initials: str) -> tuple[str, str, str]:
-    """Surname and given names without separators, and initials ("" when the record gives none), folded."""
-    author = Author(last_name=last_name, fore_name=fore_name, initials=initials)
-    return fold(last_name).replace(" ", ""), "".join(author.given_names), author.folded_initials
+def _name_forms(last_name: str, fore_name: str, initials: str, collective: str) -> tuple[str, str, str, str, str]:
+    """Surname and given names without separators, and initials ("" when the record gives none),
+    folded; and the name displayed and cited."""
+    author = Author(last_name=last_name, fore_name=fore_name, initials=initials, collective=collective)
+    return (fold(last_name).replace(" ", ""), "".join(author.given_names), author.folded_initials,
+            author.display_name, author.citation_name)
+
+
+@lru_cache(maxsize=1 << 16)  # a build's authors share a few thousand affiliations
+def _folded_affiliation(text: str) -> str:
+    return fold(text)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -226,7 +253,7 @@ class _Resolver:
             self._by_middle_initial()
         initials_only = [mention for mention in unkeyed if not mention.full_name]
         if "record-by-record" in self.rules:
-            initials_only = [mention for mention in initials_only if not self._by_initials(Person.of(mention))]
+            initials_only = [mention for mention in initials_only if not self._by_initials(mention)]
         for cluster in _linked(initials_only, lambda m: (m.surname, m.initials)):
             if not self._by_initials(cluster):
                 self.people.append(cluster)
@@ -304,7 +331,7 @@ class _Resolver:
         for lead in {initials[:1] for initials in person.initials}:
             self.by_lead[surname, lead].pop(person, None)
 
-    def _by_initials(self, cluster: Person) -> bool:
+    def _by_initials(self, cluster: Person | Mention) -> bool:
         """Into the person the evidence points to, if any; the order of candidates does not matter,
         as _chosen_by_evidence picks no one on a tie."""
         chosen = _chosen_by_evidence(cluster, self._candidates(cluster.mentions[0].surname, cluster.mentions[0].initials))
@@ -334,7 +361,7 @@ def _linked(mentions: list[Mention], name: Callable[[Mention], Hashable]) -> lis
     return [person for clusters in by_name.values() for person in clusters]
 
 
-def _chosen_by_evidence(cluster: Person, candidates: list[Person],
+def _chosen_by_evidence(cluster: Person | Mention, candidates: list[Person],
                         least: int = 1) -> tuple[Person, list[str]] | None:
     """The candidate the evidence points to: the only one with any, or the one with a clear lead;
     and only if its evidence weighs at least `least`."""
@@ -378,7 +405,7 @@ def _usual_name(person: Person) -> Author:
 def _attributes(person: Person, usual_name: Author) -> dict:
     authors = [mention.author for mention in person.mentions]
     name = usual_name.display_name
-    variants = [form for mention in person.mentions for form in (mention.display_name, mention.author.citation_name)
+    variants = [form for mention in person.mentions for form in (mention.display_name, mention.citation_name)
                 if form]
     affiliations = [text for author in authors for text in author.affiliations if text]
     return {
