@@ -38,6 +38,7 @@ from typing import Callable, Iterable, Iterator
 import networkx as nx
 import numpy as np
 
+from .arrays import pair_order
 from .betweenness import TwinClasses, betweenness_of_classes
 from .contract import TOP_ROWS
 from .terminal import terminal_text
@@ -119,7 +120,7 @@ class Citations:
         mask_of = {sources: self.sources.mask(sources) for sources in set(kinds)}
         citing, cited = np.array(citing, dtype=np.int64), np.array(cited, dtype=np.int64)
         masks = np.array([mask_of[sources] for sources in kinds], dtype=np.int64)
-        order = np.lexsort((cited, citing))
+        order = pair_order(citing, cited)
         self.citing, self.cited, self.masks = citing[order], cited[order], masks[order]
 
     @classmethod
@@ -179,14 +180,14 @@ def linked_pairs(hubs: np.ndarray, members: np.ndarray, masks: np.ndarray) -> Li
     """The pairs linked through hubs, from links hub -> member (in their order) and their sources' bits."""
     first_appearance = np.full(hubs.max(initial=-1) + 1, len(hubs))
     np.minimum.at(first_appearance, hubs, np.arange(len(hubs)))
-    order = np.lexsort((members, hubs))
+    order = pair_order(hubs, members)
     hubs, members, masks = hubs[order], members[order], masks[order]
     # each link pairs with the later links of its hub
     later = np.searchsorted(hubs, hubs, side="right") - np.arange(len(hubs)) - 1
     left = np.repeat(np.arange(len(hubs)), later)
     right = left + 1 + np.arange(len(left)) - np.repeat(np.cumsum(later) - later, later)
     code = members[left] * (members.max(initial=0) + 1) + members[right]
-    order = np.lexsort((first_appearance[hubs[left]], code))
+    order = pair_order(code, first_appearance[hubs[left]])
     left, right, code = left[order], right[order], code[order]
     starts = np.flatnonzero(np.concatenate([[True], code[1:] != code[:-1]])) if len(code) else np.zeros(0, np.int64)
     either = masks[left] | masks[right]

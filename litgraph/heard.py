@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .arrays import pair_order
 from .model import CitationNames, PaperLinks
 
 KINDS = ("refs", "citedin", "similar")  # what a run of PMIDs is to its paper: the link types
@@ -148,7 +149,7 @@ def _expanded(runs: _Runs, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _distinct_pairs(first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The order that sorts the pairs (first, then second), and in that order, True where a pair
     is not the one before it."""
-    order = np.lexsort((second, first))
+    order = pair_order(first, second)
     first, second = first[order], second[order]
     return order, np.r_[True, (first[1:] != first[:-1]) | (second[1:] != second[:-1])][:len(order)]
 
