@@ -68,15 +68,16 @@ def _graphs_without_metrics(corpus: Corpus, authorship: Authorship | None = None
     """The graphs, the paper graph's citations, the author graph as a Network, and the author and
     paper metrics. Work is done on the other core twice, when the build is large enough to be worth
     a process: who is who (unless the caller has it) while this core builds what needs no authors,
-    the paper graph, those made from it and the paper metrics; then the author metrics, begun as
-    soon as the author graph is made, while this core builds the rest."""
+    the paper graph and those made from it; then the author metrics, begun as soon as the author
+    graph is made, while this core builds the rest. The paper metrics go where this core would
+    otherwise wait: before who is who is known if it is not yet, else beside the author metrics."""
     resolving = None if authorship is not None else Forked(resolve_authors, corpus.papers, fork=len(corpus.papers) >= FORKED_RESOLVING)
     parts = graph_parts(corpus)
     papers = paper_graph(parts)
     citations = Citations(parts.papers, ((u, v, data["sources"]) for u, v, kind, data in parts.links if kind == "cites"))
     of_papers = {"cocitation": cocitation_graph(papers, citations=citations),
                  "coupling": coupling_graph(papers, citations=citations), "mesh": mesh_graph(papers)}
-    measured_papers = paper_metrics(citations)
+    measured_papers = paper_metrics(citations) if resolving is not None and not resolving.ready() else None
     authorship = resolving.result() if resolving is not None else authorship
     add_authors(parts, corpus, authorship)
     authors, coauthors = coauthor_graph(authorship)
@@ -88,7 +89,7 @@ def _graphs_without_metrics(corpus: Corpus, authorship: Authorship | None = None
         "combined": combined_graph(parts, last=True),  # the last made from the parts
         **of_papers,
     }
-    return graphs, citations, coauthors, (measured_authors, measured_papers)
+    return graphs, citations, coauthors, (measured_authors, measured_papers or paper_metrics(citations))
 
 
 def graph_parts(corpus: Corpus) -> Parts:
