@@ -71,7 +71,8 @@ def _graphs_without_metrics(corpus: Corpus, authorship: Authorship | None = None
     the paper graph and those made from it; then the author metrics, begun as soon as the author
     graph is made, while this core builds the rest. The paper metrics go where this core would
     otherwise wait: before who is who is known if it is not yet, else beside the author metrics."""
-    resolving = None if authorship is not None else Forked(resolve_authors, corpus.papers, fork=len(corpus.papers) >= FORKED_RESOLVING)
+    resolving = (None if authorship is not None
+                 else Forked(resolve_authors, corpus.papers, fork=len(corpus.papers) >= FORKED_RESOLVING))
     parts = graph_parts(corpus)
     papers = paper_graph(parts)
     citations = Citations(parts.papers, ((u, v, data["sources"]) for u, v, kind, data in parts.links if kind == "cites"))
