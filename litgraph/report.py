@@ -110,6 +110,14 @@ def _edge_kinds(graph: nx.MultiDiGraph) -> Counter:
     return Counter(chain.from_iterable(keys for neighbours in graph._succ.values() for keys in neighbours.values()))
 
 
+def _edge_count(graph: nx.Graph) -> int:
+    """graph.number_of_edges(), counted from the adjacency for a directed multigraph: networkx sums
+    its nodes' degrees (1.3 s for 2 million edges, against 0.3 s)."""
+    if graph.is_multigraph() and graph.is_directed():
+        return sum(map(len, chain.from_iterable(neighbours.values() for neighbours in graph._succ.values())))
+    return graph.number_of_edges()
+
+
 def summarise(result: BuildRecord, screening: Screening | None = None, changes: Changes | None = None) -> dict:
     corpus = result.corpus
     papers = corpus.papers
@@ -136,7 +144,7 @@ def summarise(result: BuildRecord, screening: Screening | None = None, changes: 
             "edges": dict(sorted(_edge_kinds(combined).items())),
             "left_out_by_max_papers": corpus.truncated,
         },
-        "graphs": {name: {"nodes": g.number_of_nodes(), "edges": g.number_of_edges(),
+        "graphs": {name: {"nodes": g.number_of_nodes(), "edges": _edge_count(g),
                           **{key: g.graph[key] for key in GRAPH_LIMITS if key in g.graph}}
                    for name, g in result.graphs.items()},
         "not_fetched": [{"what": p.what, "reason": p.reason, "pmids": p.ids} for p in corpus.problems],
