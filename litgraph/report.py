@@ -8,7 +8,7 @@ import re
 from collections import Counter
 from datetime import datetime, timezone
 from itertools import chain
-from typing import Iterable, Protocol
+from typing import Iterable, Iterator, Protocol
 
 import networkx as nx
 
@@ -104,17 +104,21 @@ def citation_data(corpus: Corpus, sources: Iterable[str]) -> dict:
                                     if CITATION_SOURCES[name].citedin_data})}
 
 
+def _pair_keys(graph: nx.MultiDiGraph) -> Iterator[dict]:
+    """The dict of edge keys of every node pair of a directed multigraph, read from its adjacency:
+    networkx's edge view (2.5 s for 2 million edges) and its sum of degrees (1.3 s) are slower."""
+    return chain.from_iterable(neighbours.values() for neighbours in graph._succ.values())
+
+
 def _edge_kinds(graph: nx.MultiDiGraph) -> Counter:
-    """How many edges of each kind: the keys of a multigraph of the contract, which are the kinds,
-    counted from its adjacency (2 million edges through networkx's edge view took 2.5 s)."""
-    return Counter(chain.from_iterable(keys for neighbours in graph._succ.values() for keys in neighbours.values()))
+    """How many edges of each kind: the keys of a multigraph of the contract, which are the kinds."""
+    return Counter(chain.from_iterable(_pair_keys(graph)))
 
 
 def _edge_count(graph: nx.Graph) -> int:
-    """graph.number_of_edges(), counted from the adjacency for a directed multigraph: networkx sums
-    its nodes' degrees (1.3 s for 2 million edges, against 0.3 s)."""
+    """graph.number_of_edges(), counted from the adjacency for a directed multigraph."""
     if graph.is_multigraph() and graph.is_directed():
-        return sum(map(len, chain.from_iterable(neighbours.values() for neighbours in graph._succ.values())))
+        return sum(map(len, _pair_keys(graph)))
     return graph.number_of_edges()
 
 
